@@ -1,0 +1,63 @@
+/*
+ * cli.h - shared pieces of the tokcast command-line tool: exit codes,
+ * error reporting and the subcommand table. The tool is a thin client of
+ * the public API in include/tokcast.h; only it talks to the user.
+ */
+#ifndef TOKCAST_CLI_H
+#define TOKCAST_CLI_H
+
+#include <stdio.h>
+#include "tokcast.h"
+
+/* Exit codes, a contract with scripts: never renumbered. */
+enum cli_exit {
+	CLI_OK = 0,		/* success */
+	CLI_INVALID = 1,	/* the input is invalid */
+	CLI_USAGE = 2,		/* the command line is wrong */
+	CLI_FAILURE = 3,	/* an I/O or internal failure */
+	CLI_BUDGET = 4		/* a budget gate tripped */
+};
+
+/* A subcommand: name, one-line summary, entry point. */
+struct cli_command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+};
+
+/* Prints "tokcast: MESSAGE" on stderr. */
+void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints a library error on stderr and returns the matching exit code. */
+int cli_fail(const tc_error *err);
+
+/* Prints every diagnostic of a list on stderr. */
+void cli_print_diags(const tc_diags *diags);
+
+/* Maps a library status to an exit code. */
+int cli_exit_for(tc_status st);
+
+/* Reports a usage error with a hint to --help; returns CLI_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Runs the subcommand named argv[0] among table (NULL-terminated), or
+ * prints the table when argv[0] is --help. prog is "tokcast graph" etc.
+ */
+int cli_dispatch(const char *prog, const struct cli_command *table,
+		 int argc, char **argv);
+
+/*
+ * Checks standard output for write errors (a full disk) before exit.
+ * Returns code, or CLI_FAILURE when output was lost.
+ */
+int cli_finish(int code);
+
+/* The graph subcommands. */
+int cli_graph(int argc, char **argv);
+int cli_graph_inspect(int argc, char **argv);
+int cli_graph_check(int argc, char **argv);
+int cli_graph_render(int argc, char **argv);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * main.c - the tokcast command-line tool: picks a subcommand and hands it
+ * the rest of the command line.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct cli_command commands[] = {
+	{"graph", "load, inspect, check and draw knowledge graphs", cli_graph},
+	{NULL, NULL, NULL},
+};
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+		printf("tokcast %s\n", tc_version());
+		return cli_finish(CLI_OK);
+	}
+	return cli_finish(cli_dispatch("tokcast", commands, argc - 1,
+				       argv + 1));
+}

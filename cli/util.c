@@ -1,0 +1,110 @@
+/*
+ * util.c - error reporting and subcommand dispatch for the CLI.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+void cli_say(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tokcast: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_exit_for(tc_status st)
+{
+	switch (st) {
+	case TC_OK:
+		return CLI_OK;
+	case TC_ERR_PARSE:
+	case TC_ERR_INVALID:
+	case TC_ERR_LIMIT:
+	case TC_ERR_NOT_FOUND:
+	case TC_ERR_UNSUPPORTED:
+		return CLI_INVALID;
+	case TC_ERR_ARG:
+		return CLI_USAGE;
+	default:
+		return CLI_FAILURE;
+	}
+}
+
+int cli_fail(const tc_error *err)
+{
+	char buf[TC_ERROR_FILE_MAX + TC_ERROR_MESSAGE_MAX + 512];
+
+	cli_say("%s", tc_error_format(err, buf, sizeof buf));
+	return cli_exit_for(err->status);
+}
+
+void cli_print_diags(const tc_diags *diags)
+{
+	char buf[4096];
+	size_t i;
+	const tc_diag *d;
+
+	for (i = 0; i < tc_diags_count(diags); i++) {
+		d = tc_diags_get(diags, i);
+		cli_say("%s", tc_diag_format(d, buf, sizeof buf));
+	}
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tokcast: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\ntokcast: see '%s --help'\n", cmd);
+	return CLI_USAGE;
+}
+
+static void list_commands(FILE *fp, const char *prog,
+			  const struct cli_command *table)
+{
+	const struct cli_command *c;
+
+	fprintf(fp, "usage: %s COMMAND [OPTIONS]\n\ncommands:\n", prog);
+	for (c = table; c->name; c++)
+		fprintf(fp, "  %-12s %s\n", c->name, c->summary);
+	fprintf(fp, "\n'%s COMMAND --help' describes a command.\n", prog);
+}
+
+int cli_dispatch(const char *prog, const struct cli_command *table,
+		 int argc, char **argv)
+{
+	const struct cli_command *c;
+
+	if (argc < 1) {
+		list_commands(stderr, prog, table);
+		return CLI_USAGE;
+	}
+	if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
+		list_commands(stdout, prog, table);
+		return CLI_OK;
+	}
+	for (c = table; c->name; c++)
+		if (strcmp(c->name, argv[0]) == 0)
+			return c->run(argc, argv);
+	cli_say("unknown command '%s'", argv[0]);
+	list_commands(stderr, prog, table);
+	return CLI_USAGE;
+}
+
+int cli_finish(int code)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_say("error writing to standard output");
+		return code == CLI_OK ? CLI_FAILURE : code;
+	}
+	return code;
+}

@@ -1,0 +1,15 @@
+/*
+ * tokcast.h - the public API of libtokcast, a forecasting and
+ * scenario-simulation engine for the cost of LLM API usage.
+ *
+ * Include this one header; it includes the module headers under tokcast/.
+ * All public names start with tc_ (functions, types) or TC_ (constants).
+ */
+#ifndef TOKCAST_H
+#define TOKCAST_H
+
+#include "tokcast/status.h"
+#include "tokcast/outfile.h"
+#include "tokcast/graph.h"
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * tc_test.h - the test harness shared by the cmocka test programs.
+ *
+ * Each program lists its cases with cmocka_unit_test(name) and ends with
+ * TC_TEST_MAIN(tests). CMake registers every case as its own ctest test
+ * (area::case) that runs the program with the case name as its argument.
+ */
+#ifndef TOKCAST_TC_TEST_H
+#define TOKCAST_TC_TEST_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* Runs the case named argv[1] (all cases without an argument). */
+int tc_test_run(const struct CMUnitTest *tests, size_t count, int argc,
+		char **argv);
+
+#define TC_TEST_MAIN(tests)                                                 \
+	int main(int argc, char **argv)                                     \
+	{                                                                   \
+		return tc_test_run(tests, sizeof(tests) / sizeof(tests[0]), \
+				   argc, argv);                             \
+	}
+
+/*
+ * The path of a file under the shared data folder (../shared/data), or
+ * exits with the skip code 77 when the folder is absent. Returns a static
+ * buffer overwritten by the next call.
+ */
+const char *tc_shared_path(const char *relative);
+
+/* A path under the source tree (for fixtures), in a static buffer. */
+const char *tc_source_path(const char *relative);
+
+/* Reads a whole file into a NUL-terminated malloc'd buffer, or NULL. */
+char *tc_read_whole(const char *path, size_t *size);
+
+/* A fresh temporary directory for one case's output; static buffer. */
+const char *tc_temp_dir(void);
+
+#endif
