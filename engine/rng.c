@@ -1,0 +1,227 @@
+/*
+ * rng.c - Philox4x32-10 streams keyed by (seed, trial, element, purpose,
+ * substream), wrapped as a GSL generator.
+ *
+ * Written from the algorithm's description in Salmon, Moraes, Dror and
+ * Shaw, "Parallel random numbers: as easy as 1, 2, 3" (SC11), and checked
+ * against the Random123 known-answer vectors in tests/test_rng.c.
+ *
+ * Layout of a stream (docs/random-numbers.md):
+ *   key     = mix(mix(seed) ^ tag), tag = purpose << 56 | element & 2^56-1
+ *   counter = { block, substream, trial & 2^32-1, trial >> 32 }
+ * For one seed, mix is a bijection, so distinct (element, purpose) pairs
+ * get distinct keys; for one key, distinct (trial, substream, block) are
+ * distinct counters, and Philox is a bijection of the counter.
+ */
+#include <string.h>
+
+#include "tokcast/rng.h"
+
+/* The round multipliers and key increments of Philox4x32. */
+#define PHILOX_M0 0xD2511F53u
+#define PHILOX_M1 0xCD9E8D57u
+#define PHILOX_W0 0x9E3779B9u
+#define PHILOX_W1 0xBB67AE85u
+#define PHILOX_ROUNDS 10
+
+#define FNV_OFFSET 0xcbf29ce484222325ull
+#define FNV_PRIME 0x100000001b3ull
+
+/* The separator tc_rng_id_join hashes between a name and its part. */
+#define ID_SEPARATOR 0x1fu
+
+typedef struct philox_state {
+	uint32_t ctr[4];	/* the counter of the next block */
+	uint32_t key[2];
+	uint32_t out[4];	/* the current block's outputs */
+	unsigned idx;		/* next unused word of out; 4 = none left */
+} philox_state;
+
+/*
+ * One Philox round: two 32x32->64 products, whose high halves are mixed
+ * with the other two words and the round key, in the order of the paper
+ * (the words are permuted so that each product feeds the other pair).
+ */
+static inline void philox_round(uint32_t x[4], uint32_t k0, uint32_t k1)
+{
+	uint64_t p0 = (uint64_t)PHILOX_M0 * x[0];
+	uint64_t p1 = (uint64_t)PHILOX_M1 * x[2];
+	uint32_t y0 = (uint32_t)(p1 >> 32) ^ x[1] ^ k0;
+	uint32_t y2 = (uint32_t)(p0 >> 32) ^ x[3] ^ k1;
+
+	x[0] = y0;
+	x[1] = (uint32_t)p1;
+	x[2] = y2;
+	x[3] = (uint32_t)p0;
+}
+
+/* Ten rounds, the key bumped by the Weyl increments between rounds. */
+static inline void philox_block(const uint32_t ctr[4], const uint32_t key[2],
+				uint32_t out[4])
+{
+	uint32_t k0 = key[0], k1 = key[1];
+	int i;
+
+	memcpy(out, ctr, 4 * sizeof *out);
+	for (i = 0; i < PHILOX_ROUNDS; i++) {
+		if (i > 0) {
+			k0 += PHILOX_W0;
+			k1 += PHILOX_W1;
+		}
+		philox_round(out, k0, k1);
+	}
+}
+
+void tc_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2],
+		      uint32_t out[4])
+{
+	philox_block(ctr, key, out);
+}
+
+/*
+ * A bijective 64-bit finaliser (the splitmix64 output function): spreads
+ * every input bit over the whole word, so nearby seeds and tags give
+ * unrelated keys.
+ */
+static uint64_t mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; p && *p; p++) {
+		h ^= *p;
+		h *= FNV_PRIME;
+	}
+	return h;
+}
+
+uint64_t tc_rng_id(const char *name)
+{
+	return fnv1a(FNV_OFFSET, name);
+}
+
+uint64_t tc_rng_id_join(uint64_t id, const char *part)
+{
+	id ^= ID_SEPARATOR;
+	id *= FNV_PRIME;
+	return fnv1a(id, part);
+}
+
+/* Computes the next block and advances the block counter. */
+static inline void philox_refill(philox_state *st)
+{
+	philox_block(st->ctr, st->key, st->out);
+	st->ctr[0]++;
+	st->idx = 0;
+}
+
+static inline uint32_t philox_next32(philox_state *st)
+{
+	if (st->idx >= 4)
+		philox_refill(st);
+	return st->out[st->idx++];
+}
+
+static inline uint64_t philox_next64(philox_state *st)
+{
+	uint64_t hi = philox_next32(st);
+
+	return hi << 32 | philox_next32(st);
+}
+
+/* Keys and positions st on stream s (purpose already checked). */
+static void philox_position(philox_state *st, const tc_rng_stream *s)
+{
+	uint64_t tag = (uint64_t)s->purpose << 56 |
+		       (s->element & 0x00ffffffffffffffull);
+	uint64_t key = mix64(mix64(s->seed) ^ tag);
+
+	st->key[0] = (uint32_t)key;
+	st->key[1] = (uint32_t)(key >> 32);
+	st->ctr[0] = 0;
+	st->ctr[1] = s->substream;
+	st->ctr[2] = (uint32_t)s->trial;
+	st->ctr[3] = (uint32_t)(s->trial >> 32);
+	st->idx = 4;
+}
+
+static void philox_set(void *vstate, unsigned long seed)
+{
+	tc_rng_stream s = {0};
+
+	s.seed = seed;
+	philox_position(vstate, &s);
+}
+
+static unsigned long philox_get(void *vstate)
+{
+	return philox_next32(vstate);
+}
+
+static double philox_get_double(void *vstate)
+{
+	return (double)(philox_next64(vstate) >> 11) * 0x1p-53;
+}
+
+static const gsl_rng_type philox_type = {
+	"tc_philox4x32_10",
+	0xffffffffUL,
+	0,
+	sizeof(philox_state),
+	philox_set,
+	philox_get,
+	philox_get_double
+};
+
+const gsl_rng_type *const tc_rng_philox = &philox_type;
+
+tc_status tc_rng_set_stream(gsl_rng *r, const tc_rng_stream *s)
+{
+	if (!r || !s || r->type != tc_rng_philox ||
+	    s->purpose > TC_RNG_PURPOSE_MAX)
+		return TC_ERR_ARG;
+	philox_position(r->state, s);
+	return TC_OK;
+}
+
+void tc_rng_set_substream(gsl_rng *r, uint32_t substream)
+{
+	philox_state *st;
+
+	if (!r || r->type != tc_rng_philox)
+		return;
+	st = r->state;
+	st->ctr[0] = 0;
+	st->ctr[1] = substream;
+	st->idx = 4;
+}
+
+uint64_t tc_rng_u64(gsl_rng *r)
+{
+	uint64_t hi, lo;
+
+	if (r->type == tc_rng_philox)
+		return philox_next64(r->state);
+
+	/* Other generators: 32 bits from each of two uniforms. */
+	hi = (uint64_t)(gsl_rng_uniform(r) * 4294967296.0);
+	lo = (uint64_t)(gsl_rng_uniform(r) * 4294967296.0);
+	return hi << 32 | lo;
+}
+
+double tc_rng_uniform(gsl_rng *r)
+{
+	return (double)(tc_rng_u64(r) >> 11) * 0x1p-53;
+}
+
+double tc_rng_uniform_pos(gsl_rng *r)
+{
+	/* 52 bits plus one half: exact in a double, never 0 nor 1. */
+	return ((double)(tc_rng_u64(r) >> 12) + 0.5) * 0x1p-52;
+}
