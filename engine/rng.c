@@ -13,16 +13,9 @@
  * get distinct keys; for one key, distinct (trial, substream, block) are
  * distinct counters, and Philox is a bijection of the counter.
  */
-#include <string.h>
 
 #include "tokcast/rng.h"
-
-/* The round multipliers and key increments of Philox4x32. */
-#define PHILOX_M0 0xD2511F53u
-#define PHILOX_M1 0xCD9E8D57u
-#define PHILOX_W0 0x9E3779B9u
-#define PHILOX_W1 0xBB67AE85u
-#define PHILOX_ROUNDS 10
+#include "philox.h"
 
 #define FNV_OFFSET 0xcbf29ce484222325ull
 #define FNV_PRIME 0x100000001b3ull
@@ -30,52 +23,12 @@
 /* The separator tc_rng_id_join hashes between a name and its part. */
 #define ID_SEPARATOR 0x1fu
 
-typedef struct philox_state {
-	uint32_t ctr[4];	/* the counter of the next block */
-	uint32_t key[2];
-	uint32_t out[4];	/* the current block's outputs */
-	unsigned idx;		/* next unused word of out; 4 = none left */
-} philox_state;
-
-/*
- * One Philox round: two 32x32->64 products, whose high halves are mixed
- * with the other two words and the round key, in the order of the paper
- * (the words are permuted so that each product feeds the other pair).
- */
-static inline void philox_round(uint32_t x[4], uint32_t k0, uint32_t k1)
-{
-	uint64_t p0 = (uint64_t)PHILOX_M0 * x[0];
-	uint64_t p1 = (uint64_t)PHILOX_M1 * x[2];
-	uint32_t y0 = (uint32_t)(p1 >> 32) ^ x[1] ^ k0;
-	uint32_t y2 = (uint32_t)(p0 >> 32) ^ x[3] ^ k1;
-
-	x[0] = y0;
-	x[1] = (uint32_t)p1;
-	x[2] = y2;
-	x[3] = (uint32_t)p0;
-}
-
-/* Ten rounds, the key bumped by the Weyl increments between rounds. */
-static inline void philox_block(const uint32_t ctr[4], const uint32_t key[2],
-				uint32_t out[4])
-{
-	uint32_t k0 = key[0], k1 = key[1];
-	int i;
-
-	memcpy(out, ctr, 4 * sizeof *out);
-	for (i = 0; i < PHILOX_ROUNDS; i++) {
-		if (i > 0) {
-			k0 += PHILOX_W0;
-			k1 += PHILOX_W1;
-		}
-		philox_round(out, k0, k1);
-	}
-}
+typedef tci_philox_state philox_state;
 
 void tc_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2],
 		      uint32_t out[4])
 {
-	philox_block(ctr, key, out);
+	tci_philox_block(ctr, key, out);
 }
 
 /*
@@ -113,28 +66,6 @@ uint64_t tc_rng_id_join(uint64_t id, const char *part)
 	return fnv1a(id, part);
 }
 
-/* Computes the next block and advances the block counter. */
-static inline void philox_refill(philox_state *st)
-{
-	philox_block(st->ctr, st->key, st->out);
-	st->ctr[0]++;
-	st->idx = 0;
-}
-
-static inline uint32_t philox_next32(philox_state *st)
-{
-	if (st->idx >= 4)
-		philox_refill(st);
-	return st->out[st->idx++];
-}
-
-static inline uint64_t philox_next64(philox_state *st)
-{
-	uint64_t hi = philox_next32(st);
-
-	return hi << 32 | philox_next32(st);
-}
-
 /* Keys and positions st on stream s (purpose already checked). */
 static void philox_position(philox_state *st, const tc_rng_stream *s)
 {
@@ -161,12 +92,12 @@ static void philox_set(void *vstate, unsigned long seed)
 
 static unsigned long philox_get(void *vstate)
 {
-	return philox_next32(vstate);
+	return tci_philox_next32(vstate);
 }
 
 static double philox_get_double(void *vstate)
 {
-	return (double)(philox_next64(vstate) >> 11) * 0x1p-53;
+	return (double)(tci_philox_next64(vstate) >> 11) * 0x1p-53;
 }
 
 static const gsl_rng_type philox_type = {
@@ -207,7 +138,7 @@ uint64_t tc_rng_u64(gsl_rng *r)
 	uint64_t hi, lo;
 
 	if (r->type == tc_rng_philox)
-		return philox_next64(r->state);
+		return tci_philox_next64(r->state);
 
 	/* Other generators: 32 bits from each of two uniforms. */
 	hi = (uint64_t)(gsl_rng_uniform(r) * 4294967296.0);

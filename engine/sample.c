@@ -17,6 +17,7 @@
 #include <pthread.h>
 
 #include "tokcast/rng.h"
+#include "philox.h"
 #include "sample.h"
 
 /*
@@ -68,8 +69,8 @@ static double zig_tail(gsl_rng *r, double u)
 	double a, b;
 
 	do {
-		a = -log(tc_rng_uniform_pos(r)) / ZIG_R;
-		b = -log(tc_rng_uniform_pos(r));
+		a = -log(tci_rng_uniform_pos(r)) / ZIG_R;
+		b = -log(tci_rng_uniform_pos(r));
 	} while (b + b < a * a);
 	return u < 0 ? -(ZIG_R + a) : ZIG_R + a;
 }
@@ -84,7 +85,7 @@ double tci_ran_normal(gsl_rng *r)
 {
 	pthread_once(&zig_once, zig_init);
 	for (;;) {
-		uint64_t w = tc_rng_u64(r);
+		uint64_t w = tci_rng_u64(r);
 		unsigned i = (unsigned)(w & 0xff);
 		double u = (double)(w >> 11) * 0x1p-52 - 1.0;
 		double x = u * zig_x[i];
@@ -94,7 +95,7 @@ double tci_ran_normal(gsl_rng *r)
 			return x;
 		if (i == 0)
 			return zig_tail(r, u);
-		y = zig_f[i] + tc_rng_uniform(r) * (zig_f[i + 1] - zig_f[i]);
+		y = zig_f[i] + tci_rng_uniform(r) * (zig_f[i + 1] - zig_f[i]);
 		if (y < exp(-0.5 * x * x))
 			return x;
 	}
@@ -121,7 +122,7 @@ static double gamma_mt(gsl_rng *r, double shape)
 			v = 1.0 + c * x;
 		} while (v <= 0);
 		v = v * v * v;
-		u = tc_rng_uniform_pos(r);
+		u = tci_rng_uniform_pos(r);
 
 		/* The squeeze accepts most draws without a logarithm. */
 		if (u < 1.0 - 0.0331 * (x * x) * (x * x))
@@ -140,7 +141,7 @@ double tci_ran_gamma(gsl_rng *r, double shape, double scale)
 		return NAN;
 	if (shape >= 1)
 		return scale * gamma_mt(r, shape);
-	u = tc_rng_uniform_pos(r);
+	u = tci_rng_uniform_pos(r);
 	return scale * gamma_mt(r, shape + 1.0) * pow(u, 1.0 / shape);
 }
 
@@ -167,7 +168,7 @@ static double log_factorial(double k)
 /* Sequential search of the cdf from 0, for small means. */
 static double poisson_inversion(gsl_rng *r, double mean)
 {
-	double u = tc_rng_uniform(r);
+	double u = tci_rng_uniform(r);
 	double p = exp(-mean);
 	double k = 0;
 
@@ -194,8 +195,8 @@ static double poisson_ptrs(gsl_rng *r, double mean)
 	double vr = 0.9277 - 3.6224 / (b - 2.0);
 
 	for (;;) {
-		double u = tc_rng_uniform_pos(r) - 0.5;
-		double v = tc_rng_uniform_pos(r);
+		double u = tci_rng_uniform_pos(r) - 0.5;
+		double v = tci_rng_uniform_pos(r);
 		double us = 0.5 - fabs(u);
 		double k = floor((2.0 * a / us + b) * u + mean + 0.43);
 		double lhs, rhs;
