@@ -18,6 +18,8 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "tokcast/status.h"
+
 /* A standard normal draw (a 256-layer ziggurat, one 64-bit word each). */
 double tci_ran_normal(gsl_rng *r);
 
@@ -45,5 +47,57 @@ double tci_ran_poisson(gsl_rng *r, double mean);
  * infinite size is the Poisson limit.
  */
 double tci_ran_negbin(gsl_rng *r, double mean, double size);
+
+/*
+ * The law of a sum of n i.i.d. per-request quantities, approximated by
+ * a shifted gamma with the sum's exact mean n mu, variance n var and
+ * third cumulant n k3 (aggregate.c). A negative k3 mirrors the gamma;
+ * a skewness below 1e-6 in size (a gamma shape above 4e12) is a normal;
+ * a zero variance is the constant n mu.
+ */
+typedef enum tci_sum_kind {
+	TCI_SUM_CONSTANT,
+	TCI_SUM_NORMAL,
+	TCI_SUM_GAMMA,		/* shift + G */
+	TCI_SUM_GAMMA_MIRROR	/* shift - G */
+} tci_sum_kind;
+
+typedef struct tci_sum_law {
+	tci_sum_kind kind;
+	double mean;	/* n mu */
+	double sd;	/* sqrt(n var) */
+	double shape;	/* of G, when a gamma */
+	double scale;
+	double shift;
+} tci_sum_law;
+
+/*
+ * Fills law for the sum of n requests whose quantity has mean mu,
+ * variance var and third central moment k3. Returns TC_OK, or TC_ERR_ARG
+ * when a number is not finite, var or n is negative (law is then
+ * unchanged).
+ */
+tc_status tci_sum_law_init(tci_sum_law *law, double mu, double var,
+			   double k3, double n);
+
+/* One draw of the sum (one gamma or normal draw). */
+double tci_sum_law_draw(gsl_rng *r, const tci_sum_law *law);
+
+/*
+ * The law's quantile at the standard normal score z (the quantile at
+ * probability Phi(z)), from GSL's inverse gamma cdf on the side of z
+ * that keeps precision in the far tail. Exact but a few microseconds.
+ */
+double tci_sum_law_at_score(const tci_sum_law *law, double z);
+
+/*
+ * Draws a pair of sums with marginals a and b joined by a Gaussian
+ * copula with Spearman rank correlation rank_corr (in [-1, 1]): normal
+ * scores with correlation 2 sin(pi rank_corr / 6), mapped through each
+ * law's quantile. Fills out[0] (a) and out[1] (b). rank_corr outside
+ * [-1, 1] is clamped.
+ */
+void tci_sum_pair_draw(gsl_rng *r, const tci_sum_law *a,
+		       const tci_sum_law *b, double rank_corr, double out[2]);
 
 #endif
