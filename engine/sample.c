@@ -108,28 +108,49 @@ double tci_ran_lognormal(gsl_rng *r, double mu, double sigma)
 	return exp(mu + sigma * tci_ran_normal(r));
 }
 
-/* Marsaglia-Tsang for shape >= 1, unit scale. */
-static double gamma_mt(gsl_rng *r, double shape)
+/*
+ * One Marsaglia-Tsang try from the normal x: the candidate d (1 + c x)^3
+ * when accepted, else -1. With d = shape - 1/3 and c = 1 / sqrt(9 d).
+ */
+static inline double gamma_mt_try(gsl_rng *r, double d, double c, double x)
+{
+	double v = 1.0 + c * x, u;
+
+	if (v <= 0)
+		return -1;
+	v = v * v * v;
+	u = tci_rng_uniform_pos(r);
+
+	/* The squeeze accepts most draws without a logarithm. */
+	if (u < 1.0 - 0.0331 * (x * x) * (x * x))
+		return d * v;
+	if (log(u) < 0.5 * x * x + d * (1.0 - v + log(v)))
+		return d * v;
+	return -1;
+}
+
+/* Marsaglia-Tsang for shape >= 1, unit scale, first trying x. */
+static double gamma_mt_from(gsl_rng *r, double shape, double x)
 {
 	double d = shape - 1.0 / 3.0;
 	double c = 1.0 / sqrt(9.0 * d);
+	double g;
 
-	for (;;) {
-		double x, v, u;
+	while ((g = gamma_mt_try(r, d, c, x)) < 0)
+		x = tci_ran_normal(r);
+	return g;
+}
 
-		do {
-			x = tci_ran_normal(r);
-			v = 1.0 + c * x;
-		} while (v <= 0);
-		v = v * v * v;
-		u = tci_rng_uniform_pos(r);
+static double gamma_mt(gsl_rng *r, double shape)
+{
+	return gamma_mt_from(r, shape, tci_ran_normal(r));
+}
 
-		/* The squeeze accepts most draws without a logarithm. */
-		if (u < 1.0 - 0.0331 * (x * x) * (x * x))
-			return d * v;
-		if (log(u) < 0.5 * x * x + d * (1.0 - v + log(v)))
-			return d * v;
-	}
+double tci_ran_gamma_score(gsl_rng *r, double shape, double z)
+{
+	if (!(shape >= 1) || !isfinite(shape) || !isfinite(z))
+		return NAN;
+	return gamma_mt_from(r, shape, z);
 }
 
 double tci_ran_gamma(gsl_rng *r, double shape, double scale)

@@ -242,12 +242,39 @@ static void pairs_keep_rank_correlation(void **state)
 	gsl_rng_free(r);
 }
 
+/*
+ * A gamma shape below 1 (one request with skewness 2 sqrt 2: shape 0.5)
+ * takes the exact-quantile path; 20,000 pairs against the 4 (1 - rho_s^2)
+ * / sqrt(n) bound, with the running example as the other sum.
+ */
+static void pairs_with_small_shape_keep_rank_correlation(void **state)
+{
+	static double a[PAIRS], b[PAIRS];
+	gsl_rng *r = stream("pair-small");
+	tci_sum_law la, lb;
+	double rs = -0.6, out[2], k3 = 2 * sqrt(2.0) * 8000;
+	int i, n = 20000;
+
+	tci_sum_law_init(&la, 100, 400, k3, 1);
+	tci_sum_law_init(&lb, 100, 400, 16000, 10);
+	assert_true(fabs(la.shape - 0.5) < 1e-12);
+	for (i = 0; i < n; i++) {
+		tci_sum_pair_draw(r, &la, &lb, rs, out);
+		a[i] = out[0];
+		b[i] = out[1];
+	}
+	assert_true(fabs(spearman(a, b, n) - rs) < 4 * (1 - rs * rs) / sqrt(n));
+	check_three_moments(a, n, 100, 400, k3);
+	gsl_rng_free(r);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(law_matches_hand_values),
 	cmocka_unit_test(law_rejects_bad_moments),
 	cmocka_unit_test(sums_have_exact_three_moments),
 	cmocka_unit_test(quantiles_match_scipy),
 	cmocka_unit_test(pairs_keep_rank_correlation),
+	cmocka_unit_test(pairs_with_small_shape_keep_rank_correlation),
 };
 
 TC_TEST_MAIN(tests)

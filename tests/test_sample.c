@@ -280,6 +280,36 @@ static void gamma_matches_exact(void **state)
 	gsl_rng_free(r);
 }
 
+/*
+ * Seeded with standard normal scores from another stream, the gamma
+ * draw is still exactly gamma (unit scale): moments and KS as above, at
+ * shape 1 (the most rejections) and 20. A higher score gives a higher
+ * draw (when both first tries are accepted, as they are here).
+ */
+static void gamma_from_score_is_gamma(void **state)
+{
+	const double shapes[] = {1.0, 20.0};
+	gsl_rng *r = stream("gamma-score"), *zr = stream("gamma-z");
+	size_t c;
+	int i;
+
+	for (c = 0; c < 2; c++) {
+		struct gamma p = {shapes[c], 1.0};
+
+		for (i = 0; i < N; i++)
+			draws[i] = tci_ran_gamma_score(r, p.shape,
+						       tci_ran_normal(zr));
+		check_moments(draws, N, p.shape, p.shape,
+			      (3 + 6 / p.shape) * p.shape * p.shape);
+		check_ks(draws, N, gamma_cdf, &p);
+	}
+	assert_true(tci_ran_gamma_score(r, 20, 0.1) <
+		    tci_ran_gamma_score(r, 20, 0.2));
+	assert_true(isnan(tci_ran_gamma_score(r, 0.5, 0)));
+	gsl_rng_free(zr);
+	gsl_rng_free(r);
+}
+
 static double poisson_pmf(unsigned k, void *arg)
 {
 	return gsl_ran_poisson_pdf(k, *(double *)arg);
@@ -403,6 +433,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(normal_bins_are_equiprobable),
 	cmocka_unit_test(lognormal_matches_closed_form),
 	cmocka_unit_test(gamma_matches_exact),
+	cmocka_unit_test(gamma_from_score_is_gamma),
 	cmocka_unit_test(poisson_matches_exact),
 	cmocka_unit_test(poisson_huge_mean_has_poisson_moments),
 	cmocka_unit_test(negbin_matches_exact),
