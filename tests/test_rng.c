@@ -3,6 +3,7 @@
  * layout, stream independence, uniform doubles and the GSL wrapper.
  */
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
@@ -213,6 +214,57 @@ static void trial_order_does_not_matter(void **state)
 	gsl_rng_free(r);
 }
 
+enum { TRIALS = 64, PER_TRIAL = 40 };
+
+/* What one thread draws: trials first..last stepping by step. */
+struct trial_job {
+	int first, step;
+	double (*out)[PER_TRIAL];
+};
+
+/* Draws each trial's 40 uniforms from its own "chat" stream. */
+static void *run_trials(void *arg)
+{
+	struct trial_job *job = arg;
+	gsl_rng *r = gsl_rng_alloc(tc_rng_philox);
+	int t, i;
+
+	if (!r)
+		return NULL;
+	for (t = job->first; t >= 0 && t < TRIALS; t += job->step) {
+		tc_rng_stream s = {9, (uint64_t)t, tc_rng_id("chat"),
+				   TC_RNG_NOISE, 0};
+
+		tc_rng_set_stream(r, &s);
+		for (i = 0; i < PER_TRIAL; i++)
+			job->out[t][i] = gsl_rng_uniform(r);
+	}
+	gsl_rng_free(r);
+	return job;
+}
+
+/*
+ * The same trials drawn by one thread in order and by two threads, one
+ * taking the even trials upward and one the odd trials downward, give
+ * bit-identical numbers.
+ */
+static void threads_draw_the_same_trials(void **state)
+{
+	static double one[TRIALS][PER_TRIAL], two[TRIALS][PER_TRIAL];
+	struct trial_job serial = {0, 1, one};
+	struct trial_job even = {0, 2, two}, odd = {TRIALS - 1, -2, two};
+	pthread_t a, b;
+	void *ra, *rb;
+
+	assert_non_null(run_trials(&serial));
+	assert_int_equal(pthread_create(&a, NULL, run_trials, &even), 0);
+	assert_int_equal(pthread_create(&b, NULL, run_trials, &odd), 0);
+	assert_int_equal(pthread_join(a, &ra), 0);
+	assert_int_equal(pthread_join(b, &rb), 0);
+	assert_true(ra == &even && rb == &odd);
+	assert_memory_equal(one, two, sizeof one);
+}
+
 /* Moving to a substream equals naming it in the stream. */
 static void substream_move_equals_full_set(void **state)
 {
@@ -368,6 +420,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(same_stream_same_sequence),
 	cmocka_unit_test(streams_differ_in_every_part),
 	cmocka_unit_test(trial_order_does_not_matter),
+	cmocka_unit_test(threads_draw_the_same_trials),
 	cmocka_unit_test(substream_move_equals_full_set),
 	cmocka_unit_test(gsl_seed_is_stream_seed),
 	cmocka_unit_test(set_stream_rejects_bad_arguments),
