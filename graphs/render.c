@@ -445,7 +445,7 @@ static void set_defaults(struct render *r)
 	gv_set(ag, "rankdir", choose_rankdir(r) == TC_RANKDIR_LR ? "LR"
 								 : "TB");
 	gv_set(ag, "nodesep", "0.3");
-	gv_set(ag, "ranksep", "0.6");
+	gv_set(ag, "ranksep", "0.9");
 	gv_set(ag, "pad", "0.2");
 	gv_set(ag, "bgcolor", "white");
 	gv_set(ag, "fontname", "Helvetica");
@@ -460,6 +460,7 @@ static void set_defaults(struct render *r)
 	agattr(ag, AGEDGE, "color", "#525252");
 	agattr(ag, AGEDGE, "fontcolor", "#252525");
 	agattr(ag, AGEDGE, "arrowsize", "0.7");
+	agattr(ag, AGEDGE, "decorate", "true");
 }
 
 /* Appends literal label text (escape sequences included) to r->text. */
