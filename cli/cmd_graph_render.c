@@ -20,16 +20,15 @@ static const struct render_option {
 	const char *help;
 } render_options[] = {
 	{"forecast", 1, 256, "FILE",
-	 "annotate classes from a forecast JSON of 'tokcast forecast'\n"
-	 "                        (needs the forecast command, not in this "
-	 "build)"},
+	 "annotate classes with a forecast of 'tokcast forecast'\n"
+	 "                        (not in this build yet)"},
 	{"format", 1, 257, "FMT",
-	 "svg, png or pdf instead of the extension (needed for -o -)"},
+	 "svg, png or pdf, not by extension (for -o -)"},
 	{"help", 0, 'h', NULL, "show this help"},
 	{"output", 1, 'o', "FILE",
-	 "write the drawing to FILE; .svg, .png or .pdf picks the format"},
+	 "write to FILE; .svg, .png or .pdf picks the format"},
 	{"rankdir", 1, 258, "DIR",
-	 "LR, TB or auto (default: LR for wide, shallow graphs)"},
+	 "LR, TB or auto (LR for wide, shallow graphs)"},
 	{"title", 1, 259, "TEXT", "a title above the graph"},
 };
 #define N_OPTIONS (sizeof render_options / sizeof render_options[0])
