@@ -137,18 +137,32 @@ static int same_word(const char *a, const char *b)
 	return *a == *b;
 }
 
+static int format_index(const char *name);
+
 /* Returns tokcast's name of a format (case-folded), or NULL. */
 static const char *known_format(const char *name)
 {
-	size_t i;
+	int i = format_index(name);
 
-	for (i = 0; i < N_FORMATS; i++)
-		if (same_word(name, render_formats[i]))
-			return render_formats[i];
-	return NULL;
+	return i < 0 ? NULL : render_formats[i];
 }
 
-/* 1 when the Graphviz context has a device plugin for format. */
+/*
+ * The Graphviz context of the process, made on first use and kept: the
+ * pango plugin of Graphviz 2.43 caches pointers to font names owned by
+ * the context, so freeing a context and making another reads freed
+ * memory. Returns NULL when Graphviz cannot start. Call inside a fence.
+ */
+static GVC_t *gv_context(void)
+{
+	static GVC_t *gvc;
+
+	if (!gvc)
+		gvc = gvContext();
+	return gvc;
+}
+
+/* 1 when the context has a device plugin for format. */
 static int gvc_has_device(GVC_t *gvc, const char *format)
 {
 	char **list;
@@ -166,8 +180,26 @@ static int gvc_has_device(GVC_t *gvc, const char *format)
 	return found;
 }
 
-/* Writes the available formats of gvc into buf, space-separated. */
-static char *gvc_formats(GVC_t *gvc, char *buf, size_t size)
+/*
+ * 1 when format i of render_formats can be drawn. Plugins do not change
+ * while a process runs, so each is looked up once (gvPluginList of 2.43
+ * also leaks a little on every call). Call inside a fence.
+ */
+static int format_ready(size_t i)
+{
+	static int state[N_FORMATS];	/* 0 unknown, 1 yes, 2 no */
+	GVC_t *gvc;
+
+	if (!state[i]) {
+		gvc = gv_context();
+		state[i] = gvc && gvc_has_device(gvc, render_formats[i]) ? 1
+									  : 2;
+	}
+	return state[i] == 1;
+}
+
+/* Writes the available formats into buf, space-separated. */
+static char *ready_formats(char *buf, size_t size)
 {
 	size_t i;
 	size_t len = 0;
@@ -175,7 +207,7 @@ static char *gvc_formats(GVC_t *gvc, char *buf, size_t size)
 	if (size > 0)
 		buf[0] = '\0';
 	for (i = 0; i < N_FORMATS; i++) {
-		if (!gvc || !gvc_has_device(gvc, render_formats[i]))
+		if (!format_ready(i) || len >= size)
 			continue;
 		snprintf(buf + len, size - len, "%s%s", len ? " " : "",
 			 render_formats[i]);
@@ -184,20 +216,27 @@ static char *gvc_formats(GVC_t *gvc, char *buf, size_t size)
 	return buf;
 }
 
+/* The index of a format in render_formats (case-folded), or -1. */
+static int format_index(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_FORMATS; i++)
+		if (same_word(name, render_formats[i]))
+			return (int)i;
+	return -1;
+}
+
 int tc_render_format_available(const char *format)
 {
 	struct gv_fence fence;
-	const char *name = format ? known_format(format) : NULL;
-	GVC_t *gvc;
+	int i = format ? format_index(format) : -1;
 	int ok;
 
-	if (!name)
+	if (i < 0)
 		return 0;
 	fence_enter(&fence);
-	gvc = gvContext();
-	ok = gvc && gvc_has_device(gvc, name);
-	if (gvc)
-		gvFreeContext(gvc);
+	ok = format_ready((size_t)i);
 	fence_leave(&fence);
 	return ok;
 }
@@ -205,13 +244,9 @@ int tc_render_format_available(const char *format)
 char *tc_render_formats(char *buf, size_t size)
 {
 	struct gv_fence fence;
-	GVC_t *gvc;
 
 	fence_enter(&fence);
-	gvc = gvContext();
-	gvc_formats(gvc, buf, size);
-	if (gvc)
-		gvFreeContext(gvc);
+	ready_formats(buf, size);
 	fence_leave(&fence);
 	return buf;
 }
@@ -639,40 +674,60 @@ static tc_status add_edges(struct render *r)
 	return TC_OK;
 }
 
+/* Gives a legend swatch its colours and text. */
+static void style_swatch(Agnode_t *n, int i, double top)
+{
+	char lo[16], hi[16], text[48];
+
+	tci_format_pct(top * 100 * i / N_SHADES, lo, sizeof lo);
+	tci_format_pct(top * 100 * (i + 1) / N_SHADES, hi, sizeof hi);
+	snprintf(text, sizeof text, "%s-%s%%", lo, hi);
+	gv_set(n, "label", text);
+	gv_set(n, "shape", "box");
+	gv_set(n, "style", "filled");
+	gv_set(n, "fillcolor", shade_fill[i]);
+	gv_set(n, "fontcolor", shade_font[i]);
+	gv_set(n, "color", "#bdbdbd");
+	gv_set(n, "fontsize", "9");
+	gv_set(n, "width", "0.6");
+	gv_set(n, "height", "0.25");
+	gv_set(n, "margin", "0.05,0.02");
+}
+
 /*
- * Adds the legend of the shade scale: a table of the five bins of
- * [0, top] with their colours. The HTML label holds only our own text.
+ * Adds the legend of the shade scale: a heading "share of total cost"
+ * and one swatch per bin of [0, top], on one rank and kept in order by
+ * invisible edges. Plain labels only, and no cluster: dot 2.43 leaks the
+ * skeleton of clusters.
  */
 static tc_status add_legend(struct render *r)
 {
-	char lo[16], hi[16];
-	tci_buf html;
+	Agnode_t *prev;
 	Agnode_t *n;
+	Agedge_t *e;
+	Agraph_t *sub;
+	char name[16];
 	int i;
 
-	tci_buf_init(&html);
-	tci_buf_adds(&html, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
-		     "CELLSPACING=\"0\" CELLPADDING=\"4\"><TR><TD COLSPAN=\""
-		     "5\">share of total cost</TD></TR><TR>");
+	sub = agsubg(r->ag, "legend", 1);
+	prev = sub ? agnode(sub, "legend_title", 1) : NULL;
+	if (!prev)
+		return gv_failed(r, "add the legend");
+	gv_set(sub, "rank", "same");
+	gv_set(prev, "label", "share of total cost");
+	gv_set(prev, "shape", "plaintext");
+	gv_set(prev, "fontsize", "10");
 	for (i = 0; i < N_SHADES; i++) {
-		tci_format_pct(r->top * 100 * i / N_SHADES, lo, sizeof lo);
-		tci_format_pct(r->top * 100 * (i + 1) / N_SHADES, hi,
-			       sizeof hi);
-		tci_buf_addf(&html, "<TD BGCOLOR=\"%s\"><FONT COLOR=\"%s\">"
-			     "%s-%s%%</FONT></TD>", shade_fill[i],
-			     shade_font[i], lo, hi);
+		snprintf(name, sizeof name, "legend%d", i);
+		n = agnode(sub, name, 1);
+		if (!n)
+			return gv_failed(r, "add the legend");
+		style_swatch(n, i, r->top);
+		e = agedge(sub, prev, n, NULL, 1);
+		if (e)
+			gv_set(e, "style", "invis");
+		prev = n;
 	}
-	if (tci_buf_adds(&html, "</TR></TABLE>") != TC_OK) {
-		tci_buf_free(&html);
-		return tci_error(r->err, TC_ERR_NOMEM, NULL, 0, NULL,
-				 "out of memory");
-	}
-	n = agnode(r->ag, "legend", 1);
-	gv_set(n, "shape", "plaintext");
-	gv_set(n, "style", "");
-	gv_set(n, "fontsize", "9");
-	gv_set(n, "label", agstrdup_html(r->ag, html.data));
-	tci_buf_free(&html);
 	return TC_OK;
 }
 
@@ -714,14 +769,14 @@ static tc_status lay_out(struct render *r, const char *format)
 	st = prepare(r);
 	if (st != TC_OK)
 		return st;
-	r->gvc = gvContext();
+	r->gvc = gv_context();
 	if (!r->gvc)
 		return gv_failed(r, "start");
-	if (!gvc_has_device(r->gvc, format))
+	if (!format_ready((size_t)format_index(format)))
 		return tci_error(r->err, TC_ERR_UNSUPPORTED, NULL, 0, NULL,
 				 "this Graphviz has no %s plugin; available "
 				 "formats: %s", format,
-				 gvc_formats(r->gvc, avail, sizeof avail)[0]
+				 ready_formats(avail, sizeof avail)[0]
 				 ? avail : "none");
 	st = build(r);
 	if (st != TC_OK)
@@ -743,8 +798,6 @@ static void finish(struct render *r, tc_status st)
 			gvFreeLayout(r->gvc, r->ag);
 		agclose(r->ag);
 	}
-	if (r->gvc)
-		gvFreeContext(r->gvc);
 	free(r->nodes);
 	free(r->ann);
 	tci_buf_free(&r->text);
