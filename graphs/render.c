@@ -37,6 +37,9 @@ static const char *const shade_font[N_SHADES] = {
 #define OTHER_LINE "#737373"
 #define NO_FORECAST_FILL "#f0f0f0"
 
+/* Above this many nodes dot's effort is bounded (see set_defaults). */
+#define BIG_GRAPH 100
+
 /* Layering passes of the automatic direction (deeper graphs are rare). */
 #define MAX_LEVELS 64
 
@@ -376,15 +379,17 @@ static tc_status prepare(struct render *r)
 {
 	const tc_render_options *o = r->o;
 	size_t n = tc_graph_node_count(r->g);
+	size_t m = tc_graph_edge_count(r->g);
+	size_t max_n = o->max_nodes ? o->max_nodes : TC_RENDER_MAX_NODES;
+	size_t max_m = o->max_edges ? o->max_edges : TC_RENDER_MAX_EDGES;
 	size_t i;
 	tc_status st;
 
-	if (n > o->max_nodes || tc_graph_edge_count(r->g) > o->max_edges)
+	if (n > max_n || m > max_m)
 		return tci_error(r->err, TC_ERR_LIMIT, r->file, 0, NULL,
 				 "%zu nodes and %zu edges: drawing is limited "
-				 "to %zu nodes and %zu edges", n,
-				 tc_graph_edge_count(r->g), o->max_nodes,
-				 o->max_edges);
+				 "to %zu nodes and %zu edges", n, m, max_n,
+				 max_m);
 	if (!(o->low_pct >= 0 && o->low_pct < 50 && o->high_pct > 50 &&
 	      o->high_pct <= 100))
 		return tci_error(r->err, TC_ERR_ARG, NULL, 0, NULL,
@@ -405,10 +410,14 @@ static tc_status prepare(struct render *r)
 	return TC_OK;
 }
 
-/* The shade of a share on the scale [0, top]. */
+/*
+ * The shade of a share on the scale [0, top]. A share on a bin's lower
+ * bound belongs to that bin despite rounding (0.12 / 0.6 * 5 is just
+ * below 1 in binary).
+ */
 static int shade_of(double share, double top)
 {
-	int i = (int)floor(share / top * N_SHADES);
+	int i = (int)floor(share / top * N_SHADES + 1e-9);
 
 	return i < 0 ? 0 : i >= N_SHADES ? N_SHADES - 1 : i;
 }
@@ -496,6 +505,23 @@ static void set_defaults(struct render *r)
 	agattr(ag, AGEDGE, "fontcolor", "#252525");
 	agattr(ag, AGEDGE, "arrowsize", "0.7");
 	agattr(ag, AGEDGE, "decorate", "true");
+
+	/*
+	 * dot's crossing reduction and ranking grow fast with size; past
+	 * what a reader can take in anyway, bound their effort.
+	 */
+	if (tc_graph_node_count(r->g) > BIG_GRAPH) {
+		gv_set(ag, "mclimit", "0.3");
+		gv_set(ag, "nslimit", "2");
+		gv_set(ag, "nslimit1", "2");
+		gv_set(ag, "searchsize", "10");
+	}
+}
+
+/* 1 when the drawing carries a forecast annotation. */
+static int has_forecast(const struct render *r)
+{
+	return r->o->forecast && r->o->forecast_count > 0;
 }
 
 /* Appends literal label text (escape sequences included) to r->text. */
@@ -552,7 +578,7 @@ static void build_node_label(struct render *r, size_t i, int is_class)
 	}
 	if (is_class && r->ann[i] != SIZE_MAX)
 		add_forecast_text(r, r->ann[i]);
-	else if (is_class && r->o->forecast)
+	else if (is_class && has_forecast(r))
 		text_raw(r, "\\nno forecast");
 	text_raw(r, "");
 }
@@ -577,7 +603,7 @@ static void style_node(struct render *r, Agnode_t *n, size_t i)
 			gv_set(n, "fillcolor", shade_fill[shade]);
 			gv_set(n, "fontcolor", shade_font[shade]);
 		} else {
-			gv_set(n, "fillcolor", r->o->forecast
+			gv_set(n, "fillcolor", has_forecast(r)
 					       ? NO_FORECAST_FILL : CLASS_FILL);
 		}
 	} else {
@@ -604,7 +630,7 @@ static tc_status add_nodes(struct render *r)
 		snprintf(name, sizeof name, "n%zu", i);
 		r->nodes[i] = agnode(r->ag, name, 1);
 		build_node_label(r, i, node_is(r->g, i, "feature_class"));
-		if (r->nomem)
+		if (!r->nodes[i] || r->nomem)
 			return tci_error(r->err, TC_ERR_NOMEM, NULL, 0, NULL,
 					 "out of memory");
 		gv_set(r->nodes[i], "label", r->text.data);
@@ -752,7 +778,7 @@ static tc_status build(struct render *r)
 	st = add_nodes(r);
 	if (st == TC_OK)
 		st = add_edges(r);
-	if (st == TC_OK && r->o->forecast && r->o->forecast_count)
+	if (st == TC_OK && has_forecast(r))
 		st = add_legend(r);
 	return st;
 }

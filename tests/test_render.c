@@ -572,6 +572,63 @@ static void direction_follows_shape(void **state)
 	tc_graph_free(deep);
 }
 
+/* Counts the <g class="cls"> groups below e. */
+static int count_groups(xmlNode *e, const char *cls)
+{
+	int n = 0;
+
+	for (; e; e = e->next) {
+		if (named(e, "g") && strcmp(attr(e, "class"), cls) == 0)
+			n++;
+		n += count_groups(e->children, cls);
+	}
+	return n;
+}
+
+static void loops_parallel_and_undirected_edges_draw(void **state)
+{
+	tc_graph *g = NULL;
+	xmlDoc *doc;
+	xmlNode *odd;
+	size_t a, b, c, e;
+
+	/* Five edges by hand: a loop, two parallel, one undirected. */
+	assert_int_equal(tc_graph_new(1, &g), TC_OK);
+	a = node(g, "a", "feature_class", NULL, NULL);
+	b = node(g, "b", "feature_class", NULL, NULL);
+	c = node(g, "c", "mystery", NULL, NULL);
+	edge(g, a, a, "0.5", "calls", "1");
+	edge(g, a, b, "1", NULL, NULL);
+	edge(g, a, b, "2", NULL, NULL);
+	edge(g, b, c, "3", NULL, NULL);
+	assert_int_equal(tc_graph_add_edge(g, c, a, 0, "u", &e), TC_OK);
+	doc = draw_svg(g, NULL);
+	assert_int_equal(count_groups(xmlDocGetRootElement(doc), "edge"), 5);
+	assert_int_equal(count_groups(xmlDocGetRootElement(doc), "node"), 3);
+	assert_non_null(group(doc, "edge", "lag 1 d"));
+	assert_non_null(group(doc, "edge", "1"));
+	assert_non_null(group(doc, "edge", "2"));
+
+	/* A node of unknown kind: a grey octagon (a polygon). */
+	odd = shape_of(group(doc, "node", "c"));
+	assert_true(named(odd, "polygon"));
+	assert_string_equal(attr(odd, "fill"), "#f0f0f0");
+	xmlFreeDoc(doc);
+	tc_graph_free(g);
+}
+
+static void empty_graph_draws(void **state)
+{
+	tc_graph *g = NULL;
+	xmlDoc *doc;
+
+	assert_int_equal(tc_graph_new(1, &g), TC_OK);
+	doc = draw_svg(g, NULL);
+	assert_int_equal(count_groups(xmlDocGetRootElement(doc), "node"), 0);
+	xmlFreeDoc(doc);
+	tc_graph_free(g);
+}
+
 static void cost_format_by_hand(void **state)
 {
 	char buf[32];
@@ -630,6 +687,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(png_and_pdf_when_available),
 	cmocka_unit_test(too_large_graph_is_refused),
 	cmocka_unit_test(direction_follows_shape),
+	cmocka_unit_test(loops_parallel_and_undirected_edges_draw),
+	cmocka_unit_test(empty_graph_draws),
 	cmocka_unit_test(cost_format_by_hand),
 	cmocka_unit_test(fixture_of_thirty_nodes_draws),
 };

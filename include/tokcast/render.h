@@ -46,8 +46,8 @@ typedef struct tc_class_forecast {
 } tc_class_forecast;
 
 /* Defaults for the limits of tc_render_options. */
-#define TC_RENDER_MAX_NODES 2000
-#define TC_RENDER_MAX_EDGES 10000
+#define TC_RENDER_MAX_NODES 300
+#define TC_RENDER_MAX_EDGES 1000
 
 /* How to draw. Fill with tc_render_options_init, then change fields. */
 typedef struct tc_render_options {
@@ -60,7 +60,10 @@ typedef struct tc_render_options {
 	double low_pct;		/* percentile of low, default 5 */
 	double high_pct;	/* percentile of high, default 95 */
 	const char *currency;	/* prefix of amounts, default "$" */
-	/* Layout time grows fast with size: larger graphs are refused. */
+	/*
+	 * Layout time grows fast with size (about 10 s for 300 random nodes
+	 * and 1000 edges): larger graphs are refused. 0 means the default.
+	 */
 	size_t max_nodes;	/* default TC_RENDER_MAX_NODES */
 	size_t max_edges;	/* default TC_RENDER_MAX_EDGES */
 } tc_render_options;
