@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <graphviz/cgraph.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -629,6 +630,39 @@ static void empty_graph_draws(void **state)
 	tc_graph_free(g);
 }
 
+/* What Graphviz sent to the test's own message handler. */
+static char seen[256];
+
+static int test_handler(char *msg)
+{
+	size_t len = strlen(seen);
+
+	snprintf(seen + len, sizeof seen - len, "%s", msg);
+	return 0;
+}
+
+static void graphviz_messages_are_fenced(void **state)
+{
+	tc_graph *g = small_graph();
+	agusererrf before;
+	xmlDoc *doc;
+
+	/*
+	 * The drawing swaps its own handler in and the caller's back out:
+	 * the caller's handler gets nothing during the call and gets
+	 * Graphviz's messages again afterwards.
+	 */
+	seen[0] = '\0';
+	before = agseterrf(test_handler);
+	doc = draw_svg(g, NULL);
+	assert_string_equal(seen, "");
+	agerr(AGERR, "after\n");
+	assert_non_null(strstr(seen, "after"));
+	agseterrf(before);
+	xmlFreeDoc(doc);
+	tc_graph_free(g);
+}
+
 static void cost_format_by_hand(void **state)
 {
 	char buf[32];
@@ -689,6 +723,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(direction_follows_shape),
 	cmocka_unit_test(loops_parallel_and_undirected_edges_draw),
 	cmocka_unit_test(empty_graph_draws),
+	cmocka_unit_test(graphviz_messages_are_fenced),
 	cmocka_unit_test(cost_format_by_hand),
 	cmocka_unit_test(fixture_of_thirty_nodes_draws),
 };
