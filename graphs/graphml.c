@@ -373,7 +373,8 @@ static void end_default(struct reader *r)
 	char el[600];
 	tc_status st;
 
-	if (r->key < 0)
+	/* A default made of XML (yFiles, SVG) is no value tokcast reads. */
+	if (r->key < 0 || r->data_xml)
 		return;
 	k = tc_graph_key(r->g, (size_t)r->key);
 	st = tci_graph_set_key_default(r->g, (size_t)r->key,
@@ -400,7 +401,7 @@ static enum frame start_graph(struct reader *r, const struct attrs *at)
 {
 	enum frame parent = r->frame[r->depth - 1];
 	char dir[64];
-	int has_dir, inherit = r->directed[r->depth - 1];
+	int has_dir;
 	long line = line_of(r);
 
 	attr_copy(at, "edgedefault", dir, sizeof dir, &has_dir);
@@ -428,8 +429,11 @@ static enum frame start_graph(struct reader *r, const struct attrs *at)
 		     "edgedefault is '%s', expected 'directed' or "
 		     "'undirected'", dir);
 		return F_SKIP;
-	} else
-		r->directed[r->depth] = parent == F_NODE ? inherit : 0;
+	} else {
+		warn(r, line, "graph", "no edgedefault (GraphML requires "
+		     "one); edges are directed, the specification's default");
+		r->directed[r->depth] = 1;
+	}
 	if (parent == F_GRAPHML)
 		tci_graph_set_directed(r->g, r->directed[r->depth]);
 	r->owner_kind[r->depth] = TCI_ELEM_GRAPH;
@@ -800,6 +804,7 @@ static enum frame start_graphml_elem(struct reader *r, const char *name,
 	}
 	if (strcmp(name, "default") == 0 && parent == F_KEY) {
 		tci_buf_reset(&r->text);
+		r->data_xml = 0;
 		r->data_line = line_of(r);
 		return F_DEFAULT;
 	}
@@ -847,7 +852,7 @@ static void on_start(void *ctx, const xmlChar *localname,
 	if (r->depth == 1)
 		f = start_root(r, name, uri);
 	else if (parent == F_DATA || parent == F_DATA_XML ||
-		 parent == F_NODELABEL) {
+		 parent == F_NODELABEL || parent == F_DEFAULT) {
 		r->data_xml = 1;
 		f = F_DATA_XML;
 		if (strcmp(name, "NodeLabel") == 0 && !r->have_label &&
@@ -1218,6 +1223,11 @@ static void feed(struct reader *r, struct source *src, size_t max_bytes,
 			     "larger than the limit of %zu bytes", max_bytes);
 			return;
 		}
+		if (!r->ctxt && n == 0) {
+			fail(r, TC_ERR_PARSE, 0, NULL,
+			     "empty file: not GraphML");
+			return;
+		}
 		if (!r->ctxt && !start_parser(r, sax, buf, n))
 			return;
 		xmlParseChunk(r->ctxt, buf, (int)n, n == 0);
@@ -1261,8 +1271,6 @@ static void parse(struct reader *r, struct source *src, size_t max_bytes)
 	feed(r, src, max_bytes, buf, &sax);
 	if (r->ctxt)
 		finish(r);
-	else if (r->st == TC_OK)
-		fail(r, TC_ERR_PARSE, 0, NULL, "empty file: not GraphML");
 	xmlSetStructuredErrorFunc(old_ctx, old_fn);
 	free(buf);
 }
