@@ -53,6 +53,13 @@ struct key_rec {
 	tc_value def;
 };
 
+/* A slot of the node id table: node index + 1 (0 when free), id hash. */
+struct slot {
+	uint32_t node;
+	uint32_t hash;
+	const char *id;		/* the node's id, saving a look at nodes[] */
+};
+
 struct tc_graph {
 	char *source;
 	int directed;
@@ -68,7 +75,7 @@ struct tc_graph {
 	size_t nvals, capvals;
 	uint32_t graph_vals;
 
-	uint32_t *slots;	/* node index + 1, 0 when free */
+	struct slot *slots;	/* the node id table */
 	size_t nslots;		/* a power of two */
 };
 
@@ -614,8 +621,8 @@ const tc_value *tc_graph_graph_attr_at(const tc_graph *g, size_t i,
 
 /* ---- nodes and the id table ------------------------------------------ */
 
-/* FNV-1a over s[0..n). */
-static uint64_t hash_id(const char *s, size_t n)
+/* FNV-1a over s[0..n), with a final mix so that the low bits vary. */
+static uint32_t hash_id(const char *s, size_t n)
 {
 	uint64_t h = 14695981039346656037ULL;
 	size_t i;
@@ -624,23 +631,30 @@ static uint64_t hash_id(const char *s, size_t n)
 		h ^= (unsigned char)s[i];
 		h *= 1099511628211ULL;
 	}
-	return h;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (uint32_t)h;
 }
 
 /*
  * The slot holding id, or the free slot where it would go. The table
- * must have a free slot.
+ * must have a free slot. Slots keep the id's hash, so a probe compares
+ * strings only when the hashes agree.
  */
-static size_t find_slot(const tc_graph *g, const char *id, size_t n)
+static size_t find_slot(const tc_graph *g, const char *id, size_t n,
+			uint32_t h)
 {
 	size_t mask = g->nslots - 1;
-	size_t i = (size_t)hash_id(id, n) & mask;
+	size_t i = h & mask;
 	const char *have;
 
-	while (g->slots[i]) {
-		have = g->nodes[g->slots[i] - 1].id;
-		if (strncmp(have, id, n) == 0 && have[n] == '\0')
-			return i;
+	while (g->slots[i].node) {
+		if (g->slots[i].hash == h) {
+			have = g->slots[i].id;
+			if (strncmp(have, id, n) == 0 && have[n] == '\0')
+				return i;
+		}
 		i = (i + 1) & mask;
 	}
 	return i;
@@ -650,8 +664,9 @@ static size_t find_slot(const tc_graph *g, const char *id, size_t n)
 static tc_status rehash(tc_graph *g)
 {
 	size_t nslots = g->nslots ? g->nslots * 2 : 64;
-	uint32_t *old = g->slots;
+	struct slot *old = g->slots;
 	size_t i, s;
+	uint32_t h;
 
 	g->slots = calloc(nslots, sizeof *g->slots);
 	if (!g->slots) {
@@ -661,8 +676,13 @@ static tc_status rehash(tc_graph *g)
 	free(old);
 	g->nslots = nslots;
 	for (i = 0; i < g->nnodes; i++) {
-		s = find_slot(g, g->nodes[i].id, strlen(g->nodes[i].id));
-		g->slots[s] = (uint32_t)(i + 1);
+		const char *id = g->nodes[i].id;
+
+		h = hash_id(id, strlen(id));
+		s = find_slot(g, id, strlen(id), h);
+		g->slots[s].node = (uint32_t)(i + 1);
+		g->slots[s].hash = h;
+		g->slots[s].id = id;
 	}
 	return TC_OK;
 }
@@ -673,10 +693,10 @@ int tc_graph_find_node(const tc_graph *g, const char *id, size_t *node)
 
 	if (!g->nslots)
 		return 0;
-	s = find_slot(g, id, strlen(id));
-	if (!g->slots[s])
+	s = find_slot(g, id, strlen(id), hash_id(id, strlen(id)));
+	if (!g->slots[s].node)
 		return 0;
-	*node = g->slots[s] - 1;
+	*node = g->slots[s].node - 1;
 	return 1;
 }
 
@@ -688,10 +708,10 @@ int tci_graph_find_node_n(const tc_graph *g, const char *id, size_t n,
 
 	if (!g->nslots)
 		return 0;
-	s = find_slot(g, id, n);
-	if (!g->slots[s])
+	s = find_slot(g, id, n, hash_id(id, n));
+	if (!g->slots[s].node)
 		return 0;
-	*node = g->slots[s] - 1;
+	*node = g->slots[s].node - 1;
 	return 1;
 }
 
@@ -699,14 +719,15 @@ tc_status tci_graph_add_node_at(tc_graph *g, const char *id, size_t len,
 				long line, size_t *node)
 {
 	struct node_rec *r;
+	uint32_t h = hash_id(id, len);
 	size_t s;
 
 	/* Keep the table at most half full. */
 	if ((g->nnodes + 1) * 2 > g->nslots && rehash(g) != TC_OK)
 		return TC_ERR_NOMEM;
-	s = find_slot(g, id, len);
-	if (g->slots[s]) {
-		*node = g->slots[s] - 1;
+	s = find_slot(g, id, len, h);
+	if (g->slots[s].node) {
+		*node = g->slots[s].node - 1;
 		return TC_ERR_INVALID;
 	}
 	if (grow((void **)&g->nodes, &g->capnodes, g->nnodes,
@@ -718,7 +739,9 @@ tc_status tci_graph_add_node_at(tc_graph *g, const char *id, size_t len,
 		return TC_ERR_NOMEM;
 	r->line = line;
 	r->vals = NONE;
-	g->slots[s] = (uint32_t)(g->nnodes + 1);
+	g->slots[s].node = (uint32_t)(g->nnodes + 1);
+	g->slots[s].hash = h;
+	g->slots[s].id = r->id;
 	*node = g->nnodes++;
 	return TC_OK;
 }
