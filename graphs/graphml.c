@@ -91,9 +91,11 @@ struct reader {
 	int root_ns;		/* 1: GraphML namespace, 0: none */
 	int graphs;		/* top-level <graph> elements seen */
 	int warned_port, warned_hyper, warned_nested, warned_locator;
+	int warned_key_place;
 
 	long key;		/* key being declared, -1 when none */
 	long data_key;		/* key of the open <data> */
+	size_t key_hint;	/* where the next key search starts */
 	long data_line;
 	int data_xml;		/* the <data> holds elements */
 	tci_buf text;		/* text of the open <data> or <default> */
@@ -209,17 +211,29 @@ static const char *attr_copy(const struct attrs *at, const char *name,
 	return buf;
 }
 
-/* Element name for messages: "node 'n1'" etc. */
+/*
+ * Element name for messages: "node 'n1'" etc. Built by hand, as it runs
+ * for every edge.
+ */
 static void elem_name(char *buf, size_t size, const char *what,
 		      const char *id, size_t len)
 {
-	if (!id || len == 0) {
-		snprintf(buf, size, "%s", what);
-		return;
-	}
+	size_t w = strlen(what);
+
 	if (len > 200)
 		len = 200;
-	snprintf(buf, size, "%s '%.*s'", what, (int)len, id);
+	if (w + len + 4 > size)
+		len = 0;
+	memcpy(buf, what, w);
+	if (!id || len == 0) {
+		buf[w] = '\0';
+		return;
+	}
+	buf[w] = ' ';
+	buf[w + 1] = '\'';
+	memcpy(buf + w + 2, id, len);
+	buf[w + 2 + len] = '\'';
+	buf[w + 3 + len] = '\0';
 }
 
 /* The element name of the node or edge that owns the open element. */
@@ -291,7 +305,44 @@ static int parse_type(const char *s, tc_attr_type *t)
 	return 0;
 }
 
-/* <key>: declares a key; the id must be new. */
+/* True when two key domains can apply to the same element. */
+static int domains_overlap(tc_key_domain a, tc_key_domain b)
+{
+	return a == b || a == TC_FOR_ALL || b == TC_FOR_ALL;
+}
+
+/*
+ * Key ids must be unique. Real files (KEGG exports) reuse an id for keys
+ * of different domains, which is unambiguous: accepted with a warning.
+ * Returns 0 (and fails) when the new key would clash.
+ */
+static int key_id_free(struct reader *r, const char *id, tc_key_domain d,
+		       long line, const char *el)
+{
+	const tc_key_info *k;
+	size_t i;
+	int reused = 0;
+
+	for (i = 0; i < tc_graph_key_count(r->g); i++) {
+		k = tc_graph_key(r->g, i);
+		if (strcmp(k->id, id) != 0)
+			continue;
+		if (domains_overlap(k->domain, d)) {
+			fail(r, TC_ERR_INVALID, line, el,
+			     "key id declared twice for %s (first at line "
+			     "%ld); key ids must be unique",
+			     tc_key_domain_name(d), k->line);
+			return 0;
+		}
+		reused = 1;
+	}
+	if (reused)
+		warn(r, line, el, "key id reused for another domain (%s); "
+		     "GraphML wants unique ids", tc_key_domain_name(d));
+	return 1;
+}
+
+/* <key>: declares a key; the id must be new for its domain. */
 static void start_key(struct reader *r, const struct attrs *at)
 {
 	char id[512], name[512], dom[64], type[128], el[600];
@@ -311,15 +362,12 @@ static void start_key(struct reader *r, const struct attrs *at)
 		     "a <key> needs an id attribute");
 		return;
 	}
-	if (tci_graph_key_by_id(r->g, id, strlen(id)) >= 0) {
-		fail(r, TC_ERR_INVALID, line, el,
-		     "key id declared twice (key ids must be unique)");
-		return;
-	}
 	if (!parse_domain(dom, &d)) {
 		warn(r, line, el, "unknown for=\"%s\"; read as \"all\"", dom);
 		d = TC_FOR_ALL;
 	}
+	if (!key_id_free(r, id, d, line, el))
+		return;
 	if (has_type && !parse_type(type, &t))
 		warn(r, line, el, "unknown attr.type \"%s\"; read as string",
 		     type);
@@ -338,7 +386,8 @@ static void end_default(struct reader *r)
 	char el[600];
 	tc_status st;
 
-	if (r->key < 0)
+	/* A default made of XML (yFiles, SVG) is no value tokcast reads. */
+	if (r->key < 0 || r->data_xml)
 		return;
 	k = tc_graph_key(r->g, (size_t)r->key);
 	st = tci_graph_set_key_default(r->g, (size_t)r->key,
@@ -365,7 +414,7 @@ static enum frame start_graph(struct reader *r, const struct attrs *at)
 {
 	enum frame parent = r->frame[r->depth - 1];
 	char dir[64];
-	int has_dir, inherit = r->directed[r->depth - 1];
+	int has_dir;
 	long line = line_of(r);
 
 	attr_copy(at, "edgedefault", dir, sizeof dir, &has_dir);
@@ -393,8 +442,11 @@ static enum frame start_graph(struct reader *r, const struct attrs *at)
 		     "edgedefault is '%s', expected 'directed' or "
 		     "'undirected'", dir);
 		return F_SKIP;
-	} else
-		r->directed[r->depth] = parent == F_NODE ? inherit : 0;
+	} else {
+		warn(r, line, "graph", "no edgedefault (GraphML requires "
+		     "one); edges are directed, the specification's default");
+		r->directed[r->depth] = 1;
+	}
 	if (parent == F_GRAPHML)
 		tci_graph_set_directed(r->g, r->directed[r->depth]);
 	r->owner_kind[r->depth] = TCI_ELEM_GRAPH;
@@ -463,64 +515,104 @@ static int add_pending(struct reader *r, size_t edge, const char *s,
 	return 1;
 }
 
-/* Reads an edge's directed attribute; -1 when invalid. */
-static int edge_directed(struct reader *r, const struct attrs *at)
+/* The attributes of an <edge>, gathered in one pass. */
+struct edge_attrs {
+	const char *v[6];	/* id source target directed ports */
+	size_t len[6];
+};
+
+enum { EA_ID, EA_SOURCE, EA_TARGET, EA_DIRECTED, EA_SPORT, EA_TPORT };
+
+static void edge_attrs(const struct attrs *at, struct edge_attrs *ea)
 {
-	const char *v;
-	size_t len;
+	static const char *const names[6] = {
+		"id", "source", "target", "directed", "sourceport",
+		"targetport",
+	};
+	const xmlChar **p;
+	int i, j;
+
+	memset(ea, 0, sizeof *ea);
+	for (i = 0; i < at->n; i++) {
+		p = at->a + 5 * i;
+		if (p[2] != NULL)
+			continue;
+		for (j = 0; j < 6; j++) {
+			if (strcmp((const char *)p[0], names[j]) == 0) {
+				ea->v[j] = (const char *)p[3];
+				ea->len[j] = (size_t)(p[4] - p[3]);
+				break;
+			}
+		}
+	}
+}
+
+/* Reads an edge's directed attribute; -1 when invalid. */
+static int edge_directed(struct reader *r, const struct edge_attrs *ea)
+{
 	int b;
 
-	v = attr(at, "directed", &len);
-	if (!v)
+	if (!ea->v[EA_DIRECTED])
 		return r->directed[r->depth - 1];
-	if (tci_parse_bool(v, len, &b) != TC_OK)
+	if (tci_parse_bool(ea->v[EA_DIRECTED], ea->len[EA_DIRECTED], &b) !=
+	    TC_OK)
 		return -1;
 	return b;
 }
 
 /*
- * <edge>: adds an edge. Its ends may be declared later in the graph, so
- * unknown ids are resolved when the document ends.
+ * Adds the edge; its ends may be declared later in the graph, so unknown
+ * ids are resolved when the document ends. Returns 0 when out of memory.
  */
+static int add_edge(struct reader *r, const struct edge_attrs *ea,
+		    const char *id, int dir, long line, size_t *edge)
+{
+	const char *st, *tt;
+	size_t sn, tn, src = 0, dst = 0;
+	int known;
+
+	tci_trim(ea->v[EA_SOURCE], ea->len[EA_SOURCE], &st, &sn);
+	tci_trim(ea->v[EA_TARGET], ea->len[EA_TARGET], &tt, &tn);
+	known = tci_graph_find_node_n(r->g, st, sn, &src) &&
+		tci_graph_find_node_n(r->g, tt, tn, &dst);
+	if (tci_graph_add_edge_at(r->g, src, dst, dir, id, line, edge) !=
+	    TC_OK)
+		return 0;
+	return known || add_pending(r, *edge, st, sn, tt, tn);
+}
+
+/* <edge>: checks its attributes and adds it. */
 static enum frame start_edge(struct reader *r, const struct attrs *at)
 {
-	const char *s, *t, *st, *tt;
-	size_t sl, tl, sn, tn, src = 0, dst = 0, edge;
+	struct edge_attrs ea;
+	const char *t;
+	size_t n, edge;
 	char id[512], el[600];
-	int has_id, dir, known;
+	int dir;
 	long line = line_of(r);
 
-	attr_copy(at, "id", id, sizeof id, &has_id);
-	if (has_id && *id)
-		elem_name(el, sizeof el, "edge", id, strlen(id));
-	else
-		snprintf(el, sizeof el, "edge");
-	s = attr(at, "source", &sl);
-	t = attr(at, "target", &tl);
-	if (!s || !t) {
+	edge_attrs(at, &ea);
+	tci_trim(ea.v[EA_ID] ? ea.v[EA_ID] : "", ea.len[EA_ID], &t, &n);
+	if (n >= sizeof id)
+		n = sizeof id - 1;
+	memcpy(id, t, n);
+	id[n] = '\0';
+	elem_name(el, sizeof el, "edge", id, n);
+	if (!ea.v[EA_SOURCE] || !ea.v[EA_TARGET]) {
 		fail(r, TC_ERR_PARSE, line, el,
 		     "an <edge> needs source and target attributes");
 		return F_SKIP;
 	}
-	dir = edge_directed(r, at);
+	dir = edge_directed(r, &ea);
 	if (dir < 0) {
 		fail(r, TC_ERR_PARSE, line, el,
 		     "directed must be true or false");
 		return F_SKIP;
 	}
-	if ((attr(at, "sourceport", &sl) || attr(at, "targetport", &tl)) &&
-	    !r->warned_port++)
+	if ((ea.v[EA_SPORT] || ea.v[EA_TPORT]) && !r->warned_port++)
 		warn(r, line, el, "ports are ignored; the edge joins the "
 		     "nodes");
-	s = attr(at, "source", &sl);
-	t = attr(at, "target", &tl);
-	tci_trim(s, sl, &st, &sn);
-	tci_trim(t, tl, &tt, &tn);
-	known = tci_graph_find_node_n(r->g, st, sn, &src) &&
-		tci_graph_find_node_n(r->g, tt, tn, &dst);
-	if (tci_graph_add_edge_at(r->g, src, dst, dir, has_id ? id : NULL,
-				  line, &edge) != TC_OK ||
-	    (!known && !add_pending(r, edge, st, sn, tt, tn))) {
+	if (!add_edge(r, &ea, ea.v[EA_ID] ? id : NULL, dir, line, &edge)) {
 		nomem(r);
 		return F_SKIP;
 	}
@@ -564,6 +656,37 @@ static void resolve_pending(struct reader *r)
 
 /* ---- data ------------------------------------------------------------ */
 
+/*
+ * The key with this id that applies to elements of kind elem, else the
+ * first key with the id, else -1.
+ */
+static long key_for(struct reader *r, const char *id, size_t n,
+		    tci_elem elem)
+{
+	size_t count = tc_graph_key_count(r->g), i, j;
+	const tc_key_info *k;
+	long first = -1;
+
+	if (n == 0)
+		return -1;
+
+	/* Files give a node's values in key order: try the next key first. */
+	for (j = 0; j < count; j++) {
+		i = (r->key_hint + j) % count;
+		k = tc_graph_key(r->g, i);
+		if (k->id[0] != id[0] || strncmp(k->id, id, n) != 0 ||
+		    k->id[n] != '\0')
+			continue;
+		if (tci_key_applies(k->domain, elem)) {
+			r->key_hint = i + 1;
+			return (long)i;
+		}
+		if (first < 0)
+			first = (long)i;
+	}
+	return first;
+}
+
 /* <data>: finds its key; values outside nodes, edges and graphs drop. */
 static enum frame start_data(struct reader *r, const struct attrs *at)
 {
@@ -576,15 +699,18 @@ static enum frame start_data(struct reader *r, const struct attrs *at)
 
 	if (parent != F_NODE && parent != F_EDGE && parent != F_GRAPH)
 		return F_SKIP;
-	owner_name(r, el, sizeof el);
 	k = attr(at, "key", &len);
 	if (!k) {
+		owner_name(r, el, sizeof el);
 		fail(r, TC_ERR_PARSE, line, el,
 		     "a <data> needs a key attribute");
 		return F_SKIP;
 	}
 	tci_trim(k, len, &t, &n);
-	key = tci_graph_key_by_id(r->g, t, n);
+	key = key_for(r, t, n, r->owner_kind[r->depth - 1]);
+	if (key < 0 || !tci_key_applies(tc_graph_key(r->g, (size_t)key)->domain,
+					r->owner_kind[r->depth - 1]))
+		owner_name(r, el, sizeof el);
 	if (key < 0) {
 		fail(r, TC_ERR_INVALID, line, el,
 		     "<data> refers to key '%.*s', which is not declared "
@@ -628,6 +754,8 @@ static void end_data(struct reader *r)
 		nomem(r);
 		return;
 	}
+	if (st == TC_OK && !replaced)
+		return;
 	owner_name(r, el, sizeof el);
 	if (st != TC_OK) {
 		fail(r, TC_ERR_PARSE, r->data_line, el,
@@ -731,27 +859,35 @@ static enum frame start_graphml_elem(struct reader *r, const char *name,
 {
 	enum frame parent = r->frame[r->depth - 1];
 
-	if (strcmp(name, "key") == 0 && parent == F_GRAPHML) {
+	/* The hot paths first: <data>, <node>, <edge>. */
+	if (name[0] == 'd' && strcmp(name, "data") == 0)
+		return start_data(r, at);
+	if (name[0] == 'n' && strcmp(name, "node") == 0 && parent == F_GRAPH)
+		return start_node(r, at);
+	if (name[0] == 'e' && strcmp(name, "edge") == 0 && parent == F_GRAPH)
+		return start_edge(r, at);
+	if (strcmp(name, "key") == 0 &&
+	    (parent == F_GRAPHML || parent == F_GRAPH)) {
+		if (parent == F_GRAPH && !r->warned_key_place++)
+			warn(r, line_of(r), "key",
+			     "<key> inside <graph> (GraphML puts keys before "
+			     "the graph); read anyway");
 		start_key(r, at);
 		return F_KEY;
 	}
 	if (strcmp(name, "default") == 0 && parent == F_KEY) {
 		tci_buf_reset(&r->text);
+		r->data_xml = 0;
 		r->data_line = line_of(r);
 		return F_DEFAULT;
 	}
 	if (strcmp(name, "graph") == 0 &&
 	    (parent == F_GRAPHML || parent == F_NODE || parent == F_GRAPH))
 		return start_graph(r, at);
-	if (strcmp(name, "node") == 0 && parent == F_GRAPH)
-		return start_node(r, at);
-	if (strcmp(name, "edge") == 0 && parent == F_GRAPH)
-		return start_edge(r, at);
-	if (strcmp(name, "data") == 0)
-		return start_data(r, at);
 	if (strcmp(name, "key") == 0)
 		warn(r, line_of(r), "key",
-		     "a <key> outside <graphml> is not GraphML; ignored");
+		     "a <key> inside <%s> is not GraphML; ignored",
+		     parent == F_NODE ? "node" : "edge");
 	return skip_known(r, name);
 }
 
@@ -783,7 +919,7 @@ static void on_start(void *ctx, const xmlChar *localname,
 	if (r->depth == 1)
 		f = start_root(r, name, uri);
 	else if (parent == F_DATA || parent == F_DATA_XML ||
-		 parent == F_NODELABEL) {
+		 parent == F_NODELABEL || parent == F_DEFAULT) {
 		r->data_xml = 1;
 		f = F_DATA_XML;
 		if (strcmp(name, "NodeLabel") == 0 && !r->have_label &&
@@ -1154,6 +1290,11 @@ static void feed(struct reader *r, struct source *src, size_t max_bytes,
 			     "larger than the limit of %zu bytes", max_bytes);
 			return;
 		}
+		if (!r->ctxt && n == 0) {
+			fail(r, TC_ERR_PARSE, 0, NULL,
+			     "empty file: not GraphML");
+			return;
+		}
 		if (!r->ctxt && !start_parser(r, sax, buf, n))
 			return;
 		xmlParseChunk(r->ctxt, buf, (int)n, n == 0);
@@ -1197,8 +1338,6 @@ static void parse(struct reader *r, struct source *src, size_t max_bytes)
 	feed(r, src, max_bytes, buf, &sax);
 	if (r->ctxt)
 		finish(r);
-	else if (r->st == TC_OK)
-		fail(r, TC_ERR_PARSE, 0, NULL, "empty file: not GraphML");
 	xmlSetStructuredErrorFunc(old_ctx, old_fn);
 	free(buf);
 }

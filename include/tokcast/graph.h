@@ -192,7 +192,8 @@ tc_status tc_graph_new(int directed, tc_graph **out);
 /*
  * Adds a node; *node (may be NULL) gets its index. Returns TC_OK,
  * TC_ERR_INVALID (the id exists; *node gets that node), TC_ERR_ARG (id
- * NULL) or TC_ERR_NOMEM. tc_graph_new returns TC_OK or TC_ERR_NOMEM.
+ * NULL, empty, or with white space at an end, which the reader trims) or
+ * TC_ERR_NOMEM. tc_graph_new returns TC_OK or TC_ERR_NOMEM.
  */
 tc_status tc_graph_add_node(tc_graph *g, const char *id, size_t *node);
 /*
