@@ -671,32 +671,152 @@ static void build_edge_label(struct render *r, size_t i)
 	text_raw(r, "");
 }
 
+/* Scratch of the depth-first search for edges that close cycles. */
+struct dfs {
+	size_t *start;		/* node i's out-edges: out[start[i]..] */
+	size_t *out;		/* edge indices grouped by source */
+	size_t *pos;		/* next out-edge to follow, per node */
+	size_t *stack;
+	unsigned char *state;	/* 0 unseen, 1 on the stack, 2 done */
+};
+
+/* Groups the edges by source node into d->start and d->out. */
+static void dfs_index(const tc_graph *g, struct dfs *d)
+{
+	size_t n = tc_graph_node_count(g);
+	size_t m = tc_graph_edge_count(g);
+	tc_edge_info e;
+	size_t i;
+
+	for (i = 0; i < m; i++) {
+		tc_graph_edge(g, i, &e);
+		d->start[e.source + 1]++;
+	}
+	for (i = 0; i < n; i++)
+		d->start[i + 1] += d->start[i];
+	memcpy(d->pos, d->start, n * sizeof *d->pos);
+	for (i = 0; i < m; i++) {
+		tc_graph_edge(g, i, &e);
+		d->out[d->pos[e.source]++] = i;
+	}
+	memcpy(d->pos, d->start, n * sizeof *d->pos);
+}
+
+/* Searches from root, marking in back[] each edge to a node on the stack. */
+static void dfs_from(const tc_graph *g, struct dfs *d, size_t root,
+		     unsigned char *back)
+{
+	size_t top = 0;
+	size_t v, edge;
+	tc_edge_info e;
+
+	d->stack[top++] = root;
+	d->state[root] = 1;
+	while (top > 0) {
+		v = d->stack[top - 1];
+		if (d->pos[v] == d->start[v + 1]) {
+			d->state[v] = 2;
+			top--;
+			continue;
+		}
+		edge = d->out[d->pos[v]++];
+		tc_graph_edge(g, edge, &e);
+		if (e.target == e.source || d->state[e.target] == 2)
+			continue;
+		if (d->state[e.target] == 1) {
+			back[edge] = 1;
+			continue;
+		}
+		d->state[e.target] = 1;
+		d->stack[top++] = e.target;
+	}
+}
+
+/*
+ * Marks in back[] (one byte per edge, zeroed) the edges that close a
+ * cycle, self loops excepted. dot reverses such edges itself, but
+ * Graphviz 2.43 leaks what it makes doing so; we add them reversed with
+ * dir=back instead, which draws the same arrow. Returns TC_OK or
+ * TC_ERR_NOMEM.
+ */
+static tc_status find_back_edges(const tc_graph *g, unsigned char *back)
+{
+	size_t n = tc_graph_node_count(g);
+	size_t m = tc_graph_edge_count(g);
+	struct dfs d;
+	tc_status st = TC_ERR_NOMEM;
+	size_t i;
+
+	d.start = calloc(n + 1, sizeof *d.start);
+	d.out = malloc((m ? m : 1) * sizeof *d.out);
+	d.pos = malloc((n ? n : 1) * sizeof *d.pos);
+	d.stack = malloc((n ? n : 1) * sizeof *d.stack);
+	d.state = calloc(n ? n : 1, 1);
+	if (d.start && d.out && d.pos && d.stack && d.state) {
+		dfs_index(g, &d);
+		for (i = 0; i < n; i++)
+			if (!d.state[i])
+				dfs_from(g, &d, i, back);
+		st = TC_OK;
+	}
+	free(d.start);
+	free(d.out);
+	free(d.pos);
+	free(d.stack);
+	free(d.state);
+	return st;
+}
+
+/* Adds edge i to r->ag, reversed when it closes a cycle. */
+static Agedge_t *add_edge(struct render *r, size_t i, int reversed)
+{
+	tc_edge_info e;
+	Agnode_t *tail, *head;
+	Agedge_t *ae;
+	char name[32];
+
+	tc_graph_edge(r->g, i, &e);
+	tail = r->nodes[reversed ? e.target : e.source];
+	head = r->nodes[reversed ? e.source : e.target];
+	snprintf(name, sizeof name, "e%zu", i);
+	ae = agedge(r->ag, tail, head, name, 1);
+	if (ae && !e.directed)
+		gv_set(ae, "dir", "none");
+	else if (ae && reversed)
+		gv_set(ae, "dir", "back");
+	return ae;
+}
+
 /* Copies the edges into r->ag as e0, e1, ... */
 static tc_status add_edges(struct render *r)
 {
+	size_t m = tc_graph_edge_count(r->g);
+	unsigned char *back;
 	const char *kind;
-	tc_edge_info e;
 	Agedge_t *ae;
-	char name[32];
 	size_t i;
 
-	for (i = 0; i < tc_graph_edge_count(r->g); i++) {
-		tc_graph_edge(r->g, i, &e);
-		snprintf(name, sizeof name, "e%zu", i);
-		ae = agedge(r->ag, r->nodes[e.source], r->nodes[e.target],
-			    name, 1);
+	back = calloc(m ? m : 1, 1);
+	if (!back || find_back_edges(r->g, back) != TC_OK) {
+		free(back);
+		return tci_error(r->err, TC_ERR_NOMEM, NULL, 0, NULL,
+				 "out of memory");
+	}
+	for (i = 0; i < m; i++) {
+		ae = add_edge(r, i, back[i]);
 		build_edge_label(r, i);
 		if (!ae || r->nomem)
-			return tci_error(r->err, TC_ERR_NOMEM, NULL, 0, NULL,
-					 "out of memory");
+			break;
 		if (r->text.len)
 			gv_set(ae, "label", r->text.data);
 		kind = edge_text(r->g, i, "kind");
 		if (kind && strcmp(kind, "calls") == 0)
 			gv_set(ae, "style", "dashed");
-		if (!e.directed)
-			gv_set(ae, "dir", "none");
 	}
+	free(back);
+	if (i < m)
+		return tci_error(r->err, TC_ERR_NOMEM, NULL, 0, NULL,
+				 "out of memory");
 	return TC_OK;
 }
 
