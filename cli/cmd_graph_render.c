@@ -56,11 +56,12 @@ static void print_help(void)
 	for (i = 0; i < N_OPTIONS; i++) {
 		const struct render_option *o = &render_options[i];
 
-		snprintf(left, sizeof left, "%s--%s%s%s",
-			 o->key < 256 ? "-o, " : "    ", o->name,
-			 o->arg ? " " : "", o->arg ? o->arg : "");
 		if (o->key < 256)
-			left[1] = (char)o->key;
+			snprintf(left, sizeof left, "-%c, --%s %s", o->key,
+				 o->name, o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof left, "    --%s %s", o->name,
+				 o->arg ? o->arg : "");
 		printf("  %-22s%s\n", left, o->help);
 	}
 	printf("\nformats this Graphviz draws: %s\n"

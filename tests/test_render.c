@@ -377,6 +377,39 @@ static void bad_forecasts_are_refused(void **state)
 	tc_graph_free(g);
 }
 
+static void bad_arguments_are_refused(void **state)
+{
+	tc_graph *g = small_graph();
+	tc_render_options o;
+	tc_error err = {0};
+	char *data = NULL;
+	size_t size;
+
+	tc_render_options_init(&o);
+	assert_int_equal(tc_render_file(NULL, "x.svg", NULL, NULL, &err),
+			 TC_ERR_ARG);
+	assert_int_equal(tc_render_file(g, NULL, NULL, NULL, &err),
+			 TC_ERR_ARG);
+	assert_int_equal(tc_render_file(g, "-", NULL, NULL, &err),
+			 TC_ERR_ARG);
+	assert_int_equal(tc_render_memory(g, &o, &data, &size, NULL, &err),
+			 TC_ERR_ARG);
+	o.format = "svg";
+	o.low_pct = 50;
+	assert_int_equal(tc_render_memory(g, &o, &data, &size, NULL, &err),
+			 TC_ERR_ARG);
+	o.low_pct = 5;
+	o.high_pct = 101;
+	assert_int_equal(tc_render_memory(g, &o, &data, &size, NULL, &err),
+			 TC_ERR_ARG);
+	o.high_pct = 95;
+	o.format = "gif";
+	assert_int_equal(tc_render_memory(g, &o, &data, &size, NULL, &err),
+			 TC_ERR_UNSUPPORTED);
+	assert_null(data);
+	tc_graph_free(g);
+}
+
 static void hostile_labels_stay_text(void **state)
 {
 	tc_graph *g = NULL;
@@ -715,6 +748,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(forecast_annotates_and_shades),
 	cmocka_unit_test(class_without_forecast_is_marked),
 	cmocka_unit_test(bad_forecasts_are_refused),
+	cmocka_unit_test(bad_arguments_are_refused),
 	cmocka_unit_test(hostile_labels_stay_text),
 	cmocka_unit_test(unknown_extension_is_unsupported),
 	cmocka_unit_test(file_appears_whole_or_not_at_all),
