@@ -15,21 +15,19 @@
 static const struct render_option {
 	const char *name;
 	int has_arg;
-	int key;		/* short letter, or a code above 255 */
+	int key; /* short letter, or a code above 255 */
 	const char *arg;
 	const char *help;
 } render_options[] = {
-	{"forecast", 1, 256, "FILE",
-	 "annotate classes with a forecast of 'tokcast forecast'\n"
-	 "                        (not in this build yet)"},
-	{"format", 1, 257, "FMT",
-	 "svg, png or pdf, not by extension (for -o -)"},
-	{"help", 0, 'h', NULL, "show this help"},
-	{"output", 1, 'o', "FILE",
-	 "write to FILE; .svg, .png or .pdf picks the format"},
-	{"rankdir", 1, 258, "DIR",
-	 "LR, TB or auto (LR for wide, shallow graphs)"},
-	{"title", 1, 259, "TEXT", "a title above the graph"},
+    {"forecast", 1, 256, "FILE",
+     "annotate classes with a forecast of 'tokcast forecast'\n"
+     "                        (not in this build yet)"},
+    {"format", 1, 257, "FMT", "svg, png or pdf, not by extension (for -o -)"},
+    {"help", 0, 'h', NULL, "show this help"},
+    {"output", 1, 'o', "FILE",
+     "write to FILE; .svg, .png or .pdf picks the format"},
+    {"rankdir", 1, 258, "DIR", "LR, TB or auto (LR for wide, shallow graphs)"},
+    {"title", 1, 259, "TEXT", "a title above the graph"},
 };
 #define N_OPTIONS (sizeof render_options / sizeof render_options[0])
 
@@ -66,8 +64,9 @@ static void print_help(void)
 	}
 	printf("\nformats this Graphviz draws: %s\n"
 	       "exit: 0 drawn, 1 invalid graph, 2 usage, 3 output not "
-	       "written\n", tc_render_formats(formats, sizeof formats)[0]
-			    ? formats : "none");
+	       "written\n",
+	       tc_render_formats(formats, sizeof formats)[0] ? formats
+							     : "none");
 }
 
 /* Reads --rankdir's value; returns 0 when it is none of the three. */
@@ -102,15 +101,19 @@ static int take_option(struct render_args *a, int key, const char *val)
 		return CLI_OK;
 	case 258:
 		if (!parse_rankdir(val, &a->opts.rankdir))
-			return cli_usage_error(CMD, "--rankdir takes LR, TB "
-					       "or auto, not '%s'", val);
+			return cli_usage_error(CMD,
+					       "--rankdir takes LR, TB "
+					       "or auto, not '%s'",
+					       val);
 		return CLI_OK;
 	case 259:
 		a->opts.title = val;
 		return CLI_OK;
 	default:
-		return cli_usage_error(CMD, "unknown or incomplete option "
-				       "'%s'", val ? val : "");
+		return cli_usage_error(CMD,
+				       "unknown or incomplete option "
+				       "'%s'",
+				       val ? val : "");
 	}
 }
 
@@ -130,8 +133,9 @@ static int parse_args(int argc, char **argv, struct render_args *a)
 	opterr = 0;
 	optind = 1;
 	while ((key = getopt_long(argc, argv, "ho:", longs, NULL)) != -1) {
-		code = take_option(a, key, key == '?' || key == ':'
-				   ? argv[optind - 1] : optarg);
+		code = take_option(a, key,
+				   key == '?' || key == ':' ? argv[optind - 1]
+							    : optarg);
 		if (code != CLI_OK)
 			return code;
 	}
@@ -143,7 +147,7 @@ static int parse_args(int argc, char **argv, struct render_args *a)
 	a->input = argv[optind];
 	if (!a->output)
 		return cli_usage_error(CMD, "missing -o OUT.svg (or .png, "
-				       ".pdf)");
+					    ".pdf)");
 	return CLI_OK;
 }
 
@@ -158,7 +162,7 @@ static int read_graph(const char *path, tc_graph **g)
 		return CLI_OK;
 	cli_fail(&err);
 	return st == TC_ERR_NOMEM || st == TC_ERR_INTERNAL ? CLI_FAILURE
-							  : CLI_INVALID;
+							   : CLI_INVALID;
 }
 
 /* Maps a drawing failure to an exit code: formats are a usage matter. */

@@ -24,9 +24,9 @@ static const char *const render_formats[] = {"svg", "png", "pdf"};
 /* Sequential fill scale for the share of cost, light to dark. */
 #define N_SHADES 5
 static const char *const shade_fill[N_SHADES] = {
-	"#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"};
+    "#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"};
 static const char *const shade_font[N_SHADES] = {
-	"#000000", "#000000", "#000000", "#ffffff", "#ffffff"};
+    "#000000", "#000000", "#000000", "#ffffff", "#ffffff"};
 
 /* Styles of the node kinds. */
 #define KPI_FILL "#deebf7"
@@ -47,14 +47,14 @@ static const char *const shade_font[N_SHADES] = {
 struct render {
 	const tc_graph *g;
 	const tc_render_options *o;
-	const char *file;	/* the graph's source, for messages */
-	size_t *ann;		/* per node: forecast index, or SIZE_MAX */
-	double top;		/* share at the dark end of the scale */
+	const char *file; /* the graph's source, for messages */
+	size_t *ann;	  /* per node: forecast index, or SIZE_MAX */
+	double top;	  /* share at the dark end of the scale */
 	GVC_t *gvc;
 	Agraph_t *ag;
 	Agnode_t **nodes;
-	tci_buf text;		/* the label being built */
-	int nomem;		/* an append to text failed */
+	tci_buf text; /* the label being built */
+	int nomem;    /* an append to text failed */
 	tc_diags *warnings;
 	tc_error *err;
 };
@@ -110,8 +110,8 @@ static void gv_messages_sort(struct render *r, char *first, size_t size)
 		} else if (*line) {
 			if (strncmp(line, "Warning: ", 9) == 0)
 				line += 9;
-			tci_diag(r->warnings, TC_SEV_WARNING, TC_OK, r->file,
-				 0, 0, "graphviz", "%s", line);
+			tci_diag(r->warnings, TC_SEV_WARNING, TC_OK, r->file, 0,
+				 0, "graphviz", "%s", line);
 		}
 		line = end ? end + 1 : NULL;
 	}
@@ -190,13 +190,13 @@ static int gvc_has_device(GVC_t *gvc, const char *format)
  */
 static int format_ready(size_t i)
 {
-	static int state[N_FORMATS];	/* 0 unknown, 1 yes, 2 no */
+	static int state[N_FORMATS]; /* 0 unknown, 1 yes, 2 no */
 	GVC_t *gvc;
 
 	if (!state[i]) {
 		gvc = gv_context();
-		state[i] = gvc && gvc_has_device(gvc, render_formats[i]) ? 1
-									  : 2;
+		state[i] =
+		    gvc && gvc_has_device(gvc, render_formats[i]) ? 1 : 2;
 	}
 	return state[i] == 1;
 }
@@ -300,14 +300,12 @@ static const char *attr_text(const tc_value *v)
 	return v && v->text && v->text[0] ? v->text : NULL;
 }
 
-static const char *node_text(const tc_graph *g, size_t node,
-			     const char *name)
+static const char *node_text(const tc_graph *g, size_t node, const char *name)
 {
 	return attr_text(tc_graph_node_attr(g, node, name));
 }
 
-static const char *edge_text(const tc_graph *g, size_t edge,
-			     const char *name)
+static const char *edge_text(const tc_graph *g, size_t edge, const char *name)
 {
 	return attr_text(tc_graph_edge_attr(g, edge, name));
 }
@@ -355,12 +353,14 @@ static tc_status place_forecast(struct render *r, size_t i)
 	if (!tc_graph_find_node(r->g, f->node_id, &node))
 		return tci_error(r->err, TC_ERR_NOT_FOUND, r->file, 0, NULL,
 				 "forecast for '%s': the graph has no such "
-				 "node", f->node_id);
+				 "node",
+				 f->node_id);
 	if (!node_is(r->g, node, "feature_class"))
 		return tci_error(r->err, TC_ERR_INVALID, r->file,
 				 tc_graph_node_line(r->g, node), NULL,
 				 "forecast for '%s': only feature_class "
-				 "nodes carry forecasts", f->node_id);
+				 "nodes carry forecasts",
+				 f->node_id);
 	if (r->ann[node] != SIZE_MAX)
 		return tci_error(r->err, TC_ERR_ARG, NULL, 0, NULL,
 				 "forecast for '%s' given twice", f->node_id);
@@ -388,8 +388,8 @@ static tc_status prepare(struct render *r)
 	if (n > max_n || m > max_m)
 		return tci_error(r->err, TC_ERR_LIMIT, r->file, 0, NULL,
 				 "%zu nodes and %zu edges: drawing is limited "
-				 "to %zu nodes and %zu edges", n, m, max_n,
-				 max_m);
+				 "to %zu nodes and %zu edges",
+				 n, m, max_n, max_m);
 	if (!(o->low_pct >= 0 && o->low_pct < 50 && o->high_pct > 50 &&
 	      o->high_pct <= 100))
 		return tci_error(r->err, TC_ERR_ARG, NULL, 0, NULL,
@@ -486,8 +486,7 @@ static void set_defaults(struct render *r)
 {
 	Agraph_t *ag = r->ag;
 
-	gv_set(ag, "rankdir", choose_rankdir(r) == TC_RANKDIR_LR ? "LR"
-								 : "TB");
+	gv_set(ag, "rankdir", choose_rankdir(r) == TC_RANKDIR_LR ? "LR" : "TB");
 	gv_set(ag, "nodesep", "0.3");
 	gv_set(ag, "ranksep", "0.9");
 	gv_set(ag, "pad", "0.2");
@@ -555,8 +554,8 @@ static void add_forecast_text(struct render *r, size_t i)
 			 sizeof share);
 
 	/* The line goes through the label filter: currency is user text. */
-	snprintf(line, sizeof line, "P50 %s (%s-%s%%: %s-%s)", p50, lp, hp,
-		 low, high);
+	snprintf(line, sizeof line, "P50 %s (%s-%s%%: %s-%s)", p50, lp, hp, low,
+		 high);
 	text_raw(r, "\\n");
 	if (tci_label_add(&r->text, line, sizeof line) != TC_OK)
 		r->nomem = 1;
@@ -598,13 +597,13 @@ static void style_node(struct render *r, Agnode_t *n, size_t i)
 		gv_set(n, "style", "rounded,filled");
 		gv_set(n, "color", CLASS_LINE);
 		if (r->ann[i] != SIZE_MAX) {
-			shade = shade_of(r->o->forecast[r->ann[i]].share,
-					 r->top);
+			shade =
+			    shade_of(r->o->forecast[r->ann[i]].share, r->top);
 			gv_set(n, "fillcolor", shade_fill[shade]);
 			gv_set(n, "fontcolor", shade_font[shade]);
 		} else {
-			gv_set(n, "fillcolor", has_forecast(r)
-					       ? NO_FORECAST_FILL : CLASS_FILL);
+			gv_set(n, "fillcolor",
+			       has_forecast(r) ? NO_FORECAST_FILL : CLASS_FILL);
 		}
 	} else {
 		/* A node without a known kind: drawn, but visibly apart. */
@@ -673,11 +672,11 @@ static void build_edge_label(struct render *r, size_t i)
 
 /* Scratch of the depth-first search for edges that close cycles. */
 struct dfs {
-	size_t *start;		/* node i's out-edges: out[start[i]..] */
-	size_t *out;		/* edge indices grouped by source */
-	size_t *pos;		/* next out-edge to follow, per node */
+	size_t *start; /* node i's out-edges: out[start[i]..] */
+	size_t *out;   /* edge indices grouped by source */
+	size_t *pos;   /* next out-edge to follow, per node */
 	size_t *stack;
-	unsigned char *state;	/* 0 unseen, 1 on the stack, 2 done */
+	unsigned char *state; /* 0 unseen, 1 on the stack, 2 done */
 };
 
 /* Groups the edges by source node into d->start and d->out. */
@@ -919,11 +918,12 @@ static tc_status lay_out(struct render *r, const char *format)
 	if (!r->gvc)
 		return gv_failed(r, "start");
 	if (!format_ready((size_t)format_index(format)))
-		return tci_error(r->err, TC_ERR_UNSUPPORTED, NULL, 0, NULL,
-				 "this Graphviz has no %s plugin; available "
-				 "formats: %s", format,
-				 ready_formats(avail, sizeof avail)[0]
-				 ? avail : "none");
+		return tci_error(
+		    r->err, TC_ERR_UNSUPPORTED, NULL, 0, NULL,
+		    "this Graphviz has no %s plugin; available "
+		    "formats: %s",
+		    format,
+		    ready_formats(avail, sizeof avail)[0] ? avail : "none");
 	st = build(r);
 	if (st != TC_OK)
 		return st;
@@ -1020,8 +1020,8 @@ tc_status tc_render_file(const tc_graph *g, const char *path,
 }
 
 /* Lays out and renders into a malloc'd copy of Graphviz's buffer. */
-static tc_status render_data(struct render *r, const char *format,
-			     char **data, size_t *size)
+static tc_status render_data(struct render *r, const char *format, char **data,
+			     size_t *size)
 {
 	unsigned int len = 0;
 	char *gvdata = NULL;

@@ -189,8 +189,7 @@ static const char *cost_unit(double a, double *scaled, int *decimals)
 	return units[u];
 }
 
-char *tc_format_cost(double v, const char *currency, char *buf,
-		     size_t size)
+char *tc_format_cost(double v, const char *currency, char *buf, size_t size)
 {
 	char digits[64];
 	const char *unit;
@@ -206,7 +205,9 @@ char *tc_format_cost(double v, const char *currency, char *buf,
 
 	unit = cost_unit(fabs(v), &scaled, &decimals);
 	tci_format_fixed(scaled, decimals, digits, sizeof digits);
-	snprintf(buf, size, "%s%s%s%s", v < 0 && strcmp(digits, "0") &&
-		 strcmp(digits, "0.00") ? "-" : "", currency, digits, unit);
+	snprintf(buf, size, "%s%s%s%s",
+		 v < 0 && strcmp(digits, "0") && strcmp(digits, "0.00") ? "-"
+									: "",
+		 currency, digits, unit);
 	return buf;
 }

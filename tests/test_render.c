@@ -24,10 +24,10 @@
 /* The fills documented in docs/cli-render.md. */
 #define KPI_FILL "#deebf7"
 #define CLASS_FILL "#fdd9b5"
-static const char *const shade[5] = {"#feedde", "#fdbe85", "#fd8d3c",
-				     "#e6550d", "#a63603"};
+static const char *const shade[5] = {"#feedde", "#fdbe85", "#fd8d3c", "#e6550d",
+				     "#a63603"};
 
-/* Adds a node with string attributes given as name, value pairs. */
+/* Adds a node with kind, label and model (each may be NULL). */
 static size_t node(tc_graph *g, const char *id, const char *kind,
 		   const char *label, const char *model)
 {
@@ -35,18 +35,16 @@ static size_t node(tc_graph *g, const char *id, const char *kind,
 
 	assert_int_equal(tc_graph_add_node(g, id, &n), TC_OK);
 	if (kind)
-		assert_int_equal(tc_graph_set_node_attr(g, n, "kind",
-							TC_ATTR_STRING, kind),
-				 TC_OK);
+		assert_int_equal(
+		    tc_graph_set_node_attr(g, n, "kind", TC_ATTR_STRING, kind),
+		    TC_OK);
 	if (label)
 		assert_int_equal(tc_graph_set_node_attr(g, n, "label",
-							TC_ATTR_STRING,
-							label),
+							TC_ATTR_STRING, label),
 				 TC_OK);
 	if (model)
 		assert_int_equal(tc_graph_set_node_attr(g, n, "model",
-							TC_ATTR_STRING,
-							model),
+							TC_ATTR_STRING, model),
 				 TC_OK);
 	return n;
 }
@@ -61,17 +59,17 @@ static void edge(tc_graph *g, size_t s, size_t t, const char *rate,
 	snprintf(id, sizeof id, "e%zu", tc_graph_edge_count(g));
 	assert_int_equal(tc_graph_add_edge(g, s, t, 1, id, &e), TC_OK);
 	if (rate)
-		assert_int_equal(tc_graph_set_edge_attr(g, e, "rate",
-							TC_ATTR_STRING, rate),
-				 TC_OK);
+		assert_int_equal(
+		    tc_graph_set_edge_attr(g, e, "rate", TC_ATTR_STRING, rate),
+		    TC_OK);
 	if (kind)
-		assert_int_equal(tc_graph_set_edge_attr(g, e, "kind",
-							TC_ATTR_STRING, kind),
-				 TC_OK);
+		assert_int_equal(
+		    tc_graph_set_edge_attr(g, e, "kind", TC_ATTR_STRING, kind),
+		    TC_OK);
 	if (lag)
-		assert_int_equal(tc_graph_set_edge_attr(g, e, "lag_days",
-							TC_ATTR_INT, lag),
-				 TC_OK);
+		assert_int_equal(
+		    tc_graph_set_edge_attr(g, e, "lag_days", TC_ATTR_INT, lag),
+		    TC_OK);
 }
 
 /*
@@ -115,7 +113,7 @@ static xmlDoc *draw_svg(const tc_graph *g, const tc_render_options *opts)
 	assert_true(size > 0);
 	doc = xmlReadMemory(data, (int)size, "drawing.svg", NULL,
 			    XML_PARSE_NONET | XML_PARSE_NOERROR |
-				    XML_PARSE_NOWARNING);
+				XML_PARSE_NOWARNING);
 	free(data);
 	assert_non_null(doc);
 	return doc;
@@ -258,9 +256,9 @@ static void kpi_and_class_styles_differ(void **state)
 
 /* Forecasts of the small graph's three classes. */
 static const tc_class_forecast small_forecast[] = {
-	{"chat", 12345, 9100, 16000, 0.6},
-	{"rag", 812.4, 640, 1010.7, 0.1},
-	{"agent_tool", 4.5e6, 3.96e6, 5.26e6, 0.3},
+    {"chat", 12345, 9100, 16000, 0.6},
+    {"rag", 812.4, 640, 1010.7, 0.1},
+    {"agent_tool", 4.5e6, 3.96e6, 5.26e6, 0.3},
 };
 
 static void forecast_annotates_and_shades(void **state)
@@ -275,29 +273,28 @@ static void forecast_annotates_and_shades(void **state)
 	doc = draw_svg(g, &o);
 
 	/* Amounts formatted by hand from the table above. */
-	assert_non_null(group(doc, "node",
-			      "P50 $12.3k (5-95%: $9.1k-$16.0k)"));
+	assert_non_null(group(doc, "node", "P50 $12.3k (5-95%: $9.1k-$16.0k)"));
 	assert_non_null(group(doc, "node", "60% of total cost"));
 	assert_non_null(group(doc, "node", "P50 $812 (5-95%: $640-$1.0k)"));
-	assert_non_null(group(doc, "node",
-			      "P50 $4.5M (5-95%: $4.0M-$5.3M)"));
+	assert_non_null(group(doc, "node", "P50 $4.5M (5-95%: $4.0M-$5.3M)"));
 
 	/*
 	 * The scale runs to the largest share rounded up to a tenth, 0.6,
 	 * in five bins of 12%: 0.6 is the top bin, 0.1 the first (0.1 / 0.12
 	 * = 0.83), 0.3 the third (2.5).
 	 */
-	assert_string_equal(attr(shape_of(group(doc, "node", "Chat")),
-				 "fill"), shade[4]);
-	assert_string_equal(attr(shape_of(group(doc, "node", "RAG answers")),
-				 "fill"), shade[0]);
-	assert_string_equal(attr(shape_of(group(doc, "node", "agent_tool")),
-				 "fill"), shade[2]);
+	assert_string_equal(attr(shape_of(group(doc, "node", "Chat")), "fill"),
+			    shade[4]);
+	assert_string_equal(
+	    attr(shape_of(group(doc, "node", "RAG answers")), "fill"),
+	    shade[0]);
+	assert_string_equal(
+	    attr(shape_of(group(doc, "node", "agent_tool")), "fill"), shade[2]);
 
 	/* KPIs keep their style; the legend shows the bins. */
-	assert_string_equal(attr(shape_of(group(doc, "node",
-						"Active users")), "fill"),
-			    KPI_FILL);
+	assert_string_equal(
+	    attr(shape_of(group(doc, "node", "Active users")), "fill"),
+	    KPI_FILL);
 	assert_non_null(group(doc, "node", "share of total cost"));
 	assert_non_null(group(doc, "node", "0-12%"));
 	assert_non_null(group(doc, "node", "48-60%"));
@@ -318,18 +315,18 @@ static void class_without_forecast_is_marked(void **state)
 	o.high_pct = 90;
 	o.currency = "EUR ";
 	doc = draw_svg(g, &o);
-	assert_non_null(group(doc, "node",
-			      "P50 EUR 12.3k (10-90%: EUR 9.1k-EUR 16.0k)"));
+	assert_non_null(
+	    group(doc, "node", "P50 EUR 12.3k (10-90%: EUR 9.1k-EUR 16.0k)"));
 	assert_non_null(group(doc, "node", "no forecast"));
-	assert_string_equal(attr(shape_of(group(doc, "node", "RAG answers")),
-				 "fill"), "#f0f0f0");
+	assert_string_equal(
+	    attr(shape_of(group(doc, "node", "RAG answers")), "fill"),
+	    "#f0f0f0");
 	xmlFreeDoc(doc);
 	tc_graph_free(g);
 }
 
 /* Draws with one forecast entry f and returns the status. */
-static tc_status draw_with(const tc_graph *g, tc_class_forecast f,
-			   size_t count)
+static tc_status draw_with(const tc_graph *g, tc_class_forecast f, size_t count)
 {
 	tc_class_forecast two[2] = {f, f};
 	tc_render_options o;
@@ -388,10 +385,8 @@ static void bad_arguments_are_refused(void **state)
 	tc_render_options_init(&o);
 	assert_int_equal(tc_render_file(NULL, "x.svg", NULL, NULL, &err),
 			 TC_ERR_ARG);
-	assert_int_equal(tc_render_file(g, NULL, NULL, NULL, &err),
-			 TC_ERR_ARG);
-	assert_int_equal(tc_render_file(g, "-", NULL, NULL, &err),
-			 TC_ERR_ARG);
+	assert_int_equal(tc_render_file(g, NULL, NULL, NULL, &err), TC_ERR_ARG);
+	assert_int_equal(tc_render_file(g, "-", NULL, NULL, &err), TC_ERR_ARG);
 	assert_int_equal(tc_render_memory(g, &o, &data, &size, NULL, &err),
 			 TC_ERR_ARG);
 	o.format = "svg";
@@ -427,7 +422,9 @@ static void hostile_labels_stay_text(void **state)
 	a = node(g, "q\"uote --> <!-- &amp;", "kpi", NULL, NULL);
 	b = node(g, "b", "feature_class", "<b>bold</b> & &foo; \\N \\n \\\\",
 		 "m\"odel<x>");
-	c = node(g, "c", "kpi", "bad \xff byte\x01" "ctl \xef\xbf\xbe nonchar",
+	c = node(g, "c", "kpi",
+		 "bad \xff byte\x01"
+		 "ctl \xef\xbf\xbe nonchar",
 		 NULL);
 	d = node(g, "d", "kpi", long_label, NULL);
 	node(g, "e", "kpi", "é 漢字 😀", NULL);
@@ -437,11 +434,11 @@ static void hostile_labels_stay_text(void **state)
 	/* draw_svg fails on malformed XML; each label reads as written. */
 	doc = draw_svg(g, NULL);
 	assert_non_null(group(doc, "node", "q\"uote --> <!-- &amp;"));
-	assert_non_null(group(doc, "node",
-			      "<b>bold</b> & &foo; \\N \\n \\\\"));
+	assert_non_null(group(doc, "node", "<b>bold</b> & &foo; \\N \\n \\\\"));
 	assert_non_null(group(doc, "node", "m\"odel<x>"));
-	assert_non_null(group(doc, "node", "bad \xef\xbf\xbd byte ctl "
-				     "\xef\xbf\xbd nonchar"));
+	assert_non_null(group(doc, "node",
+			      "bad \xef\xbf\xbd byte ctl "
+			      "\xef\xbf\xbd nonchar"));
 	assert_non_null(group(doc, "node", expect_long));
 	assert_non_null(group(doc, "node", "é 漢字 😀"));
 	assert_non_null(group(doc, "edge", "<1 & 2>"));
@@ -510,8 +507,7 @@ static void file_appears_whole_or_not_at_all(void **state)
 
 	/* A directory that does not exist: an I/O error, no file. */
 	snprintf(path, sizeof path, "%s/missing/graph.svg", dir);
-	assert_int_equal(tc_render_file(g, path, NULL, NULL, &err),
-			 TC_ERR_IO);
+	assert_int_equal(tc_render_file(g, path, NULL, NULL, &err), TC_ERR_IO);
 	assert_int_equal(dir_entries(dir), 0);
 	rmdir(dir);
 	tc_graph_free(g);
@@ -581,8 +577,8 @@ static void direction_follows_shape(void **state)
 	k = node(wide, "k", "kpi", NULL, NULL);
 	for (i = 0; i < 5; i++) {
 		snprintf(id, sizeof id, "c%d", i);
-		edge(wide, k, node(wide, id, "feature_class", NULL, NULL),
-		     "1", NULL, NULL);
+		edge(wide, k, node(wide, id, "feature_class", NULL, NULL), "1",
+		     NULL, NULL);
 	}
 	doc = draw_svg(wide, NULL);
 	assert_true(text_coord(group(doc, "node", "k"), "x") <
@@ -729,8 +725,7 @@ static void fixture_of_thirty_nodes_draws(void **state)
 	xmlDoc *doc;
 	size_t i;
 
-	assert_int_equal(tc_graph_read_file(path, NULL, &g, NULL, &err),
-			 TC_OK);
+	assert_int_equal(tc_graph_read_file(path, NULL, &g, NULL, &err), TC_OK);
 	assert_int_equal(tc_graph_node_count(g), 30);
 	doc = draw_svg(g, NULL);
 	for (i = 0; i < tc_graph_node_count(g); i++) {
@@ -743,23 +738,23 @@ static void fixture_of_thirty_nodes_draws(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(svg_has_every_label_and_rate),
-	cmocka_unit_test(kpi_and_class_styles_differ),
-	cmocka_unit_test(forecast_annotates_and_shades),
-	cmocka_unit_test(class_without_forecast_is_marked),
-	cmocka_unit_test(bad_forecasts_are_refused),
-	cmocka_unit_test(bad_arguments_are_refused),
-	cmocka_unit_test(hostile_labels_stay_text),
-	cmocka_unit_test(unknown_extension_is_unsupported),
-	cmocka_unit_test(file_appears_whole_or_not_at_all),
-	cmocka_unit_test(png_and_pdf_when_available),
-	cmocka_unit_test(too_large_graph_is_refused),
-	cmocka_unit_test(direction_follows_shape),
-	cmocka_unit_test(loops_parallel_and_undirected_edges_draw),
-	cmocka_unit_test(empty_graph_draws),
-	cmocka_unit_test(graphviz_messages_are_fenced),
-	cmocka_unit_test(cost_format_by_hand),
-	cmocka_unit_test(fixture_of_thirty_nodes_draws),
+    cmocka_unit_test(svg_has_every_label_and_rate),
+    cmocka_unit_test(kpi_and_class_styles_differ),
+    cmocka_unit_test(forecast_annotates_and_shades),
+    cmocka_unit_test(class_without_forecast_is_marked),
+    cmocka_unit_test(bad_forecasts_are_refused),
+    cmocka_unit_test(bad_arguments_are_refused),
+    cmocka_unit_test(hostile_labels_stay_text),
+    cmocka_unit_test(unknown_extension_is_unsupported),
+    cmocka_unit_test(file_appears_whole_or_not_at_all),
+    cmocka_unit_test(png_and_pdf_when_available),
+    cmocka_unit_test(too_large_graph_is_refused),
+    cmocka_unit_test(direction_follows_shape),
+    cmocka_unit_test(loops_parallel_and_undirected_edges_draw),
+    cmocka_unit_test(empty_graph_draws),
+    cmocka_unit_test(graphviz_messages_are_fenced),
+    cmocka_unit_test(cost_format_by_hand),
+    cmocka_unit_test(fixture_of_thirty_nodes_draws),
 };
 
 TC_TEST_MAIN(tests)

@@ -26,9 +26,9 @@ extern "C" {
 
 /* Direction of the layout's ranks. */
 typedef enum tc_rankdir {
-	TC_RANKDIR_AUTO = 0,	/* LR for wide shallow graphs, else TB */
-	TC_RANKDIR_LR,		/* sources on the left */
-	TC_RANKDIR_TB		/* sources at the top */
+	TC_RANKDIR_AUTO = 0, /* LR for wide shallow graphs, else TB */
+	TC_RANKDIR_LR,	     /* sources on the left */
+	TC_RANKDIR_TB	     /* sources at the top */
 } tc_rankdir;
 
 /*
@@ -38,7 +38,7 @@ typedef enum tc_rankdir {
  * cost in [0, 1]. Strings are owned by the caller.
  */
 typedef struct tc_class_forecast {
-	const char *node_id;	/* id of a feature_class node */
+	const char *node_id; /* id of a feature_class node */
 	double p50;
 	double low;
 	double high;
@@ -52,20 +52,20 @@ typedef struct tc_class_forecast {
 /* How to draw. Fill with tc_render_options_init, then change fields. */
 typedef struct tc_render_options {
 	tc_rankdir rankdir;
-	const char *format;	/* "svg", "png", "pdf"; NULL: by extension */
-	const char *title;	/* drawn above the graph; NULL or "": none */
+	const char *format; /* "svg", "png", "pdf"; NULL: by extension */
+	const char *title;  /* drawn above the graph; NULL or "": none */
 	/* The annotation: NULL (and count 0) draws no forecast. */
 	const tc_class_forecast *forecast;
 	size_t forecast_count;
-	double low_pct;		/* percentile of low, default 5 */
-	double high_pct;	/* percentile of high, default 95 */
-	const char *currency;	/* prefix of amounts, default "$" */
+	double low_pct;	      /* percentile of low, default 5 */
+	double high_pct;      /* percentile of high, default 95 */
+	const char *currency; /* prefix of amounts, default "$" */
 	/*
 	 * Layout time grows fast with size (about 10 s for 300 random nodes
 	 * and 1000 edges): larger graphs are refused. 0 means the default.
 	 */
-	size_t max_nodes;	/* default TC_RENDER_MAX_NODES */
-	size_t max_edges;	/* default TC_RENDER_MAX_EDGES */
+	size_t max_nodes; /* default TC_RENDER_MAX_NODES */
+	size_t max_edges; /* default TC_RENDER_MAX_EDGES */
 } tc_render_options;
 
 /* Sets opts to the defaults: automatic direction, no annotation. */
@@ -120,8 +120,7 @@ char *tc_render_formats(char *buf, size_t size);
  * Negative amounts get a leading '-', non-finite ones "n/a"; currency
  * NULL means "$". Returns buf (always NUL-terminated when size > 0).
  */
-char *tc_format_cost(double v, const char *currency, char *buf,
-		     size_t size);
+char *tc_format_cost(double v, const char *currency, char *buf, size_t size);
 
 #ifdef __cplusplus
 }
