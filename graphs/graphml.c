@@ -45,6 +45,7 @@ typedef xmlError tci_xml_error;
 #define ENTITY_MAX (64 * 1024)
 #define EXPANSION_MAX (1024 * 1024)
 #define ENTITIES_MAX 1000
+#define TOP_GRAPH_DEPTH 2	/* <graphml><graph> */
 
 /* What an open element is, as far as the reader cares. */
 enum frame {
@@ -697,7 +698,10 @@ static enum frame start_data(struct reader *r, const struct attrs *at)
 	char el[600];
 	long line = line_of(r);
 
+	/* Values of <graphml>, ports and nested graphs are not kept. */
 	if (parent != F_NODE && parent != F_EDGE && parent != F_GRAPH)
+		return F_SKIP;
+	if (parent == F_GRAPH && r->depth - 1 != TOP_GRAPH_DEPTH)
 		return F_SKIP;
 	k = attr(at, "key", &len);
 	if (!k) {
