@@ -763,8 +763,9 @@ static void end_data(struct reader *r)
 	owner_name(r, el, sizeof el);
 	if (st != TC_OK) {
 		fail(r, TC_ERR_PARSE, r->data_line, el,
-		     "value '%.100s' of key '%s' (%s) is not a valid %s",
+		     "value '%.100s' of key '%s' (%s) is %s %s",
 		     r->text.data ? r->text.data : "", k->id, k->name,
+		     st == TC_ERR_LIMIT ? "out of range for" : "not a valid",
 		     tc_attr_type_name(k->type));
 		return;
 	}

@@ -764,6 +764,7 @@ static void out_of_range_numbers_are_refused(void **state)
 	assert_int_equal(tc_graph_read_memory(doc, strlen(doc), "m", NULL,
 					      &g, NULL, &err), TC_ERR_PARSE);
 	assert_string_equal(err.element, "node 'n'");
+	assert_non_null(strstr(err.message, "out of range for long"));
 }
 
 static const struct CMUnitTest tests[] = {
