@@ -1171,6 +1171,10 @@ static void on_xml_error(void *ctx, tci_xml_error *e)
 	else
 		fail(r, TC_ERR_PARSE, e->line, "",
 		     "not well-formed XML: %s", msg);
+
+	/* libxml2 knows the column too; keep it when this error is ours. */
+	if (r->err && r->err->line == e->line && r->err->column == 0)
+		r->err->column = e->int2;
 }
 
 /* ---- driving the parse ----------------------------------------------- */
