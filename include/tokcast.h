@@ -11,6 +11,9 @@
 #include "tokcast/status.h"
 #include "tokcast/outfile.h"
 #include "tokcast/graph.h"
+#include "tokcast/spec.h"
+#include "tokcast/usage.h"
 #include "tokcast/rng.h"
+#include "tokcast/render.h"
 
 #endif
