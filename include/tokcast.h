@@ -11,6 +11,7 @@
 #include "tokcast/status.h"
 #include "tokcast/outfile.h"
 #include "tokcast/graph.h"
+#include "tokcast/spec.h"
 #include "tokcast/kg.h"
 
 #endif

@@ -153,6 +153,24 @@ const tc_value *tc_graph_edge_attr(const tc_graph *g, size_t edge,
 const tc_value *tc_graph_graph_attr(const tc_graph *g, const char *name);
 
 /*
+ * Lookup by key index, for callers that read one attribute of many
+ * elements: resolve the name once with tc_graph_find_key, then ask each
+ * element. tc_graph_find_key looks among the keys that apply to domain
+ * (TC_FOR_NODE, TC_FOR_EDGE or TC_FOR_GRAPH; keys for "all" apply to
+ * each) and returns 1 and sets *key for the first with that attr.name, or
+ * returns 0. The _value functions return the element's value for the key,
+ * its default when it has none, or NULL; a key of another domain gives
+ * NULL. Added for tokcast's own readers of large graphs.
+ */
+int tc_graph_find_key(const tc_graph *g, tc_key_domain domain,
+		      const char *name, size_t *key);
+const tc_value *tc_graph_node_value(const tc_graph *g, size_t node,
+				    size_t key);
+const tc_value *tc_graph_edge_value(const tc_graph *g, size_t edge,
+				    size_t key);
+const tc_value *tc_graph_graph_value(const tc_graph *g, size_t key);
+
+/*
  * Attributes of one element in key order, for listing them all:
  * *name receives the attribute name. i runs below the _count.
  */
