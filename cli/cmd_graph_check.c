@@ -3,6 +3,7 @@
  * knowledge graph against the schema and lists every problem.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -71,56 +72,75 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 	return CLI_OK;
 }
 
-/* One diagnostic as a JSON object. */
-static json_t *diag_json(const char *severity, const char *file, long line,
-			 long column, const char *element, const char *message)
+/* Orders diagnostics by line, then by the order they were found. */
+static int diag_cmp(const void *pa, const void *pb)
 {
-	return json_pack("{s:s, s:s, s:I, s:I, s:s, s:s}", "severity",
-			 severity, "file", file, "line", (json_int_t)line,
-			 "column", (json_int_t)column, "element", element,
-			 "message", message);
+	const tc_diag *a = *(const tc_diag *const *)pa;
+	const tc_diag *b = *(const tc_diag *const *)pb;
+
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	return a < b ? -1 : a > b;
 }
 
 /*
- * The diagnostics as a JSON array; a reader failure (err set, no graph)
- * is listed as the one error.
+ * The diagnostics in file order, plus a reader failure (err, or NULL)
+ * as one more error. Returns a malloc'd array of *count pointers, valid
+ * while diags and *fail live; NULL when out of memory.
  */
-static json_t *diags_json(const tc_diags *diags, const tc_error *err)
+static const tc_diag **sorted_diags(const tc_diags *diags,
+				    const tc_error *err, tc_diag *fail,
+				    size_t *count)
 {
-	json_t *list = json_array();
-	const tc_diag *d;
-	size_t i;
+	size_t i, n = tc_diags_count(diags);
+	const tc_diag **list = malloc((n + 1) * sizeof *list);
 
-	for (i = 0; list && i < tc_diags_count(diags); i++) {
-		d = tc_diags_get(diags, i);
-		json_array_append_new(list, diag_json(
-			d->severity == TC_SEV_ERROR ? "error" : "warning",
-			d->file, d->line, d->column, d->element, d->message));
+	if (!list)
+		return NULL;
+	for (i = 0; i < n; i++)
+		list[i] = tc_diags_get(diags, i);
+	if (err) {
+		fail->severity = TC_SEV_ERROR;
+		fail->status = err->status;
+		fail->file = err->file;
+		fail->line = err->line;
+		fail->column = err->column;
+		fail->element = err->element;
+		fail->message = err->message;
+		list[n++] = fail;
 	}
-	if (list && err)
-		json_array_append_new(list, diag_json("error", err->file,
-						      err->line, err->column,
-						      err->element,
-						      err->message));
+	qsort(list, n, sizeof *list, diag_cmp);
+	*count = n;
 	return list;
+}
+
+/* One diagnostic as a JSON object. */
+static json_t *diag_json(const tc_diag *d)
+{
+	return json_pack("{s:s, s:s, s:I, s:I, s:s, s:s}", "severity",
+			 d->severity == TC_SEV_ERROR ? "error" : "warning",
+			 "file", d->file, "line", (json_int_t)d->line,
+			 "column", (json_int_t)d->column, "element",
+			 d->element, "message", d->message);
 }
 
 /* Prints the whole result as one JSON object on stdout. */
 static int print_json(const char *file, const tc_graph *g,
-		      const tc_diags *diags, const tc_error *err)
+		      const tc_diag **list, size_t n, size_t errors)
 {
-	size_t errors = tc_diags_errors(diags) + (err ? 1 : 0);
-	json_t *root;
+	json_t *root, *arr = json_array();
+	size_t i;
 	int rc;
 
+	for (i = 0; arr && i < n; i++)
+		json_array_append_new(arr, diag_json(list[i]));
 	root = json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:o}", "file", file,
 			 "valid", errors == 0, "nodes",
 			 (json_int_t)(g ? tc_graph_node_count(g) : 0),
 			 "edges",
 			 (json_int_t)(g ? tc_graph_edge_count(g) : 0),
 			 "errors", (json_int_t)errors, "warnings",
-			 (json_int_t)tc_diags_warnings(diags), "diagnostics",
-			 diags_json(diags, err));
+			 (json_int_t)(n - errors), "diagnostics", arr);
 	if (!root) {
 		cli_say("out of memory");
 		return CLI_FAILURE;
@@ -131,25 +151,28 @@ static int print_json(const char *file, const tc_graph *g,
 	return rc == 0 ? CLI_OK : CLI_FAILURE;
 }
 
+static const char *plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 /* Prints the problems on stderr and the summary on stdout. */
 static void print_text(const char *file, const tc_graph *g,
-		       const tc_diags *diags, const tc_error *err)
+		       const tc_diag **list, size_t n, size_t errors)
 {
-	size_t e = tc_diags_errors(diags), w = tc_diags_warnings(diags);
 	char buf[TC_ERROR_FILE_MAX + TC_ERROR_MESSAGE_MAX + 512];
+	size_t i;
 
-	cli_print_diags(diags);
-	if (err) {
-		cli_say("%s", tc_error_format(err, buf, sizeof buf));
-		e++;
-	}
+	for (i = 0; i < n; i++)
+		cli_say("%s", tc_diag_format(list[i], buf, sizeof buf));
+	printf("%s: ", file);
 	if (g)
-		printf("%s: %zu nodes, %zu edges: ", file,
-		       tc_graph_node_count(g), tc_graph_edge_count(g));
-	else
-		printf("%s: ", file);
-	printf("%zu error%s, %zu warning%s%s\n", e, e == 1 ? "" : "s", w,
-	       w == 1 ? "" : "s", e ? "" : ": valid");
+		printf("%zu node%s, %zu edge%s: ", tc_graph_node_count(g),
+		       plural(tc_graph_node_count(g)),
+		       tc_graph_edge_count(g),
+		       plural(tc_graph_edge_count(g)));
+	printf("%zu error%s, %zu warning%s%s\n", errors, plural(errors),
+	       n - errors, plural(n - errors), errors ? "" : ": valid");
 }
 
 /*
@@ -179,11 +202,37 @@ static tc_status run_check(const char *file, tc_graph **g, tc_diags *diags,
 	return st;
 }
 
+/* Reports the result in the chosen form; returns the exit code. */
+static int report(const struct check_args *a, const tc_graph *g,
+		  const tc_diags *diags, const tc_error *err, tc_status st)
+{
+	const tc_diag **list;
+	tc_diag fail;
+	size_t n = 0, errors;
+	int rc = CLI_OK;
+
+	list = sorted_diags(diags, g ? NULL : err, &fail, &n);
+	if (!list) {
+		cli_say("out of memory");
+		return CLI_FAILURE;
+	}
+	errors = tc_diags_errors(diags) + (g ? 0 : 1);
+	if (a->json)
+		rc = print_json(a->file, g, list, n, errors);
+	else
+		print_text(a->file, g, list, n, errors);
+	free(list);
+	if (rc != CLI_OK)
+		return rc;
+	if (st == TC_OK && errors == 0)
+		return CLI_OK;
+	return cli_exit_for(st == TC_OK ? TC_ERR_INVALID : st);
+}
+
 int cli_graph_check(int argc, char **argv)
 {
 	struct check_args a;
 	tc_error err = {0};
-	const tc_error *failed;
 	tc_diags *diags;
 	tc_graph *g = NULL;
 	tc_status st;
@@ -202,15 +251,7 @@ int cli_graph_check(int argc, char **argv)
 	}
 
 	st = run_check(a.file, &g, diags, &err);
-	failed = g ? NULL : &err;
-	if (a.json)
-		rc = print_json(a.file, g, diags, failed);
-	else
-		print_text(a.file, g, diags, failed);
-	if (rc == CLI_OK)
-		rc = st == TC_OK && tc_diags_errors(diags) == 0
-			     ? CLI_OK
-			     : cli_exit_for(st == TC_OK ? TC_ERR_INVALID : st);
+	rc = report(&a, g, diags, &err, st);
 	tc_graph_free(g);
 	tc_diags_free(diags);
 	return rc;
