@@ -93,6 +93,8 @@ void tci_kg_release(tc_kg *kg)
 	free(kg->out_start);
 	free(kg->out_list);
 	free(kg->order);
+	free(kg->first_order);
+	free(kg->cycle);
 	tc_graph_free(kg->owned);
 }
 
@@ -263,4 +265,21 @@ const size_t *tc_kg_order(const tc_kg *kg, size_t *count)
 int64_t tc_kg_max_lag(const tc_kg *kg)
 {
 	return kg->max_lag;
+}
+
+const size_t *tc_kg_first_day_order(const tc_kg *kg, size_t *count)
+{
+	if (count)
+		*count = kg->n_nodes;
+	return kg->first_order;
+}
+
+size_t tc_kg_node_cycle(const tc_kg *kg, size_t node)
+{
+	return kg->cycle[node];
+}
+
+size_t tc_kg_cycle_count(const tc_kg *kg)
+{
+	return kg->n_cycles;
 }

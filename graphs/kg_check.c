@@ -677,6 +677,8 @@ tc_status tc_kg_build(const tc_graph *g, const tc_kg_opts *opts,
 	st = c.fatal ? c.fatal : tci_kg_link(c.kg);
 	if (st == TC_OK)
 		st = tci_kg_order(c.kg, diags, &c.errors);
+	if (st == TC_OK)
+		st = tci_kg_cycles(c.kg, diags, &c.errors);
 	if (st == TC_ERR_INVALID)
 		tci_error(err, st, c.file, 0, NULL, "cycle without a lag");
 	if (st == TC_OK && c.errors)

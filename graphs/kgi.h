@@ -39,7 +39,10 @@ struct tc_kg {
 	struct kg_edge *edges;
 	size_t *in_start, *in_list;	/* incoming edges, CSR */
 	size_t *out_start, *out_list;	/* outgoing edges, CSR */
-	size_t *order;
+	size_t *order;		/* same-day dependency order */
+	size_t *first_order;	/* order of the first day, all edges */
+	size_t *cycle;		/* cycle number per node, 0 for none */
+	size_t n_cycles;
 	int64_t max_lag;
 };
 
@@ -66,6 +69,14 @@ tc_status tci_kg_link(tc_kg *kg);
  * increased by the number of cycles reported.
  */
 tc_status tci_kg_order(tc_kg *kg, tc_diags *diags, size_t *errors);
+
+/*
+ * Finds the cycles over all valid edges (kg->cycle, kg->n_cycles), the
+ * first day's order (kg->first_order, from kg->order) and reports every
+ * cycle whose gain at the mean rates is 1 or more. Returns TC_OK or
+ * TC_ERR_NOMEM; *errors grows by the cycles reported.
+ */
+tc_status tci_kg_cycles(tc_kg *kg, tc_diags *diags, size_t *errors);
 
 /* Frees what a tc_kg holds, not the struct. */
 void tci_kg_release(tc_kg *kg);

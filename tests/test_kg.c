@@ -285,7 +285,8 @@ static void requests_on_driven_class_is_an_error(void **state)
 	static const char *const body[] = {
 		"<node id=\"a\"><data key=\"kind\">kpi</data>"
 		"<data key=\"start\">5</data></node>",
-		"<node id=\"c\"><data key=\"kind\">feature_class</data>" CLASS_REQ,
+		"<node id=\"c\"><data key=\"kind\">feature_class</data>"
+		CLASS_REQ,
 		"<data key=\"rpd\">100</data></node>",
 		"<edge source=\"a\" target=\"c\"><data key=\"rate\">1</data>"
 		"</edge>",
@@ -479,7 +480,8 @@ static void lag_days_must_be_whole_and_not_negative(void **state)
 		"<data key=\"start\">5</data></node>",
 		"<node id=\"b\"><data key=\"kind\">kpi</data></node>",
 		"<edge id=\"e0\" source=\"a\" target=\"b\">"
-		"<data key=\"rate\">1</data><data key=\"lag\">2.0</data></edge>",
+		"<data key=\"rate\">1</data><data key=\"lag\">2.0</data>"
+		"</edge>",
 		"<edge id=\"e1\" source=\"a\" target=\"b\">"
 		"<data key=\"rate\">1</data>",
 		"<data key=\"lag\">1.5</data></edge>",
@@ -753,6 +755,82 @@ static void order_follows_same_day_edges(void **state)
 	fx_free(&f);
 }
 
+/*
+ * A lagged edge does not constrain the same-day order, but on the first
+ * day it reads its source's first-day value: users comes first there.
+ */
+static void first_day_order_respects_lagged_edges(void **state)
+{
+	static const char *const body[] = {
+		"<node id=\"summ\"><data key=\"kind\">feature_class</data>"
+		CLASS_REQ "</node>",
+		"<node id=\"users\"><data key=\"kind\">kpi</data>"
+		"<data key=\"start\">5</data></node>",
+		"<edge source=\"users\" target=\"summ\">"
+		"<data key=\"rate\">0.2</data><data key=\"lag\">1</data>"
+		"</edge>",
+		NULL};
+	struct fx f;
+	const size_t *order;
+	size_t n;
+
+	build(&f, body);
+	expect_counts(&f, 0, 0);
+	order = tc_kg_order(f.kg, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(order[0], 0);	/* summ: nothing same-day before */
+	order = tc_kg_first_day_order(f.kg, &n);
+	assert_int_equal(order[0], 1);	/* users */
+	assert_int_equal(order[1], 0);
+	assert_int_equal(tc_kg_cycle_count(f.kg), 0);
+	fx_free(&f);
+}
+
+/*
+ * chat calls tools twice a request the same day; tools call chat back
+ * the next day, at rate 0.1 (allowed: gain sqrt(2 x 0.1) = 0.447) or at
+ * rate 0.6 (an error: gain sqrt(2 x 0.6) = sqrt(1.2) = 1.095, the
+ * spectral radius of [[0, 0.6], [2, 0]]).
+ */
+static void cycle_gain_must_stay_below_one(void **state)
+{
+	static const char *body[] = {
+		"<node id=\"x\"><data key=\"kind\">kpi</data>"
+		"<data key=\"start\">5</data></node>",
+		"<node id=\"chat\"><data key=\"kind\">feature_class</data>"
+		CLASS_REQ "</node>",
+		"<node id=\"tools\"><data key=\"kind\">feature_class</data>"
+		CLASS_REQ "</node>",
+		"<edge source=\"x\" target=\"chat\">"
+		"<data key=\"rate\">1</data></edge>",
+		"<edge source=\"chat\" target=\"tools\">"
+		"<data key=\"ekind\">calls</data>"
+		"<data key=\"rate\">2</data></edge>",
+		NULL, NULL};
+	struct fx f;
+	size_t chat, tools;
+
+	body[5] = "<edge source=\"tools\" target=\"chat\">"
+		  "<data key=\"ekind\">calls</data><data key=\"lag\">1"
+		  "</data><data key=\"rate\">0.1</data></edge>";
+	build(&f, body);
+	expect_counts(&f, 0, 0);
+	assert_int_equal(tc_kg_cycle_count(f.kg), 1);
+	assert_int_equal(tc_kg_find_node(f.kg, "chat", &chat), 1);
+	assert_int_equal(tc_kg_find_node(f.kg, "tools", &tools), 1);
+	assert_int_equal(tc_kg_node_cycle(f.kg, chat), 1);
+	assert_int_equal(tc_kg_node_cycle(f.kg, tools), 1);
+	assert_int_equal(tc_kg_node_cycle(f.kg, 0), 0);
+	assert_int_equal(tc_kg_first_day_order(f.kg, NULL)[0], 0);
+	fx_free(&f);
+
+	body[5] = "<edge source=\"tools\" target=\"chat\">"
+		  "<data key=\"ekind\">calls</data><data key=\"lag\">1"
+		  "</data><data key=\"rate\">0.6</data></edge>";
+	expect_one_error(body, L(2), "node 'chat'",
+			 "the cycle through 'chat', 'tools' has gain 1.095 ");
+}
+
 /* A model hook that knows one model and suggests it. */
 static int known_model(void *ctx, const char *model, char *hint,
 		       size_t size)
@@ -951,6 +1029,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(agent_calling_itself_same_day_is_an_error),
 	cmocka_unit_test(every_cycle_is_reported),
 	cmocka_unit_test(order_follows_same_day_edges),
+	cmocka_unit_test(first_day_order_respects_lagged_edges),
+	cmocka_unit_test(cycle_gain_must_stay_below_one),
 	cmocka_unit_test(models_are_checked_through_the_hook),
 	cmocka_unit_test(schema_domains_and_spec_check),
 	cmocka_unit_test(schema_is_documented),

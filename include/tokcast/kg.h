@@ -257,6 +257,23 @@ size_t tc_kg_out_edge(const tc_kg *kg, size_t node, size_t i);
  * do not constrain the order). *count receives the node count.
  */
 const size_t *tc_kg_order(const tc_kg *kg, size_t *count);
+/*
+ * The order of the first day. There an edge with a lag reads its
+ * source's first-day value, so every edge counts: nodes come after the
+ * sources of all their edges, except within a cycle, whose nodes are
+ * adjacent and in the same-day order (model.md: a cycle's first day is
+ * its steady state). *count receives the node count.
+ */
+const size_t *tc_kg_first_day_order(const tc_kg *kg, size_t *count);
+/*
+ * Cycles over all edges (each has a lagged edge, or the graph would not
+ * have built): tc_kg_node_cycle gives 0 for a node on no cycle, else the
+ * 1-based number of its cycle (nodes on intersecting cycles share one
+ * number: a strongly connected component). tc_kg_cycle_count gives how
+ * many there are.
+ */
+size_t tc_kg_node_cycle(const tc_kg *kg, size_t node);
+size_t tc_kg_cycle_count(const tc_kg *kg);
 /* The largest lag_days of any edge (the history the engine keeps). */
 int64_t tc_kg_max_lag(const tc_kg *kg);
 
