@@ -311,6 +311,12 @@ static tc_status inverse(const tc_spec *s, double p, int upper, double *x)
 static tc_status mass_between(const tc_spec *s, double a, double b,
 			      double *m)
 {
+	return tci_spec_mass_between(s, a, b, m);
+}
+
+tc_status tci_spec_mass_between(const tc_spec *s, double a, double b,
+				double *m)
+{
 	double below, from, upto, beyond;
 	tc_status st;
 

@@ -94,6 +94,13 @@ const tc_spec *tci_trunc_bound(const tc_spec *spec, const char *which);
  * parameters, truncated to [lo, hi]. TC_ERR_NUMERIC when no mass lies
  * inside.
  */
+/*
+ * P(a <= X <= b) for a spec with constant parameters, from whichever
+ * tails keep more digits.
+ */
+tc_status tci_spec_mass_between(const tc_spec *s, double a, double b,
+				double *m);
+
 tc_status tci_trunc_quantile(const tc_spec *inner, double lo, double hi,
 			     double p, int upper, double *x);
 

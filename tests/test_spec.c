@@ -198,6 +198,10 @@ static const bad_case domain[] = {
 	 "mixture weight must be > 0"},
 	{"truncate(normal(0, 1), 2, 1)", TC_ERR_PARSE, 27,
 	 "parameter 'max' must be > min"},
+	{"truncate(uniform(0, 1), min=2)", TC_ERR_PARSE, 10,
+	 "keeps no probability"},
+	{"truncate(normal(0, 1), min=40)", TC_ERR_PARSE, 10,
+	 "keeps no probability"},
 	{"lognormal(normal(0, 1), sigma=0)", TC_ERR_PARSE, 31,
 	 "parameter 'sigma' must be > 0"},
 	{"normal(0, sd=lognormal(0, -1))", TC_ERR_PARSE, 27,
@@ -796,10 +800,12 @@ static void empirical_reads_files(void **state)
 /* Nesting: 32 levels of calls parse, 33 are refused. */
 static void nesting_and_length_are_bounded(void **state)
 {
+	const size_t limit = 64 * 1024;
 	tci_buf b;
 	tc_error err = {0};
 	tc_spec *s;
-	int i;
+	char *text;
+	size_t i;
 
 	tci_buf_init(&b);
 	for (i = 0; i < 32; i++)
@@ -817,19 +823,43 @@ static void nesting_and_length_are_bounded(void **state)
 		tci_buf_adds(&b, ", 1)");
 	assert_int_equal(tc_spec_parse(b.data, NULL, &s, &err), TC_ERR_LIMIT);
 	assert_int_equal(err.column, 33 * 7 + 1);
-
-	tci_buf_reset(&b);
-	tci_buf_adds(&b, "empirical(1");
-	while (b.len < 64 * 1024 - 1)
-		tci_buf_adds(&b, ",1");
-	b.data[64 * 1024 - 1] = ')';
-	b.data[64 * 1024] = '\0';
-	b.len = 64 * 1024;
-	assert_int_equal(tc_spec_parse(b.data, NULL, &s, &err), TC_OK);
-	tc_spec_free(s);
-	tci_buf_adds(&b, " ");
-	assert_int_equal(tc_spec_parse(b.data, NULL, &s, &err), TC_ERR_LIMIT);
 	tci_buf_free(&b);
+
+	/* 64 KiB exactly: empirical(1,1,...,1) padded with spaces. */
+	text = malloc(limit + 2);
+	memset(text, ' ', limit + 1);
+	memcpy(text, "empirical(1", 11);
+	for (i = 11; i + 2 < 4000; i += 2)
+		memcpy(text + i, ",1", 2);
+	text[i] = ')';
+	text[limit] = '\0';
+	assert_int_equal(tc_spec_parse(text, NULL, &s, &err), TC_OK);
+	tc_spec_free(s);
+	text[limit] = ' ';
+	text[limit + 1] = '\0';
+	assert_int_equal(tc_spec_parse(text, NULL, &s, &err), TC_ERR_LIMIT);
+	free(text);
+}
+
+/* Every function on a spec that parsed: a status, never a crash. */
+static void exercise(const tc_spec *s)
+{
+	static gsl_rng *r;
+	tc_spec *inst = NULL;
+	double x;
+	int i;
+
+	if (!r)
+		r = new_rng();
+	tc_spec_mean(s, &x);
+	tc_spec_variance(s, &x);
+	tc_spec_cdf(s, 1, &x);
+	tc_spec_quantile(s, 0.3, &x);
+	for (i = 0; i < 3; i++)
+		tc_spec_sample(s, r, &x);
+	if (tc_spec_instantiate(s, r, &inst) == TC_OK)
+		assert_false(tc_spec_has_uncertain_params(inst));
+	tc_spec_free(inst);
 }
 
 /* Random text and mutated specs: an error with a column, or a spec. */
@@ -853,6 +883,7 @@ static void check_any(const char *text)
 	t = tc_spec_to_string(s);
 	assert_int_equal(tc_spec_parse(t, &opts, &again, &err), TC_OK);
 	assert_true(tc_spec_equal(s, again));
+	exercise(s);
 	free(t);
 	tc_spec_free(again);
 	tc_spec_free(s);
