@@ -725,9 +725,13 @@ tc_status tci_graph_add_node_at(tc_graph *g, const char *id, size_t len,
 
 tc_status tc_graph_add_node(tc_graph *g, const char *id, size_t *node)
 {
-	size_t dummy;
+	size_t dummy, n;
+	const char *t;
 
 	if (!id)
+		return TC_ERR_ARG;
+	tci_trim(id, strlen(id), &t, &n);
+	if (n == 0 || n != strlen(id))
 		return TC_ERR_ARG;
 	return tci_graph_add_node_at(g, id, strlen(id), 0,
 				     node ? node : &dummy);

@@ -91,6 +91,7 @@ struct reader {
 	int root_ns;		/* 1: GraphML namespace, 0: none */
 	int graphs;		/* top-level <graph> elements seen */
 	int warned_port, warned_hyper, warned_nested, warned_locator;
+	int warned_key_place;
 
 	long key;		/* key being declared, -1 when none */
 	long data_key;		/* key of the open <data> */
@@ -291,7 +292,44 @@ static int parse_type(const char *s, tc_attr_type *t)
 	return 0;
 }
 
-/* <key>: declares a key; the id must be new. */
+/* True when two key domains can apply to the same element. */
+static int domains_overlap(tc_key_domain a, tc_key_domain b)
+{
+	return a == b || a == TC_FOR_ALL || b == TC_FOR_ALL;
+}
+
+/*
+ * Key ids must be unique. Real files (KEGG exports) reuse an id for keys
+ * of different domains, which is unambiguous: accepted with a warning.
+ * Returns 0 (and fails) when the new key would clash.
+ */
+static int key_id_free(struct reader *r, const char *id, tc_key_domain d,
+		       long line, const char *el)
+{
+	const tc_key_info *k;
+	size_t i;
+	int reused = 0;
+
+	for (i = 0; i < tc_graph_key_count(r->g); i++) {
+		k = tc_graph_key(r->g, i);
+		if (strcmp(k->id, id) != 0)
+			continue;
+		if (domains_overlap(k->domain, d)) {
+			fail(r, TC_ERR_INVALID, line, el,
+			     "key id declared twice for %s (first at line "
+			     "%ld); key ids must be unique",
+			     tc_key_domain_name(d), k->line);
+			return 0;
+		}
+		reused = 1;
+	}
+	if (reused)
+		warn(r, line, el, "key id reused for another domain (%s); "
+		     "GraphML wants unique ids", tc_key_domain_name(d));
+	return 1;
+}
+
+/* <key>: declares a key; the id must be new for its domain. */
 static void start_key(struct reader *r, const struct attrs *at)
 {
 	char id[512], name[512], dom[64], type[128], el[600];
@@ -311,15 +349,12 @@ static void start_key(struct reader *r, const struct attrs *at)
 		     "a <key> needs an id attribute");
 		return;
 	}
-	if (tci_graph_key_by_id(r->g, id, strlen(id)) >= 0) {
-		fail(r, TC_ERR_INVALID, line, el,
-		     "key id declared twice (key ids must be unique)");
-		return;
-	}
 	if (!parse_domain(dom, &d)) {
 		warn(r, line, el, "unknown for=\"%s\"; read as \"all\"", dom);
 		d = TC_FOR_ALL;
 	}
+	if (!key_id_free(r, id, d, line, el))
+		return;
 	if (has_type && !parse_type(type, &t))
 		warn(r, line, el, "unknown attr.type \"%s\"; read as string",
 		     type);
@@ -338,7 +373,8 @@ static void end_default(struct reader *r)
 	char el[600];
 	tc_status st;
 
-	if (r->key < 0)
+	/* A default made of XML (yFiles, SVG) is no value tokcast reads. */
+	if (r->key < 0 || r->data_xml)
 		return;
 	k = tc_graph_key(r->g, (size_t)r->key);
 	st = tci_graph_set_key_default(r->g, (size_t)r->key,
@@ -365,7 +401,7 @@ static enum frame start_graph(struct reader *r, const struct attrs *at)
 {
 	enum frame parent = r->frame[r->depth - 1];
 	char dir[64];
-	int has_dir, inherit = r->directed[r->depth - 1];
+	int has_dir;
 	long line = line_of(r);
 
 	attr_copy(at, "edgedefault", dir, sizeof dir, &has_dir);
@@ -393,8 +429,11 @@ static enum frame start_graph(struct reader *r, const struct attrs *at)
 		     "edgedefault is '%s', expected 'directed' or "
 		     "'undirected'", dir);
 		return F_SKIP;
-	} else
-		r->directed[r->depth] = parent == F_NODE ? inherit : 0;
+	} else {
+		warn(r, line, "graph", "no edgedefault (GraphML requires "
+		     "one); edges are directed, the specification's default");
+		r->directed[r->depth] = 1;
+	}
 	if (parent == F_GRAPHML)
 		tci_graph_set_directed(r->g, r->directed[r->depth]);
 	r->owner_kind[r->depth] = TCI_ELEM_GRAPH;
@@ -564,6 +603,29 @@ static void resolve_pending(struct reader *r)
 
 /* ---- data ------------------------------------------------------------ */
 
+/*
+ * The key with this id that applies to elements of kind elem, else the
+ * first key with the id, else -1.
+ */
+static long key_for(struct reader *r, const char *id, size_t n,
+		    tci_elem elem)
+{
+	const tc_key_info *k;
+	long first = -1;
+	size_t i;
+
+	for (i = 0; i < tc_graph_key_count(r->g); i++) {
+		k = tc_graph_key(r->g, i);
+		if (strncmp(k->id, id, n) != 0 || k->id[n] != '\0')
+			continue;
+		if (tci_key_applies(k->domain, elem))
+			return (long)i;
+		if (first < 0)
+			first = (long)i;
+	}
+	return first;
+}
+
 /* <data>: finds its key; values outside nodes, edges and graphs drop. */
 static enum frame start_data(struct reader *r, const struct attrs *at)
 {
@@ -584,7 +646,7 @@ static enum frame start_data(struct reader *r, const struct attrs *at)
 		return F_SKIP;
 	}
 	tci_trim(k, len, &t, &n);
-	key = tci_graph_key_by_id(r->g, t, n);
+	key = key_for(r, t, n, r->owner_kind[r->depth - 1]);
 	if (key < 0) {
 		fail(r, TC_ERR_INVALID, line, el,
 		     "<data> refers to key '%.*s', which is not declared "
@@ -731,12 +793,18 @@ static enum frame start_graphml_elem(struct reader *r, const char *name,
 {
 	enum frame parent = r->frame[r->depth - 1];
 
-	if (strcmp(name, "key") == 0 && parent == F_GRAPHML) {
+	if (strcmp(name, "key") == 0 &&
+	    (parent == F_GRAPHML || parent == F_GRAPH)) {
+		if (parent == F_GRAPH && !r->warned_key_place++)
+			warn(r, line_of(r), "key",
+			     "<key> inside <graph> (GraphML puts keys before "
+			     "the graph); read anyway");
 		start_key(r, at);
 		return F_KEY;
 	}
 	if (strcmp(name, "default") == 0 && parent == F_KEY) {
 		tci_buf_reset(&r->text);
+		r->data_xml = 0;
 		r->data_line = line_of(r);
 		return F_DEFAULT;
 	}
@@ -751,7 +819,8 @@ static enum frame start_graphml_elem(struct reader *r, const char *name,
 		return start_data(r, at);
 	if (strcmp(name, "key") == 0)
 		warn(r, line_of(r), "key",
-		     "a <key> outside <graphml> is not GraphML; ignored");
+		     "a <key> inside <%s> is not GraphML; ignored",
+		     parent == F_NODE ? "node" : "edge");
 	return skip_known(r, name);
 }
 
@@ -783,7 +852,7 @@ static void on_start(void *ctx, const xmlChar *localname,
 	if (r->depth == 1)
 		f = start_root(r, name, uri);
 	else if (parent == F_DATA || parent == F_DATA_XML ||
-		 parent == F_NODELABEL) {
+		 parent == F_NODELABEL || parent == F_DEFAULT) {
 		r->data_xml = 1;
 		f = F_DATA_XML;
 		if (strcmp(name, "NodeLabel") == 0 && !r->have_label &&
@@ -1154,6 +1223,11 @@ static void feed(struct reader *r, struct source *src, size_t max_bytes,
 			     "larger than the limit of %zu bytes", max_bytes);
 			return;
 		}
+		if (!r->ctxt && n == 0) {
+			fail(r, TC_ERR_PARSE, 0, NULL,
+			     "empty file: not GraphML");
+			return;
+		}
 		if (!r->ctxt && !start_parser(r, sax, buf, n))
 			return;
 		xmlParseChunk(r->ctxt, buf, (int)n, n == 0);
@@ -1197,8 +1271,6 @@ static void parse(struct reader *r, struct source *src, size_t max_bytes)
 	feed(r, src, max_bytes, buf, &sax);
 	if (r->ctxt)
 		finish(r);
-	else if (r->st == TC_OK)
-		fail(r, TC_ERR_PARSE, 0, NULL, "empty file: not GraphML");
 	xmlSetStructuredErrorFunc(old_ctx, old_fn);
 	free(buf);
 }

@@ -454,6 +454,27 @@ static tc_status build_mixture(parser *p, arglist *l, tc_spec **out)
 
 static const char *const trunc_names[] = {"spec", "min", "max"};
 
+/*
+ * A truncation of a spec with constant parameters to constant bounds
+ * must keep some of its probability, or no draw could be made.
+ */
+static tc_status check_truncate_mass(parser *p, arg *slots)
+{
+	double lo = -INFINITY, hi = INFINITY, out;
+
+	if (slots[1].value && !tc_spec_is_constant(slots[1].value, &lo))
+		return TC_OK;
+	if (slots[2].value && !tc_spec_is_constant(slots[2].value, &hi))
+		return TC_OK;
+	if (tc_spec_has_uncertain_params(slots[0].value) ||
+	    tci_spec_mass_between(slots[0].value, lo, hi, &out) != TC_OK ||
+	    out > 0)
+		return TC_OK;
+	return fail_at(p, slots[0].pos - 1, TC_ERR_PARSE,
+		       "truncate keeps no probability of its spec between "
+		       "min and max");
+}
+
 /* Checks that a truncation has a spec, a bound, and min < max. */
 static tc_status check_truncate(parser *p, arglist *l, arg *slots)
 {
@@ -471,7 +492,7 @@ static tc_status check_truncate(parser *p, arglist *l, arg *slots)
 	    tc_spec_is_constant(slots[2].value, &hi) && !(hi > lo))
 		return fail_at(p, slots[2].pos - 1, TC_ERR_PARSE,
 			       "parameter 'max' must be > min");
-	return TC_OK;
+	return check_truncate_mass(p, slots);
 }
 
 /* truncate(spec, min, max), either bound omitted or left empty. */
@@ -839,6 +860,7 @@ tc_status tc_spec_parse(const char *text, const tc_spec_parse_opts *opts,
 	*out = NULL;
 	if (!text)
 		return tci_error(err, TC_ERR_ARG, NULL, 0, NULL, "no spec");
+	tci_gsl_fence();
 	p.text = text;
 	p.len = strlen(text);
 	p.opts = opts;
