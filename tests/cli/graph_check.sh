@@ -38,6 +38,16 @@ expect_line stdout \
 	"$src/examples/assistant.graphml: 7 nodes, 5 edges: 0 errors, 0 warnings: valid"
 [ -s "$out/stderr" ] && { echo "FAIL: example printed problems"; fails=$((fails + 1)); }
 
+# The complete example of docs/graph-schema.md is valid.
+python3 - "$src/docs/graph-schema.md" "$out/doc.graphml" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+m = re.search(r"```xml\n(<\?xml.*?)```", text, re.S)
+open(sys.argv[2], "w").write(m.group(1))
+PY
+run graph check "$out/doc.graphml"
+expect_code 0 "the schema document's example"
+
 run graph check "$fx/warning_only.graphml"
 expect_code 0 "warnings only"
 expect_line stderr \
