@@ -700,6 +700,61 @@ static void every_cycle_is_reported(void **state)
 	fx_free(&f);
 }
 
+/* Fifty cycles are listed; the rest are counted in one more error. */
+static void many_cycles_are_capped(void **state)
+{
+	const char *body[2 * 60 + 1];
+	char *lines[2 * 60];
+	struct fx f;
+	size_t i;
+
+	for (i = 0; i < 60; i++) {
+		lines[2 * i] = malloc(128);
+		lines[2 * i + 1] = malloc(128);
+		snprintf(lines[2 * i], 128,
+			 "<node id=\"k%zu\"><data key=\"kind\">kpi</data>"
+			 "</node>", i);
+		snprintf(lines[2 * i + 1], 128,
+			 "<edge source=\"k%zu\" target=\"k%zu\">"
+			 "<data key=\"rate\">0.5</data></edge>", i, i);
+		body[2 * i] = lines[2 * i];
+		body[2 * i + 1] = lines[2 * i + 1];
+	}
+	body[120] = NULL;
+	build(&f, body);
+	expect(&f, TC_SEV_ERROR, L(1), "node 'k0'", "k0 -> k0");
+	expect(&f, TC_SEV_ERROR, L(99), "node 'k49'", "k49 -> k49");
+	expect(&f, TC_SEV_ERROR, 0, "graph",
+	       "10 more cycles with no lagged edge are not listed");
+	expect_counts(&f, 51, 0);
+	fx_free(&f);
+	for (i = 0; i < 120; i++)
+		free(lines[i]);
+}
+
+/* Pretty-printed words: white space around kinds and dates is fine. */
+static void words_ignore_surrounding_space(void **state)
+{
+	static const char *const body[] = {
+		"<data key=\"as_of\"> 2027-01-04\n</data>",
+		"<node id=\"u\"><data key=\"kind\">",
+		"  kpi",
+		"</data><data key=\"start\">5</data></node>",
+		"<node id=\"c\"><data key=\"kind\"> feature_class </data>"
+		CLASS_REQ "</node>",
+		"<edge source=\"u\" target=\"c\"><data key=\"rate\">1</data>"
+		"<data key=\"ekind\"> drives</data></edge>",
+		NULL};
+	struct fx f;
+	int64_t as_of;
+
+	build(&f, body);
+	expect_counts(&f, 0, 0);
+	assert_int_equal(tc_kg_as_of(f.kg, &as_of), 1);
+	assert_true(as_of == tci_days_from_civil(2027, 1, 4));
+	fx_free(&f);
+}
+
 /* Position of node id in the order. */
 static size_t position(const tc_kg *kg, const char *id)
 {
@@ -903,6 +958,19 @@ static void schema_domains_and_spec_check(void **state)
 	assert_int_equal(tc_kg_check_spec(g, spec, &out, &err), TC_OK);
 	assert_true(fabs(out - 0.5) < 1e-12);
 	tc_spec_free(spec);
+
+	/* A date for a number, and a number for a date. */
+	assert_int_equal(tc_spec_parse("2027-01-01", NULL, &spec, &err),
+			 TC_OK);
+	assert_int_equal(tc_kg_check_spec(g, spec, &out, &err),
+			 TC_ERR_INVALID);
+	assert_string_equal(err.message,
+			    "expected a number or a spec, got a date");
+	assert_int_equal(tc_kg_check_spec(tc_kg_attr_get(TC_KG_LAUNCH), spec,
+					  &out, NULL),
+			 TC_OK);
+	tc_spec_free(spec);
+	assert_int_equal(tc_kg_check_spec(g, NULL, &out, NULL), TC_ERR_ARG);
 }
 
 /* Every attribute of the schema is documented in docs/graph-schema.md. */
@@ -1000,6 +1068,12 @@ static void unreadable_file_is_reported(void **state)
 	assert_null(kg);
 	assert_int_equal(tc_diags_errors(d), 1);
 	assert_int_equal(tc_kg_build(NULL, NULL, &kg, d, &err), TC_ERR_ARG);
+	assert_int_equal(tc_kg_load_file(tc_source_path("tests/fixtures/kg/"
+							"broken.graphml"),
+					 NULL, &kg, d, &err),
+			 TC_ERR_PARSE);
+	assert_int_equal(tc_diags_errors(d), 2);
+	assert_int_equal(tc_diags_get(d, 1)->line, 5);
 	tc_diags_free(d);
 }
 
@@ -1028,6 +1102,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(cycle_without_lag_is_an_error),
 	cmocka_unit_test(agent_calling_itself_same_day_is_an_error),
 	cmocka_unit_test(every_cycle_is_reported),
+	cmocka_unit_test(many_cycles_are_capped),
+	cmocka_unit_test(words_ignore_surrounding_space),
 	cmocka_unit_test(order_follows_same_day_edges),
 	cmocka_unit_test(first_day_order_respects_lagged_edges),
 	cmocka_unit_test(cycle_gain_must_stay_below_one),
