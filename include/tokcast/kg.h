@@ -143,7 +143,8 @@ const char *tc_kg_edge_kind_name(tc_kg_edge_kind kind);
  * number or a number for a date, when a constant lies outside the
  * domain, or when all of the spec's mass does; TC_OK otherwise, with
  * *outside (may be NULL) the mass outside the domain (the caller warns
- * when it is above 0.01). Also TC_ERR_NOMEM.
+ * when it is above 0.01). TC_ERR_ARG when info or spec is NULL;
+ * TC_ERR_NOMEM.
  */
 tc_status tc_kg_check_spec(const tc_kg_attr_info *info, const tc_spec *spec,
 			   double *outside, tc_error *err);
