@@ -5,13 +5,15 @@
  * Truncations rescale the inner distribution to [min, max]; when the
  * lower bound sits in the upper half they work with upper tails, so
  * truncate(normal(0, 1), min=10) keeps its digits. Their moments come
- * from partial moments: sums for discrete families, GSL quadrature for
- * continuous ones.
+ * from partial moments: closed forms for the negative binomial, sums for
+ * empirical values, GSL quadrature for continuous families.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
 #include <gsl/gsl_randist.h>
@@ -22,7 +24,6 @@
 #define MASS_DRAWS 20000
 #define MASS_SEED 20261203UL
 #define QUAD_LIMIT 1000
-#define NB_MAX_TERMS 10000000L
 #define BISECTIONS 200
 
 /*
@@ -420,32 +421,48 @@ static tc_status pm_continuous(const tci_family *f, const double *v,
 }
 
 /*
- * The partial moment of a negative binomial by summing its masses from
- * ceil(a), each from the last by the ratio (k + n)(1 - p) / (k + 1),
- * until the geometric bound on the rest is negligible or k passes b.
+ * P(a <= Y <= b) for Y negative binomial with GSL's (p, n), from the
+ * lower or the upper tail, whichever keeps more digits.
+ */
+static double nb_mass(double p, double n, double a, double b)
+{
+	double ka = fmax(0, ceil(a)), kb = floor(b), below;
+
+	if (ka > kb || ka >= (double)UINT_MAX)
+		return 0;
+	below = ka > 0 ? gsl_cdf_negative_binomial_P((unsigned)(ka - 1), p,
+						     n)
+		       : 0;
+	if (kb >= (double)UINT_MAX)
+		return 1 - below;
+	if (below <= 0.5)
+		return gsl_cdf_negative_binomial_P((unsigned)kb, p, n) - below;
+	return gsl_cdf_negative_binomial_Q((unsigned)(ka - 1), p, n) -
+	       gsl_cdf_negative_binomial_Q((unsigned)kb, p, n);
+}
+
+/*
+ * The partial moment of a negative binomial in closed form. With q = 1 -
+ * p, k P(k; n, p) = (n q / p) P(k - 1; n + 1, p) and k (k - 1) P(k; n, p)
+ * = (n (n + 1) q^2 / p^2) P(k - 2; n + 2, p), so the first two partial
+ * factorial moments are masses of negative binomials of sizes n + 1 and
+ * n + 2 over shifted ranges.
  */
 static tc_status pm_negbinomial(const double *v, double a, double b,
 				double c, int k, double *out)
 {
-	double p = v[1] / (v[1] + v[0]), x, pmf, r, d, scale, sum = 0;
-	long n;
+	double n = v[1], p = v[1] / (v[1] + v[0]), q = 1 - p;
+	double s0, s1, s2;
 
-	x = fmax(0, ceil(a));
-	if (x > 4e9)
-		return TC_ERR_NUMERIC;
-	pmf = gsl_ran_negative_binomial_pdf((unsigned)x, p, v[1]);
-	scale = 1 + (v[0] - c) * (v[0] - c) + v[0] + v[0] * v[0] / v[1];
-	for (n = 0; n < NB_MAX_TERMS && x <= b; n++, x += 1) {
-		d = x - c;
-		sum += pmf * (k == 1 ? d : d * d);
-		r = (x + v[1]) * (1 - p) / (x + 1);
-		if (x > v[0] && r < 1 &&
-		    pmf / (1 - r) * (1 + d * d) < 1e-16 * scale)
-			break;
-		pmf *= r;
+	s0 = nb_mass(p, n, a, b);
+	s1 = n * q / p * nb_mass(p, n + 1, a - 1, b - 1);
+	if (k == 1) {
+		*out = s1 - c * s0;
+		return TC_OK;
 	}
-	*out = sum;
-	return n < NB_MAX_TERMS ? TC_OK : TC_ERR_NUMERIC;
+	s2 = n * (n + 1) * q * q / (p * p) * nb_mass(p, n + 2, a - 2, b - 2);
+	*out = s2 + s1 - 2 * c * s1 + c * c * s0;
+	return TC_OK;
 }
 
 /* E[(X - c)^k; a <= X <= b] for k = 0, 1, 2 and constant parameters. */
@@ -691,6 +708,7 @@ static tc_status mass_by_draws(const tc_spec *spec, double lo, double hi,
 			       double *mass)
 {
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	long budget = TCI_SPEC_MASS_BUDGET;
 	size_t i, out = 0;
 	double x;
 	tc_status st = TC_OK;
@@ -699,7 +717,7 @@ static tc_status mass_by_draws(const tc_spec *spec, double lo, double hi,
 		return TC_ERR_NOMEM;
 	gsl_rng_set(rng, MASS_SEED);
 	for (i = 0; i < MASS_DRAWS && st == TC_OK; i++) {
-		st = tc_spec_sample(spec, rng, &x);
+		st = tci_spec_draw(spec, rng, &x, &budget);
 		out += x < lo || x > hi;
 	}
 	gsl_rng_free(rng);
