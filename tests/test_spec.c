@@ -374,6 +374,12 @@ static const point_case points[] = {
 	 0.5769363095324311, 1e-12},
 	{"truncate(normal(0.05, 0.03), 0, 0.1)", 1, 0.06,
 	 0.6443563405540182, 1e-10},
+	/* scipy truncnorm(a=10): the far tail keeps its digits. */
+	{"truncate(normal(0, 1), min=10)", 1, 10.1, 0.6375114502856413,
+	 1e-9},
+	{"truncate(normal(0, 1), min=10)", 0, 0.5, 10.06841183608143, 1e-12},
+	/* scipy gamma(2): (F(3) - F(1)) / (F(5) - F(1)). */
+	{"truncate(gamma(2, 1), 1, 5)", 1, 3, 0.7717338278543784, 1e-12},
 	/* By hand: F(2) = 2/4; Q(0.5) = 2, the smallest x with F >= 0.5. */
 	{"empirical(4, 1, 3, 2)", 1, 2, 0.5, 0},
 	{"empirical(4, 1, 3, 2)", 0, 0.5, 2, 0},
@@ -487,8 +493,17 @@ static void samplers_match_exact_moments(void **state)
  */
 static void nested_parameters_sample_the_compound(void **state)
 {
+	/*
+	 * By hand: with w ~ uniform(0, 2) against weight 1, the first
+	 * component is drawn with probability E[w / (w + 1)] = (2 - ln 3) / 2;
+	 * E[X] = 10 (1 - p1) and E[X^2] = p1 + 101 (1 - p1).
+	 */
+	double p1 = (2 - log(3)) / 2, m = 10 * (1 - p1);
+
 	check_sampler("lognormal(mu=normal(6, 0.5), sigma=0.5)", exp(6.25),
 		      exp(13) - exp(12.5));
+	check_sampler("mixture(uniform(0, 2), normal(0, 1), 1, normal(10, 1))",
+		      m, p1 + 101 * (1 - p1) - m * m);
 }
 
 /* Kolmogorov-Smirnov distance of n draws against the exact cdf. */
@@ -764,6 +779,7 @@ static void empirical_reads_files(void **state)
 	tc_error err = {0};
 	tc_spec *s, *again;
 	const double *v;
+	double mean;
 	size_t n;
 	char *t;
 
@@ -792,6 +808,18 @@ static void empirical_reads_files(void **state)
 			 TC_ERR_PARSE);
 	assert_int_equal(err.line, 3);
 	assert_non_null(strstr(err.message, "x7"));
+
+	/* A name that could read as a number is quoted, and written so. */
+	write_file(dir, "2027 b.csv", "5,6");
+	assert_int_equal(tc_spec_parse("empirical( \"2027 b.csv\" )", &opts, &s,
+				       &err),
+			 TC_OK);
+	t = tc_spec_to_string(s);
+	assert_string_equal(t, "empirical(\"2027 b.csv\")");
+	free(t);
+	assert_int_equal(tc_spec_mean(s, &mean), TC_OK);
+	assert_true(mean == 5.5);
+	tc_spec_free(s);
 
 	memset(&err, 0, sizeof err);
 	assert_int_equal(tc_spec_parse("empirical(none.txt)", &opts, &s, &err),
