@@ -1023,6 +1023,26 @@ static void example_is_valid(void **state)
 	tc_diags_free(d);
 }
 
+/* A graph as yEd saves it: labels come from its y:NodeLabel. */
+static void yed_file_is_valid_with_labels(void **state)
+{
+	tc_diags *d = tc_diags_new();
+	tc_error err = {0};
+	tc_kg *kg = NULL;
+
+	assert_int_equal(tc_kg_load_file(tc_source_path("tests/fixtures/kg/"
+							"yed_small.graphml"),
+					 NULL, &kg, d, &err),
+			 TC_OK);
+	if (tc_diags_count(d))
+		dump(d);
+	assert_int_equal(tc_diags_count(d), 0);
+	assert_string_equal(tc_kg_node_label(kg, 0), "Active users");
+	assert_string_equal(tc_kg_node_label(kg, 1), "Chat");
+	tc_kg_free(kg);
+	tc_diags_free(d);
+}
+
 /*
  * The invalid fixture holds one problem per line listed below (found by
  * reading the file); all are reported in one run.
@@ -1111,6 +1131,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(schema_domains_and_spec_check),
 	cmocka_unit_test(schema_is_documented),
 	cmocka_unit_test(example_is_valid),
+	cmocka_unit_test(yed_file_is_valid_with_labels),
 	cmocka_unit_test(all_problems_reported_at_once),
 	cmocka_unit_test(unreadable_file_is_reported),
 };
