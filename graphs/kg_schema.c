@@ -89,7 +89,7 @@ static const tc_kg_attr_info schema[TC_KG_ATTR_COUNT] = {
 	{TC_KG_EDGE_KIND, "kind", EDGE, 0, TC_KG_T_WORD, TC_KG_FIXED, -INF,
 	 INF, 0, 0, "drives", "drives or calls"},
 	{TC_KG_LAG_DAYS, "lag_days", EDGE, 0, TC_KG_T_WHOLE, TC_KG_FIXED, 0,
-	 INF, 0, 0, "0", "days between the source's value and its effect"},
+	 3660, 0, 0, "0", "days between the source's value and its effect"},
 };
 
 const tc_kg_attr_info *tc_kg_schema(size_t *count)
@@ -140,17 +140,58 @@ const char *tc_kg_edge_kind_name(tc_kg_edge_kind kind)
 	return kind == TC_KG_CALLS ? "calls" : "drives";
 }
 
+/* Writes a domain bound: whole numbers in full, others shortest. */
+static void bound_text(double v, char *buf, size_t size)
+{
+	if (fabs(v) < 1e15 && v == floor(v))
+		snprintf(buf, size, "%.0f", v);
+	else
+		tci_format_double(buf, size, v);
+}
+
 /* Writes the domain as "[0, 1]" or "(-1, inf)" into buf. */
 void tci_kg_domain_text(const tc_kg_attr_info *info, char *buf, size_t size)
 {
 	char lo[40] = "-inf", hi[40] = "inf";
 
 	if (isfinite(info->lo))
-		tci_format_double(lo, sizeof lo, info->lo);
+		bound_text(info->lo, lo, sizeof lo);
 	if (isfinite(info->hi))
-		tci_format_double(hi, sizeof hi, info->hi);
+		bound_text(info->hi, hi, sizeof hi);
 	snprintf(buf, size, "%c%s, %s%c", info->lo_open ? '(' : '[', lo, hi,
 		 info->hi_open || !isfinite(info->hi) ? ')' : ']');
+}
+
+void tc_kg_domain_text(const tc_kg_attr_info *info, char *buf, size_t size)
+{
+	if (!buf || size == 0)
+		return;
+	buf[0] = '\0';
+	if (info->type == TC_KG_T_SPEC || info->type == TC_KG_T_WEEKLY ||
+	    info->type == TC_KG_T_WHOLE)
+		tci_kg_domain_text(info, buf, size);
+}
+
+const char *tc_kg_type_name(tc_kg_type type)
+{
+	static const char *const names[] = {"spec", "date spec", "weekly",
+					    "text", "word", "whole", "date"};
+
+	if ((unsigned)type >= sizeof names / sizeof names[0])
+		return "unknown";
+	return names[type];
+}
+
+const char *tc_kg_draw_name(tc_kg_draw draw)
+{
+	switch (draw) {
+	case TC_KG_PER_TRIAL:
+		return "per trial";
+	case TC_KG_PER_REQUEST:
+		return "per request";
+	default:
+		return "fixed";
+	}
 }
 
 /* Checks a spec's kind of value: dates only where dates are expected. */

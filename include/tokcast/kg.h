@@ -130,6 +130,16 @@ const tc_kg_attr_info *tc_kg_attr_get(tc_kg_attr attr);
  * TC_KG_AT_EDGE or TC_KG_AT_GRAPH. NULL when the schema has none.
  */
 const tc_kg_attr_info *tc_kg_attr_find(const char *name, unsigned element);
+/*
+ * Writes the attribute's domain as "[0, 1]" or "(-1, inf)" into buf
+ * (always NUL-terminated when size > 0); "" for attributes that are not
+ * numbers.
+ */
+void tc_kg_domain_text(const tc_kg_attr_info *info, char *buf, size_t size);
+/* "spec", "date spec", "weekly", "text", "word", "whole", "date". */
+const char *tc_kg_type_name(tc_kg_type type);
+/* "fixed", "per trial", "per request". */
+const char *tc_kg_draw_name(tc_kg_draw draw);
 /* 1 when x lies in the attribute's domain. */
 int tc_kg_in_domain(const tc_kg_attr_info *info, double x);
 /* "kpi", "feature_class"; "drives", "calls". */

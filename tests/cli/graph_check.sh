@@ -109,6 +109,15 @@ expect_code 0 "help"
 grep -q "usage: tokcast graph check FILE" "$out/stdout" ||
 	{ echo "FAIL: help text"; fails=$((fails + 1)); }
 
+run graph check --schema
+expect_code 0 "schema listing"
+grep -qE '^growth +root kpi, root class +spec +\(-1, inf\) +per trial +0$' \
+	"$out/stdout" || { echo "FAIL: schema growth row"; cat "$out/stdout"; fails=$((fails + 1)); }
+grep -qE '^cached_share +class +spec +\[0, 1\] +per request +0$' \
+	"$out/stdout" || { echo "FAIL: schema cached_share row"; fails=$((fails + 1)); }
+[ "$(grep -c . "$out/stdout")" -eq 27 ] ||
+	{ echo "FAIL: schema rows"; fails=$((fails + 1)); }
+
 run graph check "$out/absent.graphml"
 expect_code 3 "missing file"
 
