@@ -489,8 +489,10 @@ static void misplaced(struct check *c, const tc_kg_attr_info *info,
 		    "drives edges", info->name);
 	else
 		say(c, TC_SEV_ERROR, v->line, el,
-		    "attribute '%s' does not apply to a %s", info->name,
-		    position_name(pos));
+		    "attribute '%s' does not apply to a %s%s", info->name,
+		    pos & TC_KG_AT_KPI ? "kpi" : "feature_class",
+		    info->where & TC_KG_AT_KPI ? " (KPIs only)"
+					       : " (feature classes only)");
 }
 
 /* Whether a missing required attribute is only a warning. */

@@ -277,7 +277,8 @@ static void class_attribute_on_kpi_is_an_error(void **state)
 		NULL};
 
 	expect_one_error(body, L(2), "node 'a'",
-			 "attribute 'model' does not apply to a root kpi");
+			 "attribute 'model' does not apply to a kpi (feature "
+			 "classes only)");
 }
 
 static void requests_on_driven_class_is_an_error(void **state)
