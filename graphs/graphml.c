@@ -45,6 +45,7 @@ typedef xmlError tci_xml_error;
 #define ENTITY_MAX (64 * 1024)
 #define EXPANSION_MAX (1024 * 1024)
 #define ENTITIES_MAX 1000
+#define TOP_GRAPH_DEPTH 2	/* <graphml><graph> */
 
 /* What an open element is, as far as the reader cares. */
 enum frame {
@@ -697,7 +698,10 @@ static enum frame start_data(struct reader *r, const struct attrs *at)
 	char el[600];
 	long line = line_of(r);
 
+	/* Values of <graphml>, ports and nested graphs are not kept. */
 	if (parent != F_NODE && parent != F_EDGE && parent != F_GRAPH)
+		return F_SKIP;
+	if (parent == F_GRAPH && r->depth - 1 != TOP_GRAPH_DEPTH)
 		return F_SKIP;
 	k = attr(at, "key", &len);
 	if (!k) {
@@ -759,8 +763,9 @@ static void end_data(struct reader *r)
 	owner_name(r, el, sizeof el);
 	if (st != TC_OK) {
 		fail(r, TC_ERR_PARSE, r->data_line, el,
-		     "value '%.100s' of key '%s' (%s) is not a valid %s",
+		     "value '%.100s' of key '%s' (%s) is %s %s",
 		     r->text.data ? r->text.data : "", k->id, k->name,
+		     st == TC_ERR_LIMIT ? "out of range for" : "not a valid",
 		     tc_attr_type_name(k->type));
 		return;
 	}
@@ -1166,6 +1171,10 @@ static void on_xml_error(void *ctx, tci_xml_error *e)
 	else
 		fail(r, TC_ERR_PARSE, e->line, "",
 		     "not well-formed XML: %s", msg);
+
+	/* libxml2 knows the column too; keep it when this error is ours. */
+	if (r->err && r->err->line == e->line && r->err->column == 0)
+		r->err->column = e->int2;
 }
 
 /* ---- driving the parse ----------------------------------------------- */

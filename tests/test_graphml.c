@@ -332,7 +332,10 @@ static void nested_ports_hyperedges_multiple_graphs(void **state)
 	assert_false(tc_graph_find_node(g, "z", &n));
 	/* port, nested graph, hyperedge, second graph. */
 	assert_int_equal(tc_diags_warnings(w), 4);
-	assert_int_equal(tc_graph_key_count(g), 5);
+	assert_int_equal(tc_graph_key_count(g), 6);
+	/* The nested graph's own value does not replace the graph's. */
+	assert_string_equal(tc_graph_graph_attr(g, "name")->text, "outer");
+	assert_int_equal(tc_graph_graph_attr_count(g), 1);
 	tc_graph_free(g);
 	tc_diags_free(w);
 }
@@ -761,6 +764,7 @@ static void out_of_range_numbers_are_refused(void **state)
 	assert_int_equal(tc_graph_read_memory(doc, strlen(doc), "m", NULL,
 					      &g, NULL, &err), TC_ERR_PARSE);
 	assert_string_equal(err.element, "node 'n'");
+	assert_non_null(strstr(err.message, "out of range for long"));
 }
 
 static const struct CMUnitTest tests[] = {
