@@ -505,6 +505,26 @@ static int softly_required(const struct check *c, tc_kg_attr a)
 	       a == TC_KG_REQUESTS_PER_DAY;
 }
 
+/*
+ * Warns when a class's mean cached and cache-write shares add up to more
+ * than its input (the engine then caps the write share, model.md).
+ */
+static void check_shares(struct check *c, const struct kg_node *nd,
+			 const char *el)
+{
+	const tc_spec *r = nd->spec[TC_KG_CACHED_SHARE];
+	const tc_spec *w = nd->spec[TC_KG_CACHE_WRITE_SHARE];
+	double mr, mw;
+
+	if (!r || !w || tc_spec_mean(r, &mr) != TC_OK ||
+	    tc_spec_mean(w, &mw) != TC_OK || mr + mw <= 1)
+		return;
+	say(c, TC_SEV_WARNING, nd->line, el,
+	    "the mean cached_share (%.3g) and cache_write_share (%.3g) add "
+	    "up to more than 1; the write share is capped at 1 - "
+	    "cached_share per request", mr, mw);
+}
+
 /* Reports required attributes a node lacks, and pointless ones. */
 static void check_required(struct check *c, size_t node, unsigned pos,
 			   const char *el)
@@ -527,6 +547,7 @@ static void check_required(struct check *c, size_t node, unsigned pos,
 		    nd->line, el, "missing attribute '%s' (required for a %s)",
 		    schema[i].name, position_name(pos));
 	}
+	check_shares(c, nd, el);
 	if (nd->spec[TC_KG_RAMP_DAYS] && !nd->spec[TC_KG_LAUNCH])
 		say(c, TC_SEV_WARNING, nd->line, el,
 		    "attribute 'ramp_days' has no effect without 'launch'");

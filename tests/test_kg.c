@@ -32,6 +32,7 @@ static const char *const keys[] = {
 	"<key id=\"out\" for=\"node\" attr.name=\"output_tokens\"/>",
 	"<key id=\"corr\" for=\"node\" attr.name=\"io_rank_corr\"/>",
 	"<key id=\"cached\" for=\"node\" attr.name=\"cached_share\"/>",
+	"<key id=\"write\" for=\"node\" attr.name=\"cache_write_share\"/>",
 	"<key id=\"batch\" for=\"node\" attr.name=\"batch_share\"/>",
 	"<key id=\"retry\" for=\"node\" attr.name=\"retry_rate\"/>",
 	"<key id=\"launch\" for=\"node\" attr.name=\"launch\"/>",
@@ -623,6 +624,25 @@ static void ramp_without_launch_warns(void **state)
 			   "'ramp_days' has no effect without 'launch'");
 }
 
+/* Means by hand: beta(7, 3) has mean 0.7, beta(2, 3) 0.4; 1.1 > 1. */
+static void cache_shares_above_one_warn(void **state)
+{
+	static const char *const body[] = {
+		"<node id=\"c\"><data key=\"kind\">feature_class</data>"
+		"<data key=\"rpd\">10</data>" CLASS_REQ,
+		"<data key=\"cached\">beta(7, 3)</data>",
+		"<data key=\"write\">beta(2, 3)</data></node>",
+		"<node id=\"d\"><data key=\"kind\">feature_class</data>"
+		"<data key=\"rpd\">10</data>" CLASS_REQ,
+		"<data key=\"cached\">beta(7, 3)</data>",
+		"<data key=\"write\">0.3</data></node>",
+		NULL};
+
+	expect_one_warning(body, L(1), "node 'c'",
+			   "the mean cached_share (0.7) and cache_write_share "
+			   "(0.4) add up to more than 1");
+}
+
 static void undirected_edge_warns(void **state)
 {
 	static const char *const body[] = {
@@ -1119,6 +1139,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(unknown_attributes_warn_only_when_near),
 	cmocka_unit_test(edge_attribute_on_node_warns),
 	cmocka_unit_test(ramp_without_launch_warns),
+	cmocka_unit_test(cache_shares_above_one_warn),
 	cmocka_unit_test(undirected_edge_warns),
 	cmocka_unit_test(cycle_without_lag_is_an_error),
 	cmocka_unit_test(agent_calling_itself_same_day_is_an_error),
