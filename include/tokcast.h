@@ -12,8 +12,6 @@
 #include "tokcast/outfile.h"
 #include "tokcast/graph.h"
 #include "tokcast/spec.h"
-#include "tokcast/usage.h"
-#include "tokcast/rng.h"
-#include "tokcast/render.h"
+#include "tokcast/kg.h"
 
 #endif
