@@ -13,5 +13,8 @@
 #include "tokcast/graph.h"
 #include "tokcast/spec.h"
 #include "tokcast/kg.h"
+#include "tokcast/usage.h"
+#include "tokcast/rng.h"
+#include "tokcast/render.h"
 
 #endif
