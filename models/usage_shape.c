@@ -121,8 +121,8 @@ static const struct tci_shape shapes[] = {
 				 "cache_creation_input_tokens",
 		K(OUTPUT) = "completion_tokens",
 		K(REASONING) = "completion_tokens_details.reasoning_tokens|"
-			       "metadata.usage_object.completion_tokens_details."
-			       "reasoning_tokens",
+			       "metadata.usage_object."
+			       "completion_tokens_details.reasoning_tokens",
 		K(TIME) = "startTime|start_time|timestamp",
 		K(ID) = "request_id|id"}, IN_ALL, TC_UNIT_AUTO},
 	{"openai-chat", {"prompt_tokens", "completion_tokens"}, NULL, {
