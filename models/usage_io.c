@@ -79,8 +79,10 @@ static tc_status fill(struct tci_lines *l, const char *path, tc_error *err)
 		return tci_error(err, st, path, 0, NULL, "out of memory");
 	n = gzread((gzFile)l->gz, l->buf + l->end,
 		   (unsigned)(l->cap - l->end));
-	if (n < 0 || (n == 0 && !gzeof((gzFile)l->gz))) {
-		msg = gzerror((gzFile)l->gz, &zerr);
+	msg = gzerror((gzFile)l->gz, &zerr);
+
+	/* A gzip stream cut short ends with Z_BUF_ERROR, not a clean end. */
+	if (n < 0 || (n == 0 && (!gzeof((gzFile)l->gz) || zerr != Z_OK))) {
 		return tci_error(err, TC_ERR_IO, path, l->line + 1, NULL,
 				 "cannot read: %s",
 				 zerr == Z_ERRNO ? strerror(errno) : msg);
