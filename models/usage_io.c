@@ -156,10 +156,14 @@ static void on_record(int ch, void *data)
 	((struct tci_csv *)data)->complete = 1;
 }
 
-/* libcsv's notion of white space to trim: none, fields are kept as is. */
-static int no_space(unsigned char c)
+/*
+ * libcsv's white space around unquoted fields, for tab-separated files:
+ * libcsv tests for white space before the delimiter, so its default
+ * (space and tab) would swallow the tabs.
+ */
+static int space_only(unsigned char c)
 {
-	return 0;
+	return c == ' ';
 }
 
 char tci_csv_sniff(const char *line, size_t n)
@@ -190,7 +194,8 @@ tc_status tci_csv_init(struct tci_csv *c, char delim)
 	if (csv_init(&c->parser, 0) != 0)
 		return TC_ERR_NOMEM;
 	csv_set_delim(&c->parser, (unsigned char)delim);
-	csv_set_space_func(&c->parser, no_space);
+	if (delim == '\t')
+		csv_set_space_func(&c->parser, space_only);
 	tci_buf_init(&c->text);
 	return TC_OK;
 }
