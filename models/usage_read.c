@@ -180,8 +180,13 @@ static int json_row(tc_usage_reader *r, tc_error *err)
 	size_t n;
 	int k;
 
+	if (r->root && r->pos + 1 < r->nhits) {
+		r->pos++;
+		return 1;
+	}
 	json_decref(r->root);
 	r->root = NULL;
+	r->nhits = 0;
 	do {
 		k = tci_lines_next(&r->lines, r->path, &s, &n, err);
 		if (k <= 0)
@@ -195,6 +200,8 @@ static int json_row(tc_usage_reader *r, tc_error *err)
 		r->bad = r->why;
 	} else if (!json_is_object(r->root)) {
 		snprintf(r->why, sizeof r->why, "not a JSON object");
+		r->bad = r->why;
+	} else if (tci_usage_find(r) == 0) {
 		r->bad = r->why;
 	}
 	return 1;
@@ -360,6 +367,7 @@ void tc_usage_reader_close(tc_usage_reader *r)
 	free_header(r);
 	json_decref(r->root);
 	free(r->nodes);
+	free(r->hits);
 	free(r->ids);
 	tci_u64map_free(&r->dups);
 	tci_u64map_free(&r->blocks);

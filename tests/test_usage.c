@@ -215,6 +215,56 @@ static void otel_span_attributes(void **state)
 	assert_string_equal(g.model[1], "claude-haiku-4-5");
 }
 
+/*
+ * An OTLP JSON export: attribute lists of {"key", "value": {"intValue"}}
+ * and two spans in one line, each a record. Span 1: 1000 input including
+ * 600 cache reads gives 400 uncached.
+ */
+static void otlp_export_spans(void **state)
+{
+	struct got g;
+
+	read_fixture("otlp.jsonl", NULL, &g);
+	assert_int_equal(g.n, 2);
+	assert_string_equal(g.shape, "otel");
+	buckets(&g.u[0], 400, 600, 0, 0, 50, 0);
+	assert_string_equal(g.model[0], "gpt-4o");
+	assert_string_equal(g.id[0], "chatcmpl-A");
+	assert_int_equal(g.u[0].time_us, INT64_C(1740823200) * 1000000);
+	buckets(&g.u[1], 200, 0, 0, 0, 20, 0);
+	assert_string_equal(g.model[1], "gpt-4o-mini");
+	assert_int_equal(g.u[1].time_us, INT64_C(1740823201) * 1000000);
+	assert_int_equal(g.u[1].line, 1);
+}
+
+/* A usage-report page: every result of the page is a record. */
+static void anthropic_report_page(void **state)
+{
+	struct got g;
+
+	read_fixture("anthropic_report_page.jsonl", NULL, &g);
+	assert_int_equal(g.n, 2);
+	buckets(&g.u[0], 10, 30, 20, 0, 40, 0);
+	buckets(&g.u[1], 1, 3, 0, 2, 4, 0);
+	assert_string_equal(g.model[1], "claude-opus-4-1");
+	assert_int_equal(g.u[1].time_us, INT64_C(1754006400) * 1000000);
+}
+
+/* Lines of OpenAI and Anthropic batch results run on the batch tier. */
+static void batch_results(void **state)
+{
+	struct got g;
+
+	read_fixture("batch_output.jsonl", NULL, &g);
+	assert_int_equal(g.n, 2);
+	buckets(&g.u[0], 100, 0, 0, 0, 10, 0);
+	assert_int_equal(g.u[0].tier, TC_TIER_BATCH);
+	assert_string_equal(g.id[0], "chatcmpl-B1");
+	buckets(&g.u[1], 30, 70, 0, 0, 5, 0);
+	assert_int_equal(g.u[1].tier, TC_TIER_BATCH);
+	assert_string_equal(g.id[1], "msg_B2");
+}
+
 /* The Activity export: input_tokens includes input_cached_tokens. */
 static void openai_activity_csv(void **state)
 {
@@ -875,6 +925,9 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(anthropic_messages),
 	cmocka_unit_test(gemini_usage_metadata),
 	cmocka_unit_test(otel_span_attributes),
+	cmocka_unit_test(otlp_export_spans),
+	cmocka_unit_test(anthropic_report_page),
+	cmocka_unit_test(batch_results),
 	cmocka_unit_test(openai_activity_csv),
 	cmocka_unit_test(anthropic_report),
 	cmocka_unit_test(litellm_spend_logs),
