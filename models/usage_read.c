@@ -143,7 +143,7 @@ static tc_status open_pass(tc_usage_reader *r, tc_error *err)
 static int csv_row(tc_usage_reader *r, tc_error *err)
 {
 	const char *s;
-	size_t n;
+	size_t n, fed = 0;
 	int k, pending = 0;
 	tc_status st;
 
@@ -162,6 +162,12 @@ static int csv_row(tc_usage_reader *r, tc_error *err)
 			if (!pending)
 				r->row_line = r->lines.line;
 			pending = 1;
+			fed += n;
+			if (fed > TCI_LINE_MAX)
+				return -(int)tci_error(err, TC_ERR_LIMIT,
+					r->path, r->row_line, NULL,
+					"CSV record longer than %zu bytes (a "
+					"quote never closed?)", TCI_LINE_MAX);
 			st = tci_csv_feed(&r->csv, s, n, s[n - 1] != '\n');
 		}
 		if (st != TC_OK)

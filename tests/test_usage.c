@@ -663,6 +663,34 @@ static void dedupe_keeps_last(void **state)
 	read_fixture("dupes.jsonl", &o, &g);
 	assert_int_equal(g.n, 4);
 	assert_int_equal(g.t.output, 556);
+
+	/* CSV with an id column: x repeats on lines 2 and 4. */
+	assert_int_equal(read_path(temp_file("d.csv",
+		"request_id,uncached_input,output\n"
+		"x,1,1\ny,2,2\nx,3,3\n"), NULL, &g), TC_OK);
+	assert_int_equal(g.n, 2);
+	assert_string_equal(g.id[0], "y");
+	assert_string_equal(g.id[1], "x");
+	assert_int_equal(g.u[1].uncached_input, 3);
+	assert_int_equal(g.t.duplicates, 1);
+}
+
+/* A quote never closed ends in an error at the end, not a hang. */
+static void csv_unclosed_quote(void **state)
+{
+	struct got g;
+
+	assert_int_equal(read_path(temp_file("q.csv",
+		"TIMESTAMP,ContextTokens,GeneratedTokens\n"
+		"2023-11-16 18:17:03,1,2\n"
+		"2023-11-16 18:17:04,\"3,4\n"
+		"2023-11-16 18:17:05,5,6\n"), NULL, &g), TC_OK);
+	assert_int_equal(g.rc, TC_ERR_INVALID);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.nbad, 1);
+	/* The quoted field runs to the end: "3,4\n2023-...,5,6\n". */
+	assert_int_equal(g.bad_line[0], 3);
+	assert_string_equal(g.bad[0], "input tokens: not a number");
 }
 
 /*
@@ -944,6 +972,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(mooncake_hash_ids),
 	cmocka_unit_test(mooncake_cache_ttl),
 	cmocka_unit_test(dedupe_keeps_last),
+	cmocka_unit_test(csv_unclosed_quote),
 	cmocka_unit_test(bad_rows_reported),
 	cmocka_unit_test(inconsistent_counts),
 	cmocka_unit_test(usage_path_option),
