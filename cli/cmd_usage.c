@@ -211,7 +211,9 @@ static void print_files(const struct usage_run *run)
 		       JSON_INTEGER_FORMAT " records, %" JSON_INTEGER_FORMAT
 		       " bad, %" JSON_INTEGER_FORMAT " duplicates\n",
 		       json_string_value(json_object_get(f, "path")),
-		       json_string_value(json_object_get(f, "shape")),
+		       json_string_length(json_object_get(f, "shape")) ?
+			       json_string_value(json_object_get(f, "shape")) :
+			       "-",
 		       json_integer_value(json_object_get(f, "rows")),
 		       json_integer_value(json_object_get(f, "records")),
 		       json_integer_value(json_object_get(f, "bad_rows")),

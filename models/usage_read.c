@@ -172,7 +172,10 @@ static int csv_row(tc_usage_reader *r, tc_error *err)
 		}
 		if (st != TC_OK)
 			return -(int)tci_error(err, st, r->path, r->row_line,
-					       NULL, "cannot read CSV record");
+					       NULL, st == TC_ERR_LIMIT ?
+					       "CSV record with more than %d "
+					       "fields" : "out of memory",
+					       TCI_CSV_MAX_FIELDS);
 		if (r->csv.complete || k == 0)
 			return 1;
 	}
