@@ -122,11 +122,12 @@ static void note_file(struct usage_run *run, const char *path,
 	size_t i;
 
 	json_array_append_new(run->files, json_pack(
-		"{s:s, s:s, s:I, s:I, s:I, s:I}", "path", path, "shape",
+		"{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "path", path, "shape",
 		tc_usage_reader_shape(r), "rows", (json_int_t)t->rows,
 		"records", (json_int_t)t->records, "bad_rows",
 		(json_int_t)t->bad_rows, "duplicates",
-		(json_int_t)t->duplicates));
+		(json_int_t)t->duplicates, "without_usage",
+		(json_int_t)t->without_usage));
 	for (i = 0; i < tc_diags_count(bad); i++) {
 		d = tc_diags_get(bad, i);
 		json_array_append_new(run->bad, json_pack(
@@ -209,7 +210,8 @@ static void print_files(const struct usage_run *run)
 	json_array_foreach(run->files, i, f)
 		printf("%s: shape %s, %" JSON_INTEGER_FORMAT " rows, %"
 		       JSON_INTEGER_FORMAT " records, %" JSON_INTEGER_FORMAT
-		       " bad, %" JSON_INTEGER_FORMAT " duplicates\n",
+		       " bad, %" JSON_INTEGER_FORMAT " duplicates, %"
+		       JSON_INTEGER_FORMAT " without usage\n",
 		       json_string_value(json_object_get(f, "path")),
 		       json_string_length(json_object_get(f, "shape")) ?
 			       json_string_value(json_object_get(f, "shape")) :
@@ -217,7 +219,9 @@ static void print_files(const struct usage_run *run)
 		       json_integer_value(json_object_get(f, "rows")),
 		       json_integer_value(json_object_get(f, "records")),
 		       json_integer_value(json_object_get(f, "bad_rows")),
-		       json_integer_value(json_object_get(f, "duplicates")));
+		       json_integer_value(json_object_get(f, "duplicates")),
+		       json_integer_value(json_object_get(f,
+							  "without_usage")));
 	json_array_foreach(run->bad, i, b) {
 		if (i == SHOW_BAD)
 			break;

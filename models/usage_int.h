@@ -226,6 +226,7 @@ struct tc_usage_reader {
 	/* The current row. */
 	long row_line;
 	const char *bad;	/* why the row cannot be read, or NULL */
+	int null_usage;		/* the row says "usage": null */
 	char why[512];
 	char model[TCI_TEXT_MAX];
 	char class_name[TCI_TEXT_MAX];
@@ -258,6 +259,9 @@ const char *tci_usage_record(tc_usage_reader *r, tc_usage *u);
  * none, r->why says so. Turns OTLP attribute lists into objects first.
  */
 size_t tci_usage_find(tc_usage_reader *r);
+
+/* True when the record searched holds "usage": null (or usageMetadata). */
+int tci_usage_null(const tc_usage_reader *r);
 
 /* Picks the shape of a CSV file from its header; fills r->col. */
 tc_status tci_usage_csv_columns(tc_usage_reader *r, tc_error *err);

@@ -211,7 +211,8 @@ static int json_row(tc_usage_reader *r, tc_error *err)
 		snprintf(r->why, sizeof r->why, "not a JSON object");
 		r->bad = r->why;
 	} else if (tci_usage_find(r) == 0) {
-		r->bad = r->why;
+		r->null_usage = tci_usage_null(r);
+		r->bad = r->null_usage ? NULL : r->why;
 	}
 	return 1;
 }
@@ -220,6 +221,7 @@ static int json_row(tc_usage_reader *r, tc_error *err)
 static int read_row(tc_usage_reader *r, tc_error *err)
 {
 	r->bad = NULL;
+	r->null_usage = 0;
 	return r->csv_mode ? csv_row(r, err) : json_row(r, err);
 }
 
@@ -290,7 +292,8 @@ static tc_status look_ahead(tc_usage_reader *r, tc_error *err)
 
 	r->pass = 1;
 	while ((k = read_row(r, err)) > 0) {
-		if (r->bad || tci_usage_record(r, &u) || !r->has_id)
+		if (r->bad || r->null_usage || tci_usage_record(r, &u) ||
+		    !r->has_id)
 			continue;
 		if (note_id(r) != TC_OK)
 			return tci_error(err, TC_ERR_NOMEM, r->path, 0, NULL,
@@ -556,9 +559,15 @@ static int too_many_bad(tc_usage_reader *r, int at_end)
 /* Reads the current row into rec. Returns 1 for a record, 0 to skip. */
 static int take_row(tc_usage_reader *r, tc_usage *rec, tc_status *st)
 {
-	const char *why = r->bad ? r->bad : tci_usage_record(r, rec);
+	const char *why;
 
 	*st = TC_OK;
+	if (r->null_usage) {
+		r->totals.without_usage++;
+		r->totals.rows++;
+		return 0;
+	}
+	why = r->bad ? r->bad : tci_usage_record(r, rec);
 	if (why) {
 		*st = bad_row(r, why);
 		return 0;

@@ -327,6 +327,20 @@ size_t tci_usage_find(tc_usage_reader *r)
 	return 0;
 }
 
+int tci_usage_null(const tc_usage_reader *r)
+{
+	json_t *v;
+	size_t i;
+
+	for (i = 0; i < r->nnodes; i++) {
+		v = r->nodes[i].v;
+		if (json_is_null(json_object_get(v, "usage")) ||
+		    json_is_null(json_object_get(v, "usageMetadata")))
+			return 1;
+	}
+	return 0;
+}
+
 /* A key's value in the current CSV row. */
 static void csv_value(const tc_usage_reader *r, int key, struct tci_val *v)
 {

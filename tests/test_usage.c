@@ -675,6 +675,28 @@ static void dedupe_keeps_last(void **state)
 	assert_int_equal(g.t.duplicates, 1);
 }
 
+/*
+ * A log of streamed chunks: "usage": null until the last chunk, which
+ * repeats the id. The null rows are counted apart, not bad rows.
+ */
+static void stream_chunks(void **state)
+{
+	struct got g;
+	const char *p = temp_file("s.jsonl",
+		"{\"id\": \"c1\", \"choices\": [], \"usage\": null}\n"
+		"{\"id\": \"c1\", \"choices\": [], \"usage\": null}\n"
+		"{\"id\": \"c1\", \"choices\": [], \"usage\": "
+		"{\"prompt_tokens\": 9, \"completion_tokens\": 4}}\n");
+
+	assert_int_equal(read_path(p, NULL, &g), TC_OK);
+	assert_int_equal(g.rc, TC_USAGE_END);
+	assert_int_equal(g.n, 1);
+	buckets(&g.u[0], 9, 0, 0, 0, 4, 0);
+	assert_int_equal(g.t.without_usage, 2);
+	assert_int_equal(g.t.bad_rows, 0);
+	assert_int_equal(g.t.rows, 3);
+}
+
 /* A quote never closed ends in an error at the end, not a hang. */
 static void csv_unclosed_quote(void **state)
 {
@@ -973,6 +995,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(mooncake_cache_ttl),
 	cmocka_unit_test(dedupe_keeps_last),
 	cmocka_unit_test(csv_unclosed_quote),
+	cmocka_unit_test(stream_chunks),
 	cmocka_unit_test(bad_rows_reported),
 	cmocka_unit_test(inconsistent_counts),
 	cmocka_unit_test(usage_path_option),

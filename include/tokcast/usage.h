@@ -158,10 +158,13 @@ tc_status tc_usage_parse_unit(const char *s, tc_time_unit *unit);
 
 /* Totals over the records a reader has returned so far. */
 typedef struct tc_usage_totals {
-	uint64_t rows;		/* data rows read: records + bad + dups */
+	uint64_t rows;		/* data rows read: records + bad + dups +
+				   without_usage */
 	uint64_t records;	/* records returned */
 	uint64_t bad_rows;	/* rows rejected, each in the bad-row list */
 	uint64_t duplicates;	/* earlier copies of a repeated id, dropped */
+	uint64_t without_usage;	/* JSON rows whose usage is null (streamed
+				   chunks before the last), dropped */
 	uint64_t uncached_input;
 	uint64_t cache_read;
 	uint64_t cache_write_5m;
