@@ -374,6 +374,16 @@ static void csv_quotes_and_newlines(void **state)
 	assert_int_equal(g.u[2].line, 4);
 	buckets(&g.u[3], 40, 0, 0, 0, 4, 0);
 	assert_int_equal(g.u[3].line, 6);
+
+	/* CRLF line ends, and no line end after the last row. */
+	assert_int_equal(read_path(temp_file("crlf.csv",
+		"TIMESTAMP,ContextTokens,GeneratedTokens\r\n"
+		"2023-11-16 18:17:03,10,1\r\n"
+		"2023-11-16 18:17:04,20,2"), NULL, &g), TC_OK);
+	assert_int_equal(g.rc, TC_USAGE_END);
+	assert_int_equal(g.n, 2);
+	buckets(&g.u[1], 20, 0, 0, 0, 2, 0);
+	assert_int_equal(g.u[1].line, 3);
 }
 
 /* A tab-separated file read through --map, the class from a column. */
