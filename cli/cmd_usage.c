@@ -37,6 +37,9 @@ static const char usage_help[] =
 	"feature class the records, token buckets and time range.\n"
 	"\n"
 	"  --json                print one JSON document instead of a table\n"
+	"  --match CLASS:RULE    classify records by a match rule, as a class"
+	"\n                        node's match attribute does (repeatable;"
+	"\n                        first match wins; every log)\n"
 	"  -h, --help            this help\n"
 	"\n";
 
@@ -274,12 +277,31 @@ static void run_free(struct usage_run *run)
 	json_decref(run->bad);
 }
 
+/* Adds "CLASS:RULE" to the match rules. Returns 0 or an exit code. */
+static int add_match(tc_usage_match *m, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+	tc_error err = {0};
+	char name[256];
+
+	if (!colon || colon == arg || (size_t)(colon - arg) >= sizeof name)
+		return cli_usage_error("tokcast usage", "--match expects "
+				       "CLASS:RULE, got '%s'", arg);
+	memcpy(name, arg, (size_t)(colon - arg));
+	name[colon - arg] = '\0';
+	if (tc_usage_match_add(m, name, colon + 1, &err) != TC_OK)
+		return cli_usage_error("tokcast usage", "--match: %s",
+				       err.message);
+	return 0;
+}
+
 /* Parses the command line into ua; returns -1 to stop with *code. */
 static int parse_args(int argc, char **argv, struct cli_usage_args *ua,
-		      int *json, int *code)
+		      tc_usage_match *m, int *json, int *code)
 {
 	static const struct option opts[] = {
 		{"json", no_argument, NULL, 'j'},
+		{"match", required_argument, NULL, 'm'},
 		{"help", no_argument, NULL, 'h'},
 		CLI_USAGE_LONGOPTS,
 		{NULL, 0, NULL, 0},
@@ -296,6 +318,12 @@ static int parse_args(int argc, char **argv, struct cli_usage_args *ua,
 		}
 		if (c == 'j') {
 			*json = 1;
+			continue;
+		}
+		if (c == 'm') {
+			*code = add_match(m, optarg);
+			if (*code)
+				return -1;
 			continue;
 		}
 		if (c == 'h') {
@@ -322,14 +350,18 @@ int cli_usage(int argc, char **argv)
 {
 	struct cli_usage_args ua;
 	struct usage_run run = {0};
+	tc_usage_match *m = tc_usage_match_new();
 	int json = 0, code = CLI_OK;
 	size_t i;
 
 	cli_usage_args_init(&ua);
-	if (parse_args(argc, argv, &ua, &json, &code) < 0) {
+	if (!m || parse_args(argc, argv, &ua, m, &json, &code) < 0) {
+		tc_usage_match_free(m);
 		cli_usage_args_free(&ua);
-		return code;
+		return m ? code : CLI_FAILURE;
 	}
+	for (i = 0; i < ua.nlogs && tc_usage_match_count(m); i++)
+		ua.logs[i].opts.match = m;
 	run.files = json_array();
 	run.bad = json_array();
 	for (i = 0; i < ua.nlogs && code == CLI_OK; i++)
@@ -340,5 +372,6 @@ int cli_usage(int argc, char **argv)
 		print_table(&run);
 	run_free(&run);
 	cli_usage_args_free(&ua);
+	tc_usage_match_free(m);
 	return code;
 }

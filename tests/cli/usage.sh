@@ -44,6 +44,15 @@ check "per-log class" "1 2" "$(field "$tmp/b.json" \
 	'd["classes"]["all"]["records"], d["classes"]["claude"]["records"]' |
 	tr -d '(),')"
 
+# Match rules from the command line: first matching class wins.
+"$tokcast" usage "$fx/litellm.jsonl" --match 'sonnet:model=*sonnet*' \
+	--match 'other:model=*' --json >"$tmp/m.json"
+check "match" "1 1" "$(field "$tmp/m.json" \
+	'd["classes"]["sonnet"]["records"], d["classes"]["other"]["records"]' |
+	tr -d '(),')"
+"$tokcast" usage "$fx/litellm.jsonl" --match 'nocolon' >/dev/null 2>&1
+check "bad match" 2 $?
+
 # Too many bad rows: exit 1, every bad row named with its line.
 "$tokcast" usage "$fx/bad.csv" >"$tmp/out" 2>"$tmp/err"
 check "bad rows exit" 1 $?
