@@ -161,6 +161,11 @@ static int read_log(struct usage_run *run, const struct cli_usage_log *log)
 		add_record(&c->t, &u);
 	}
 	note_file(run, log->path, r);
+
+	/* A log read with --class has its bad rows in that class. */
+	c = log->opts.class_name ? class_of(run, log->opts.class_name) : NULL;
+	if (c)
+		c->t.bad_rows += tc_usage_reader_totals(r)->bad_rows;
 	if (rc != TC_USAGE_END) {
 		cli_print_diags(tc_usage_reader_bad_rows(r));
 		tc_usage_reader_close(r);
@@ -175,8 +180,9 @@ static json_t *class_json(const tc_usage_totals *t)
 {
 	char a[64], b[64];
 
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:s}",
-			 "records", (json_int_t)t->records,
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, "
+			 "s:s}", "records", (json_int_t)t->records,
+			 "bad_rows", (json_int_t)t->bad_rows,
 			 "uncached_input", (json_int_t)t->uncached_input,
 			 "cache_read", (json_int_t)t->cache_read,
 			 "cache_write_5m", (json_int_t)t->cache_write_5m,
@@ -243,16 +249,17 @@ static void print_table(const struct usage_run *run)
 	size_t i;
 
 	print_files(run);
-	printf("\n%-16s %9s %14s %13s %13s %13s %13s %13s\n", "class",
-	       "records", "uncached_input", "cache_read", "cache_write_5m",
-	       "cache_write_1h", "output", "reasoning");
+	printf("\n%-16s %9s %6s %14s %13s %14s %14s %13s %13s\n", "class",
+	       "records", "bad", "uncached_input", "cache_read",
+	       "cache_write_5m", "cache_write_1h", "output", "reasoning");
 	for (i = 0; i < run->nclasses; i++) {
 		t = &run->classes[i].t;
-		printf("%-16s %9" PRIu64 " %14" PRIu64 " %13" PRIu64
-		       " %13" PRIu64 " %13" PRIu64 " %13" PRIu64 " %13" PRIu64
-		       "\n", run->classes[i].name[0] ?
+		printf("%-16s %9" PRIu64 " %6" PRIu64 " %14" PRIu64
+		       " %13" PRIu64 " %14" PRIu64 " %14" PRIu64 " %13" PRIu64
+		       " %13" PRIu64 "\n", run->classes[i].name[0] ?
 				     run->classes[i].name : "(none)",
-		       t->records, t->uncached_input, t->cache_read,
+		       t->records, t->bad_rows, t->uncached_input,
+		       t->cache_read,
 		       t->cache_write_5m, t->cache_write_1h, t->output,
 		       t->reasoning);
 	}
