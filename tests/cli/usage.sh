@@ -63,6 +63,11 @@ grep -q "4 bad rows of 6" "$tmp/err" ||
 	{ echo "FAIL: bad-row total not reported"; fail=1; }
 "$tokcast" usage "$fx/bad.csv" --max-bad-rows 4 >"$tmp/out" 2>&1
 check "allowed bad rows exit" 0 $?
+"$tokcast" usage "$fx/bad.csv" --class b --max-bad-rows 4 --json \
+	>"$tmp/d.json"
+check "class bad rows" "2 4" "$(field "$tmp/d.json" \
+	'd["classes"]["b"]["records"], d["classes"]["b"]["bad_rows"]' |
+	tr -d '(),')"
 grep -q "bad row .*bad.csv:6: cannot read the time" "$tmp/out" ||
 	{ echo "FAIL: bad rows not listed"; fail=1; }
 
