@@ -445,6 +445,46 @@ static void csv_unknown_header(void **state)
 			 TC_ERR_IO);
 }
 
+/* A header or a row of more than 4096 fields hits the safety limit. */
+static void csv_field_limit(void **state)
+{
+	char *text = malloc(20000);
+	struct got g;
+	size_t i, n;
+
+	assert_non_null(text);
+	n = (size_t)snprintf(text, 20000, "input,output\n1,2\n");
+	for (i = 0; i < 5000; i++)
+		text[n++] = ',';
+	text[n++] = '\n';
+	text[n] = '\0';
+	assert_int_equal(read_path(temp_file("l.csv", text), NULL, &g),
+			 TC_OK);
+	assert_int_equal(g.rc, TC_ERR_LIMIT);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.err.line, 3);
+	memmove(text, text + 17, n - 17 + 1);
+	assert_int_equal(read_path(temp_file("h.csv", text), NULL, &g),
+			 TC_ERR_LIMIT);
+	free(text);
+}
+
+/* Options that contradict each other or are out of range. */
+static void bad_options(void **state)
+{
+	const char *p = tc_source_path("tests/fixtures/usage/bad.csv");
+	tc_usage_opts o;
+	struct got g;
+
+	tc_usage_opts_init(&o);
+	assert_int_equal(tc_usage_opts_map(&o, "input=a", NULL), TC_OK);
+	assert_int_equal(tc_usage_opts_map(&o, "uncached=b", NULL), TC_OK);
+	assert_int_equal(read_path(p, &o, &g), TC_ERR_ARG);
+	tc_usage_opts_init(&o);
+	o.max_bad_rows = -2;
+	assert_int_equal(read_path(p, &o, &g), TC_ERR_ARG);
+}
+
 /* Writes text gzip-compressed; static path. */
 static const char *temp_gzip(const char *name, const char *text)
 {
@@ -997,6 +1037,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(csv_tab_mapped),
 	cmocka_unit_test(map_errors),
 	cmocka_unit_test(csv_unknown_header),
+	cmocka_unit_test(csv_field_limit),
+	cmocka_unit_test(bad_options),
 	cmocka_unit_test(gzip_csv_and_jsonl),
 	cmocka_unit_test(gzip_truncated),
 	cmocka_unit_test(timestamps),
