@@ -479,6 +479,8 @@ static const char *read_counts(tc_usage_reader *r, const struct tci_shape *s,
 
 	memset(raw, 0, sizeof *raw);
 	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		if (r->csv_mode && r->col[keys[i]] < 0)
+			continue;
 		get_value(r, s, keys[i], &v);
 		if (v.kind == TCI_VAL_NONE || v.kind == TCI_VAL_OTHER)
 			continue;
