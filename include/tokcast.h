@@ -11,5 +11,8 @@
 #include "tokcast/status.h"
 #include "tokcast/outfile.h"
 #include "tokcast/graph.h"
+#include "tokcast/spec.h"
+#include "tokcast/usage.h"
+#include "tokcast/pricing.h"
 
 #endif
