@@ -159,8 +159,9 @@ static void row_init(tc_price *p)
 
 	memset(p, 0, sizeof *p);
 	for (i = 0; i < NCOLUMNS; i++) {
-		if (columns[i].kind == COL_TEXT || columns[i].kind == COL_DATE ||
-		    columns[i].kind == COL_COUNT)
+		enum col_kind k = columns[i].kind;
+
+		if (k == COL_TEXT || k == COL_DATE || k == COL_COUNT)
 			continue;
 		r = (int64_t *)((char *)p + columns[i].offset);
 		*r = TC_RATE_NONE;
@@ -406,7 +407,8 @@ static tc_status take_header(load_ctx *c)
 		if (columns[j].required && c->col_of[j] < 0)
 			return tci_error(c->err, TC_ERR_INVALID, c->path,
 					 c->row_line, NULL,
-					 "missing column '%s'", columns[j].name);
+					 "missing column '%s'",
+					 columns[j].name);
 	c->header_done = 1;
 	return TC_OK;
 }

@@ -629,6 +629,95 @@ static void expected_cost_matches_closed_form(void **state)
 	tc_catalog_free(cat);
 }
 
+/* A spec parsed from text; fails the case on error. */
+static tc_spec *spec_of(const char *text)
+{
+	tc_spec *s = NULL;
+	tc_error err = {0};
+
+	if (tc_spec_parse(text, NULL, &s, &err) != TC_OK)
+		fail_msg("%s: %s", text, err.message);
+	return s;
+}
+
+/* Raw moment k of Z = aX + bY, summed over the two tier regions. */
+static double z_moment(int k, const double a[2], const double b[2],
+		       const struct lognormal *x, const struct lognormal *y,
+		       double t)
+{
+	static const double binom[4][4] = {
+		{1, 0, 0, 0}, {1, 1, 0, 0}, {1, 2, 1, 0}, {1, 3, 3, 1}};
+	double s = 0, up;
+	int j;
+
+	for (j = 0; j <= k; j++) {
+		up = j ? lognormal_upper(x, j, t) :
+			 1 - gsl_cdf_ugaussian_P((log(t) - x->mu) / x->sigma);
+		s += binom[k][j] * lognormal_raw(y, k - j) *
+		     (pow(a[0], j) * pow(b[0], k - j) *
+		      (lognormal_raw(x, j) - up) +
+		      pow(a[1], j) * pow(b[1], k - j) * up);
+	}
+	return s;
+}
+
+/*
+ * The public API on specs, a quarter of requests sent as batch at half
+ * price: E[M^k] = 0.75 + 0.25 x 0.5^k multiplies the raw moments of
+ * Z = aX + bY (z_moment, closed form); the central moments follow.
+ */
+static void expected_cost_api_on_specs(void **state)
+{
+	tc_catalog *cat = catalog_from(
+		"model,effective_from,input,output,tier_threshold,"
+		"tier_input,tier_output,batch_multiplier\n"
+		"m,2026-01-01,2,12,200000,4,18,0.5\n");
+	struct lognormal x = {log(200000.0) - 0.5244, 1.0}, y = {6.0, 0.5};
+	double a[2] = {2e-6, 4e-6}, b[2] = {12e-6, 18e-6}, r[4], mu, var, m3;
+	tc_request_mix mix = {NULL, NULL, 0, 0, 0, 0, 0.25};
+	tc_cost_moments m;
+	tc_error err = {0};
+	char text[128];
+	int k;
+
+	snprintf(text, sizeof text, "lognormal(mu=%.17g, sigma=1)", x.mu);
+	mix.input_tokens = spec_of(text);
+	mix.output_tokens = spec_of("lognormal(mu=6, sigma=0.5)");
+	if (tc_expected_cost(cat, "m", 20600, &mix, &m, &err) != TC_OK)
+		fail_msg("%s", err.message);
+	for (k = 1; k <= 3; k++)
+		r[k] = (0.75 + 0.25 * pow(0.5, k)) *
+		       z_moment(k, a, b, &x, &y, 200000);
+	mu = r[1];
+	var = r[2] - mu * mu;
+	m3 = r[3] - 3 * mu * r[2] + 2 * mu * mu * mu;
+	assert_true(fabs(m.mean - mu) <= 1e-9 * mu);
+	assert_true(fabs(m.variance - var) <= 1e-8 * var);
+	assert_true(fabs(m.third - m3) <= 1e-6 * m3);
+	tc_spec_free((tc_spec *)mix.input_tokens);
+	tc_spec_free((tc_spec *)mix.output_tokens);
+
+	/* A constant request: its exact price, 250k x 4 + 100 x 18 per
+	 * MTok = 1.0018, less a quarter at half price = 0.876575. */
+	mix.input_tokens = spec_of("250000");
+	mix.output_tokens = spec_of("100");
+	assert_int_equal(tc_expected_cost(cat, "m", 20600, &mix, &m, NULL),
+			 TC_OK);
+	assert_true(fabs(m.mean - 0.876575) < 1e-15);
+	assert_true(m.tier_share == 1.0);
+
+	/* Shares out of range and unpriced buckets are errors. */
+	mix.cached_share = 0.3;
+	assert_int_equal(tc_expected_cost(cat, "m", 20600, &mix, &m, NULL),
+			 TC_ERR_INVALID);
+	mix.cached_share = 1.5;
+	assert_int_equal(tc_expected_cost(cat, "m", 20600, &mix, &m, NULL),
+			 TC_ERR_ARG);
+	tc_spec_free((tc_spec *)mix.input_tokens);
+	tc_spec_free((tc_spec *)mix.output_tokens);
+	tc_catalog_free(cat);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(money_formats_exactly),
 	cmocka_unit_test(one_token_at_tiny_rate_is_not_zero),
@@ -651,6 +740,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(bundled_catalog_is_consistent),
 	cmocka_unit_test(tier_cache_rates_derived_and_flagged),
 	cmocka_unit_test(expected_cost_matches_closed_form),
+	cmocka_unit_test(expected_cost_api_on_specs),
 };
 
 TC_TEST_MAIN(tests)
