@@ -8,7 +8,10 @@
 #include "cli.h"
 
 static const struct cli_command commands[] = {
+	{"cost", "price real usage logs exactly, by class, model, period",
+	 cli_cost},
 	{"graph", "load, inspect, check and draw knowledge graphs", cli_graph},
+	{"prices", "list the price catalog as of a date", cli_prices},
 	{NULL, NULL, NULL},
 };
 
