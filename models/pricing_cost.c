@@ -290,7 +290,7 @@ tc_status tc_price_request(const tc_price *p, const tc_usage *u,
 tc_status tc_cost_of(const tc_catalog *cat, const tc_usage *u,
 		     int64_t at_day, tc_cost *out, tc_error *err)
 {
-	const tc_price *p;
+	const tc_price *p = NULL;
 	int64_t day = at_day;
 	tc_status st;
 
@@ -305,7 +305,8 @@ tc_status tc_cost_of(const tc_catalog *cat, const tc_usage *u,
 			day--;
 	}
 	st = tc_catalog_find(cat, u->model, day, &p, err);
-	if (st != TC_OK)
-		return st;
-	return tc_price_request(p, u, out, err);
+	if (st == TC_OK)
+		st = tc_price_request(p, u, out, err);
+	out->price = p;
+	return st;
 }

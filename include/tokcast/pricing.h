@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "tokcast/status.h"
 #include "tokcast/usage.h"
 #include "tokcast/spec.h"
@@ -154,6 +155,7 @@ typedef struct tc_cost {
 	tc_money per_call;	/* per-call charges (web search) */
 	tc_money total;
 	int tiered;		/* 1 when the long-context rates applied */
+	const tc_price *price;	/* the row used, when found by tc_cost_of */
 } tc_cost;
 
 /*
@@ -176,6 +178,69 @@ tc_status tc_price_request(const tc_price *price, const tc_usage *u,
  */
 tc_status tc_cost_of(const tc_catalog *cat, const tc_usage *u,
 		     int64_t at_day, tc_cost *out, tc_error *err);
+
+/* The keys a cost table groups by (any combination of one period). */
+enum tc_cost_by {
+	TC_BY_CLASS = 1,
+	TC_BY_MODEL = 2,
+	TC_BY_DAY = 4,		/* UTC date, YYYY-MM-DD */
+	TC_BY_WEEK = 8,		/* ISO 8601 week, YYYY-Www */
+	TC_BY_MONTH = 16	/* YYYY-MM */
+};
+
+/* One group's sums: tokens per bucket and exact costs. */
+typedef struct tc_cost_row {
+	const char *class_name;	/* "" when not grouped by class */
+	const char *model;	/* the catalog id; "" when not grouped */
+	char period[16];	/* "" when not grouped by a period */
+	uint64_t requests;
+	uint64_t uncached_input;
+	uint64_t cache_read;
+	uint64_t cache_write_5m;
+	uint64_t cache_write_1h;
+	uint64_t output;	/* reasoning included */
+	uint64_t reasoning;
+	tc_money cost;		/* everything */
+	tc_money cost_input;	/* uncached input */
+	tc_money cost_cache_read;
+	tc_money cost_cache_write;	/* 5-minute and 1-hour */
+	tc_money cost_output;	/* reasoning included */
+	tc_money cost_per_call;	/* web search and other per-call charges */
+} tc_cost_row;
+
+/* Priced requests summed by class, model and period. */
+typedef struct tc_cost_table tc_cost_table;
+
+/*
+ * A new empty table grouping by the tc_cost_by bits in by (at most one
+ * period bit). Returns NULL when out of memory or by has two periods.
+ */
+tc_cost_table *tc_cost_table_new(unsigned by);
+void tc_cost_table_free(tc_cost_table *t);
+
+/*
+ * Adds one priced request (c from tc_cost_of, whose price names the
+ * model). Returns TC_OK, TC_ERR_INVALID when grouping by a period and the
+ * record has no time, TC_ERR_LIMIT when a sum overflows, TC_ERR_NOMEM.
+ */
+tc_status tc_cost_table_add(tc_cost_table *t, const tc_usage *u,
+			    const tc_cost *c, tc_error *err);
+
+/* The groups, sorted by class, model and period; and their total. */
+size_t tc_cost_table_count(const tc_cost_table *t);
+const tc_cost_row *tc_cost_table_row(const tc_cost_table *t, size_t i);
+const tc_cost_row *tc_cost_table_total(const tc_cost_table *t);
+
+/*
+ * Writes the table as JSON ({"by": [...], "rows": [...],
+ * "total_cost_usd": "...", "total": {...}}; dollars as exact decimal
+ * strings, docs/cli-pricing.md) or as CSV with the same columns. Returns
+ * TC_OK, TC_ERR_IO or TC_ERR_NOMEM.
+ */
+tc_status tc_cost_table_write_json(const tc_cost_table *t, FILE *fp,
+				   tc_error *err);
+tc_status tc_cost_table_write_csv(const tc_cost_table *t, FILE *fp,
+				  tc_error *err);
 
 /*
  * A class's requests for the expected-cost functions: distributions of
