@@ -22,7 +22,7 @@ static const char usage_text[] =
 	"\n"
 	"  --model ID      one model only\n"
 	"  --at DATE       the date, YYYY-MM-DD\n"
-	"  --catalog FILE  a catalog that overrides or extends the bundled one\n"
+	"  --catalog FILE  a catalog overriding or extending the bundled one\n"
 	"  --json          JSON rows with rates as exact decimal strings\n";
 
 struct prices_opts {
@@ -113,8 +113,8 @@ static json_t *row_json(const tc_price *p)
 		json_object_set_new(o, "image_input",
 				    rate_json(p->base.image_input));
 	if (p->tier_threshold) {
-		json_object_set_new(o, "tier_threshold",
-				    json_integer((json_int_t)p->tier_threshold));
+		json_object_set_new(o, "tier_threshold", json_integer(
+			(json_int_t)p->tier_threshold));
 		put_rates(o, "tier_", &p->tier);
 		json_object_set_new(o, "tier_derived",
 				    derived_json(p->tier_derived));

@@ -468,7 +468,8 @@ tc_status tc_cost_table_write_csv(const tc_cost_table *t, FILE *fp,
 	if (period_name(t->by))
 		fprintf(fp, "%s,", period_name(t->by));
 	for (i = 0; i < NMEASURES; i++)
-		fprintf(fp, "%s%s", measures[i], i + 1 < NMEASURES ? "," : "\n");
+		fprintf(fp, "%s%s", measures[i],
+			i + 1 < NMEASURES ? "," : "\n");
 	for (i = 0; i < tc_cost_table_count(t); i++)
 		csv_row(fp, t, tc_cost_table_row(t, i));
 	if (ferror(fp))
