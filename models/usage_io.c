@@ -79,8 +79,10 @@ static tc_status fill(struct tci_lines *l, const char *path, tc_error *err)
 		return tci_error(err, st, path, 0, NULL, "out of memory");
 	n = gzread((gzFile)l->gz, l->buf + l->end,
 		   (unsigned)(l->cap - l->end));
-	if (n < 0 || (n == 0 && !gzeof((gzFile)l->gz))) {
-		msg = gzerror((gzFile)l->gz, &zerr);
+	msg = gzerror((gzFile)l->gz, &zerr);
+
+	/* A gzip stream cut short ends with Z_BUF_ERROR, not a clean end. */
+	if (n < 0 || (n == 0 && (!gzeof((gzFile)l->gz) || zerr != Z_OK))) {
 		return tci_error(err, TC_ERR_IO, path, l->line + 1, NULL,
 				 "cannot read: %s",
 				 zerr == Z_ERRNO ? strerror(errno) : msg);
@@ -154,10 +156,14 @@ static void on_record(int ch, void *data)
 	((struct tci_csv *)data)->complete = 1;
 }
 
-/* libcsv's notion of white space to trim: none, fields are kept as is. */
-static int no_space(unsigned char c)
+/*
+ * libcsv's white space around unquoted fields, for tab-separated files:
+ * libcsv tests for white space before the delimiter, so its default
+ * (space and tab) would swallow the tabs.
+ */
+static int space_only(unsigned char c)
 {
-	return 0;
+	return c == ' ';
 }
 
 char tci_csv_sniff(const char *line, size_t n)
@@ -188,7 +194,8 @@ tc_status tci_csv_init(struct tci_csv *c, char delim)
 	if (csv_init(&c->parser, 0) != 0)
 		return TC_ERR_NOMEM;
 	csv_set_delim(&c->parser, (unsigned char)delim);
-	csv_set_space_func(&c->parser, no_space);
+	if (delim == '\t')
+		csv_set_space_func(&c->parser, space_only);
 	tci_buf_init(&c->text);
 	return TC_OK;
 }

@@ -248,7 +248,8 @@ static tc_status find_dups(tc_usage_reader *r)
 {
 	size_t i, j;
 
-	qsort(r->ids, r->nids, sizeof *r->ids, cmp_u64);
+	if (r->nids > 1)
+		qsort(r->ids, r->nids, sizeof *r->ids, cmp_u64);
 	for (i = 0; i < r->nids; i = j) {
 		for (j = i + 1; j < r->nids && r->ids[j] == r->ids[i]; j++)
 			;

@@ -429,7 +429,7 @@ static void read_context(tc_usage_reader *r, const struct tci_shape *s,
 
 	get_value(r, s, TC_KEY_TIER, &v);
 	val_text(&v, tier, sizeof tier);
-	u->tier = tier_of(tier);
+	u->tier = tier[0] ? tier_of(tier) : TC_TIER_STANDARD;
 	get_value(r, s, TC_KEY_BATCH, &v);
 	if (batch_of(&v))
 		u->tier = TC_TIER_BATCH;

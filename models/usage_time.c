@@ -213,6 +213,8 @@ tc_status tci_time_text(const char *s, size_t n, tc_time_unit unit,
 	tci_trim(s, n, &t, &len);
 	if (len == 0)
 		return TC_ERR_PARSE;
+	if (len >= 10 && t[4] == '-')
+		return parse_iso(t, len, us);
 	if (!is_number(t, len))
 		return parse_iso(t, len, us);
 	if (memchr(t, '.', len) == NULL &&
