@@ -8,6 +8,10 @@
 
 #include "spec_impl.h"
 
+/* Days of 0000-01-01 and 9999-12-31: dates outside print as numbers. */
+#define DATE_MIN -719528.0
+#define DATE_MAX 2932896.0
+
 tc_spec *tci_spec_new(tc_spec_family family, size_t n)
 {
 	tc_spec *s = calloc(1, sizeof *s);
@@ -253,7 +257,7 @@ static tc_status put_const(tci_buf *b, const tc_spec *s)
 {
 	char tmp[64];
 
-	if (s->is_date)
+	if (s->is_date && s->value >= DATE_MIN && s->value <= DATE_MAX)
 		tci_format_date((int64_t)floor(s->value), tmp, sizeof tmp);
 	else
 		format_number(tmp, sizeof tmp, s->value);

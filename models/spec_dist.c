@@ -130,6 +130,16 @@ static double normal_pdf(const double *v, double x)
 	return gsl_ran_gaussian_pdf(x - v[0], v[1]);
 }
 
+static double normal_sf(const double *v, double x)
+{
+	return gsl_cdf_gaussian_Q(x - v[0], v[1]);
+}
+
+static double normal_isf(const double *v, double q)
+{
+	return v[0] + gsl_cdf_gaussian_Qinv(q, v[1]);
+}
+
 /* Lognormal (mu, sigma of the logarithm). */
 
 static double lognormal_sample(const double *v, gsl_rng *rng)
@@ -168,6 +178,18 @@ static double lognormal_pdf(const double *v, double x)
 	return x <= 0 ? 0 : gsl_ran_lognormal_pdf(x, v[0], v[1]);
 }
 
+static double lognormal_sf(const double *v, double x)
+{
+	return x <= 0 ? 1 : gsl_cdf_lognormal_Q(x, v[0], v[1]);
+}
+
+static double lognormal_isf(const double *v, double q)
+{
+	if (q >= 1)
+		return 0;
+	return gsl_cdf_lognormal_Qinv(q, v[0], v[1]);
+}
+
 /* Gamma (shape, scale). */
 
 static double gamma_sample(const double *v, gsl_rng *rng)
@@ -202,6 +224,18 @@ static double gamma_quantile(const double *v, double p)
 static double gamma_pdf(const double *v, double x)
 {
 	return x < 0 ? 0 : gsl_ran_gamma_pdf(x, v[0], v[1]);
+}
+
+static double gamma_sf(const double *v, double x)
+{
+	return x <= 0 ? 1 : gsl_cdf_gamma_Q(x, v[0], v[1]);
+}
+
+static double gamma_isf(const double *v, double q)
+{
+	if (q >= 1)
+		return 0;
+	return gsl_cdf_gamma_Qinv(q, v[0], v[1]);
 }
 
 /* Weibull (shape k, scale lambda); GSL takes the scale first. */
@@ -241,6 +275,18 @@ static double weibull_quantile(const double *v, double p)
 static double weibull_pdf(const double *v, double x)
 {
 	return x < 0 ? 0 : gsl_ran_weibull_pdf(x, v[1], v[0]);
+}
+
+static double weibull_sf(const double *v, double x)
+{
+	return x <= 0 ? 1 : gsl_cdf_weibull_Q(x, v[1], v[0]);
+}
+
+static double weibull_isf(const double *v, double q)
+{
+	if (q >= 1)
+		return 0;
+	return gsl_cdf_weibull_Qinv(q, v[1], v[0]);
 }
 
 /*
@@ -302,6 +348,22 @@ static double loglogistic_pdf(const double *v, double x)
 	return v[1] / x * z / (d * d);
 }
 
+static double loglogistic_sf(const double *v, double x)
+{
+	if (x <= 0)
+		return 1;
+	return 1 / (1 + pow(x / v[0], v[1]));
+}
+
+static double loglogistic_isf(const double *v, double q)
+{
+	if (q >= 1)
+		return 0;
+	if (q <= 0)
+		return INFINITY;
+	return v[0] * pow((1 - q) / q, 1 / v[1]);
+}
+
 /*
  * Negative binomial (mean m, size n): variance m + m^2 / n. In GSL's
  * terms p = n / (n + m) with n trials, drawn as a gamma-Poisson mixture.
@@ -344,6 +406,46 @@ static double negbinomial_cdf(const double *v, double x)
 static double negbinomial_cdf_left(const double *v, double x)
 {
 	return negbinomial_cdf(v, ceil(x) - 1);
+}
+
+/* P(X > x) and P(X >= x). */
+static double negbinomial_sf(const double *v, double x)
+{
+	double k = floor(x);
+
+	if (k < 0)
+		return 1;
+	if (k >= (double)UINT_MAX)
+		return 0;
+	return gsl_cdf_negative_binomial_Q((unsigned)k, nb_p(v), v[1]);
+}
+
+static double negbinomial_sf_left(const double *v, double x)
+{
+	return negbinomial_sf(v, ceil(x) - 1);
+}
+
+/* The smallest k with P(X > k) <= q, by doubling then bisection. */
+static double negbinomial_isf(const double *v, double q)
+{
+	double lo = 0, hi = 1, mid;
+
+	if (q >= 1 || negbinomial_sf(v, 0) <= q)
+		return 0;
+	while (negbinomial_sf(v, hi) > q) {
+		lo = hi;
+		hi *= 2;
+		if (hi >= (double)UINT_MAX)
+			return INFINITY;
+	}
+	while (hi - lo > 1) {
+		mid = floor((lo + hi) / 2);
+		if (negbinomial_sf(v, mid) <= q)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
 }
 
 /* The smallest k with P(X <= k) >= p, by doubling then bisection. */
@@ -422,6 +524,24 @@ static double beta_pdf(const double *v, double x)
 	return gsl_ran_beta_pdf(x, v[0], v[1]);
 }
 
+static double beta_sf(const double *v, double x)
+{
+	if (x <= 0)
+		return 1;
+	if (x >= 1)
+		return 0;
+	return gsl_cdf_beta_Q(x, v[0], v[1]);
+}
+
+static double beta_isf(const double *v, double q)
+{
+	if (q >= 1)
+		return 0;
+	if (q <= 0)
+		return 1;
+	return gsl_cdf_beta_Qinv(q, v[0], v[1]);
+}
+
 /* Uniform (a, b). */
 
 static double uniform_sample(const double *v, gsl_rng *rng)
@@ -464,6 +584,16 @@ static double uniform_quantile(const double *v, double p)
 static double uniform_pdf(const double *v, double x)
 {
 	return x < v[0] || x > v[1] ? 0 : 1 / (v[1] - v[0]);
+}
+
+static double uniform_sf(const double *v, double x)
+{
+	return 1 - uniform_cdf(v, x);
+}
+
+static double uniform_isf(const double *v, double q)
+{
+	return uniform_quantile(v, 1 - q);
 }
 
 /* Triangular (min a, mode c, max b), by its inverse distribution. */
@@ -528,6 +658,24 @@ static double triangular_pdf(const double *v, double x)
 	return 2 / (b - a);
 }
 
+static double triangular_sf(const double *v, double x)
+{
+	double a = v[0], c = v[1], b = v[2];
+
+	if (x >= c && x < b)
+		return (b - x) * (b - x) / ((b - a) * (b - c));
+	return 1 - triangular_cdf(v, x);
+}
+
+static double triangular_isf(const double *v, double q)
+{
+	double a = v[0], c = v[1], b = v[2];
+
+	if (q > 0 && q <= (b - c) / (b - a))
+		return b - sqrt(q * (b - a) * (b - c));
+	return triangular_quantile(v, 1 - q);
+}
+
 /*
  * PERT (min, mode, max): min + (max - min) Beta(alpha, beta) with
  * alpha = 1 + 4 (mode - min) / (max - min), beta = 1 + 4 (max - mode) /
@@ -590,6 +738,22 @@ static double pert_pdf(const double *v, double x)
 	return beta_pdf(ab, (x - v[0]) / w) / w;
 }
 
+static double pert_sf(const double *v, double x)
+{
+	double ab[2];
+
+	pert_beta(v, ab);
+	return beta_sf(ab, (x - v[0]) / (v[2] - v[0]));
+}
+
+static double pert_isf(const double *v, double q)
+{
+	double ab[2];
+
+	pert_beta(v, ab);
+	return v[0] + (v[2] - v[0]) * beta_isf(ab, q);
+}
+
 /*
  * range(low, high): the lognormal with 5th percentile low and 95th
  * percentile high, mu = (ln low + ln high) / 2 and
@@ -650,9 +814,26 @@ static double range_pdf(const double *v, double x)
 	return lognormal_pdf(ln, x);
 }
 
+static double range_sf(const double *v, double x)
+{
+	double ln[2];
+
+	range_ln(v, ln);
+	return lognormal_sf(ln, x);
+}
+
+static double range_isf(const double *v, double q)
+{
+	double ln[2];
+
+	range_ln(v, ln);
+	return lognormal_isf(ln, q);
+}
+
 #define CONTINUOUS(fam, id, nm, np, p0, p1, p2, chk, sup)                 \
 	{ id, nm, np, {p0, p1, p2}, 0, chk, fam##_sample, fam##_mean,    \
-	  fam##_var, fam##_cdf, fam##_cdf, fam##_quantile, fam##_pdf, sup }
+	  fam##_var, fam##_cdf, fam##_cdf, fam##_sf, fam##_sf,            \
+	  fam##_quantile, fam##_isf, fam##_pdf, sup }
 
 static const tci_family families[] = {
 	CONTINUOUS(normal, TC_SPEC_NORMAL, "normal", 2, "mean", "sd", NULL,
@@ -668,7 +849,8 @@ static const tci_family families[] = {
 	{ TC_SPEC_NEGBINOMIAL, "negbinomial", 2, {"mean", "size", NULL}, 1,
 	  check_positive, negbinomial_sample, negbinomial_mean,
 	  negbinomial_var, negbinomial_cdf, negbinomial_cdf_left,
-	  negbinomial_quantile, negbinomial_pdf, support_positive },
+	  negbinomial_sf, negbinomial_sf_left, negbinomial_quantile,
+	  negbinomial_isf, negbinomial_pdf, support_positive },
 	CONTINUOUS(beta, TC_SPEC_BETA, "beta", 2, "a", "b", NULL,
 		   check_positive, support_unit),
 	CONTINUOUS(uniform, TC_SPEC_UNIFORM, "uniform", 2, "a", "b", NULL,

@@ -16,6 +16,10 @@
 #define TCI_SPEC_MAX_PARAMS 3
 #define TCI_SPEC_REDRAWS 100
 #define TCI_SPEC_REJECTS 1000
+#define TCI_SPEC_QUICK_REJECTS 16
+#define TCI_SPEC_DRAW_BUDGET 1000000L
+#define TCI_SPEC_MASS_BUDGET 20000000L
+#define TCI_SPEC_MAX_TRUNCATE_NEST 3
 
 /*
  * A spec node. Constants use value (and is_date); families with fixed
@@ -43,8 +47,11 @@ struct tc_spec {
  * parameter i is in its domain given the parameters before it whose known
  * flag is set, or a phrase saying what it must be. mean and var return
  * 0, or -1 when the moment is infinite. cdf is P(X <= x), cdf_left
- * P(X < x) (the same for continuous families). pdf is the density of a
- * continuous family or the mass at x of a discrete one.
+ * P(X < x) (the same for continuous families); sf is P(X > x) and
+ * sf_left P(X >= x), computed directly so far tails keep their digits.
+ * quantile is the smallest x with cdf >= p, isf the smallest x with
+ * sf <= q. pdf is the density of a continuous family or the mass at x of
+ * a discrete one.
  */
 typedef struct tci_family {
 	tc_spec_family id;
@@ -58,7 +65,10 @@ typedef struct tci_family {
 	int (*var)(const double *v, double *out);
 	double (*cdf)(const double *v, double x);
 	double (*cdf_left)(const double *v, double x);
+	double (*sf)(const double *v, double x);
+	double (*sf_left)(const double *v, double x);
 	double (*quantile)(const double *v, double p);
+	double (*isf)(const double *v, double q);
 	double (*pdf)(const double *v, double x);
 	/* The support's ends (may be infinite). */
 	void (*support)(const double *v, double *lo, double *hi);
@@ -79,7 +89,30 @@ tc_spec *tci_spec_const(double value, int is_date);
 /* 1 when parameter i of spec is a distribution rather than a number. */
 int tci_spec_slot_is_dist(const tc_spec *spec, size_t i);
 
-/* The truncate bounds of spec (infinite when not written). */
+/* The truncate bound "min" or "max" of spec, NULL when not written. */
 const tc_spec *tci_trunc_bound(const tc_spec *spec, const char *which);
+
+/*
+ * The p-quantile (upper = 0) or the upper q-quantile (upper = 1, the
+ * smallest x with P(X > x) <= q) of inner, a spec with constant
+ * parameters, truncated to [lo, hi]. TC_ERR_NUMERIC when no mass lies
+ * inside.
+ */
+/*
+ * P(a <= X <= b) for a spec with constant parameters, from whichever
+ * tails keep more digits.
+ */
+tc_status tci_spec_mass_between(const tc_spec *s, double a, double b,
+				double *m);
+
+/*
+ * Draws one value against a budget of nodes shared by many calls (the
+ * Monte Carlo mass estimate); TC_ERR_NUMERIC once it runs out.
+ */
+tc_status tci_spec_draw(const tc_spec *spec, gsl_rng *rng, double *out,
+			long *budget);
+
+tc_status tci_trunc_quantile(const tc_spec *inner, double lo, double hi,
+			     double p, int upper, double *x);
 
 #endif

@@ -22,6 +22,7 @@ typedef struct parser {
 	size_t pos;
 	const tc_spec_parse_opts *opts;
 	size_t max_values;
+	int truncates;	/* truncate calls open around the position */
 	tc_error *err;
 } parser;
 
@@ -454,6 +455,27 @@ static tc_status build_mixture(parser *p, arglist *l, tc_spec **out)
 
 static const char *const trunc_names[] = {"spec", "min", "max"};
 
+/*
+ * A truncation of a spec with constant parameters to constant bounds
+ * must keep some of its probability, or no draw could be made.
+ */
+static tc_status check_truncate_mass(parser *p, arg *slots)
+{
+	double lo = -INFINITY, hi = INFINITY, out;
+
+	if (slots[1].value && !tc_spec_is_constant(slots[1].value, &lo))
+		return TC_OK;
+	if (slots[2].value && !tc_spec_is_constant(slots[2].value, &hi))
+		return TC_OK;
+	if (tc_spec_has_uncertain_params(slots[0].value) ||
+	    tci_spec_mass_between(slots[0].value, lo, hi, &out) != TC_OK ||
+	    out > 0)
+		return TC_OK;
+	return fail_at(p, slots[0].pos - 1, TC_ERR_PARSE,
+		       "truncate keeps no probability of its spec between "
+		       "min and max");
+}
+
 /* Checks that a truncation has a spec, a bound, and min < max. */
 static tc_status check_truncate(parser *p, arglist *l, arg *slots)
 {
@@ -471,7 +493,7 @@ static tc_status check_truncate(parser *p, arglist *l, arg *slots)
 	    tc_spec_is_constant(slots[2].value, &hi) && !(hi > lo))
 		return fail_at(p, slots[2].pos - 1, TC_ERR_PARSE,
 			       "parameter 'max' must be > min");
-	return TC_OK;
+	return check_truncate_mass(p, slots);
 }
 
 /* truncate(spec, min, max), either bound omitted or left empty. */
@@ -760,17 +782,25 @@ static tc_status parse_empirical(parser *p, tc_spec **out)
 	return empirical_file(p, path, pos, out);
 }
 
-/* A family call after its name: "(" arguments ")". */
+/* A family call after its name (at start): "(" arguments ")". */
 static tc_status parse_call(parser *p, int depth, tc_spec_family id,
-			    const char *name, tc_spec **out)
+			    size_t start, tc_spec **out)
 {
+	const char *name = tc_spec_family_name(id);
 	arglist l = {0};
 	tc_status st;
 
+	if (id == TC_SPEC_TRUNCATE &&
+	    ++p->truncates > TCI_SPEC_MAX_TRUNCATE_NEST)
+		return fail_at(p, start, TC_ERR_LIMIT,
+			       "truncations nested more than %d deep",
+			       TCI_SPEC_MAX_TRUNCATE_NEST);
 	p->pos++;
 	if (id == TC_SPEC_EMPIRICAL)
 		return parse_empirical(p, out);
 	st = parse_args(p, depth + 1, name, &l);
+	if (id == TC_SPEC_TRUNCATE)
+		p->truncates--;
 	if (st == TC_OK && id == TC_SPEC_MIXTURE)
 		st = build_mixture(p, &l, out);
 	else if (st == TC_OK && id == TC_SPEC_TRUNCATE)
@@ -804,7 +834,7 @@ static tc_status parse_family(parser *p, int depth, tc_spec **out)
 		return fail_at(p, p->pos, TC_ERR_PARSE,
 			       "expected '(' after '%s'",
 			       tc_spec_family_name(id));
-	return parse_call(p, depth, id, tc_spec_family_name(id), out);
+	return parse_call(p, depth, id, start, out);
 }
 
 static tc_status parse_spec(parser *p, int depth, tc_spec **out)
@@ -839,6 +869,7 @@ tc_status tc_spec_parse(const char *text, const tc_spec_parse_opts *opts,
 	*out = NULL;
 	if (!text)
 		return tci_error(err, TC_ERR_ARG, NULL, 0, NULL, "no spec");
+	tci_gsl_fence();
 	p.text = text;
 	p.len = strlen(text);
 	p.opts = opts;
