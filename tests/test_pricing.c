@@ -399,6 +399,15 @@ static void batch_and_per_call_charges(void **state)
 	tc_catalog_free(cat);
 }
 
+static tc_status load_text_path(const char *path)
+{
+	tc_catalog *cat = tc_catalog_new();
+	tc_status st = tc_catalog_load(cat, path, NULL);
+
+	tc_catalog_free(cat);
+	return st;
+}
+
 static void catalog_errors_name_line_and_column(void **state)
 {
 	tc_error err = {0};
@@ -434,8 +443,7 @@ static void catalog_errors_name_line_and_column(void **state)
 			 TC_ERR_PARSE);
 	assert_int_equal(load_text(HEAD "a,2026-01-01,1,\"x,,,2\n", NULL),
 			 TC_ERR_PARSE);
-	assert_int_equal(tc_catalog_load(tc_catalog_new(), "/nonexistent",
-					 NULL), TC_ERR_IO);
+	assert_int_equal(load_text_path("/nonexistent"), TC_ERR_IO);
 }
 
 /* A user catalog replaces the bundled rows of its models, adds others. */
