@@ -189,6 +189,7 @@ out:
 	return rc;
 }
 
+/* Prints one group's line of the table under label. */
 static void print_row(const tc_cost_row *r, const char *label)
 {
 	char c[64], i[64], cr[64], cw[64], o[64];
@@ -255,6 +256,7 @@ static int write_report(const tc_cost_table *t, const char *path)
 	return CLI_OK;
 }
 
+/* Writes the report where the options say. */
 static int report(const struct cost_args *a, const tc_cost_table *t)
 {
 	tc_error err = {0};

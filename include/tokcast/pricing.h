@@ -174,7 +174,8 @@ tc_status tc_price_request(const tc_price *price, const tc_usage *u,
  * Finds the row for u->model on the day of u->time_us (or on at_day when
  * u has no time or at_day is not TC_TIME_NONE) and prices u with it.
  * Returns the statuses of tc_catalog_find and tc_price_request, and
- * TC_ERR_INVALID when the record has no time and no at_day is given.
+ * TC_ERR_INVALID when the record names no model, or has no time and no
+ * at_day is given. out->price is the row used (NULL when none was found).
  */
 tc_status tc_cost_of(const tc_catalog *cat, const tc_usage *u,
 		     int64_t at_day, tc_cost *out, tc_error *err);

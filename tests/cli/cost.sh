@@ -123,6 +123,17 @@ printf 'time,model,class,uncached_input,output\n2023-11-16,gpt-5,a,1000000,0\n' 
 	2>/dev/null || fail "--at"
 jcheck "$tmp/at.json" 'total_cost_usd="1.25"'
 
+# A log that names no model needs one assigned.
+printf 'time,input,output\n2026-05-01,10,10\n' >"$tmp/nomodel.csv"
+"$bin" cost "$tmp/nomodel.csv" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "record without a model"
+grep -q "nomodel.csv:2: the record names no model" "$tmp/err" ||
+	fail "no-model message: $(cat "$tmp/err")"
+"$bin" cost "$tmp/nomodel.csv" --model gpt-5 --json >"$tmp/nm.json" \
+	2>/dev/null || fail "--model"
+# 10 x 1.25 + 10 x 10 per MTok.
+jcheck "$tmp/nm.json" 'total_cost_usd="0.0001125"'
+
 "$bin" cost "$tmp/old.csv" --by class,day,week 2>/dev/null
 [ $? -eq 2 ] || fail "two periods is a usage error"
 exit 0
