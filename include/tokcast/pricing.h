@@ -276,7 +276,10 @@ typedef struct tc_cost_moments {
  * share above 1, a NULL spec), TC_ERR_INVALID (the class uses a bucket or
  * batch the row does not price), TC_ERR_UNSUPPORTED (a spec whose
  * parameters are uncertain: instantiate it first) or TC_ERR_NUMERIC
- * (a moment is infinite or the integration failed).
+ * (the input or output spec has no finite third moment, e.g. a
+ * log-logistic of shape 3 or less not truncated above, or the
+ * integration failed). Moments are good to about 1e-9 relative for
+ * continuous specs and 1e-6 for discrete ones (docs/pricing.md).
  */
 tc_status tc_expected_cost(const tc_catalog *cat, const char *model,
 			   int64_t day, const tc_request_mix *mix,
