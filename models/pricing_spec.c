@@ -67,9 +67,8 @@ static tc_status spec_moments(const tc_spec *s, double t, double lo[4],
 				 "instantiate it first");
 	if (tc_spec_is_constant(s, &c)) {
 		side = c > t ? hi : lo;
-		for (k = 0; k < 4; k++) {
+		for (k = 0; k < 4; k++)
 			lo[k] = hi[k] = 0.0;
-		}
 		for (k = 0; k < 4; k++)
 			side[k] = pow(c, k);
 		return TC_OK;
