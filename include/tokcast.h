@@ -16,5 +16,6 @@
 #include "tokcast/usage.h"
 #include "tokcast/rng.h"
 #include "tokcast/render.h"
+#include "tokcast/pricing.h"
 
 #endif
