@@ -15,7 +15,9 @@ static const struct check_option {
 	const char *name;
 	const char *help;
 } check_options[] = {
+	{"--catalog FILE", "check models against this catalog too"},
 	{"--json", "print one JSON object instead of lines"},
+	{"--no-catalog", "do not check model ids against the catalog"},
 	{"--schema", "list the schema's attributes and exit"},
 	{"--help", "show this help"},
 	{NULL, NULL},
@@ -25,7 +27,7 @@ static void check_help(void)
 {
 	const struct check_option *o;
 
-	printf("usage: tokcast graph check FILE [--json]\n"
+	printf("usage: tokcast graph check FILE [--catalog FILE] [--json]\n"
 	       "       tokcast graph check --schema\n\n"
 	       "Validates a knowledge graph (GraphML) against tokcast's "
 	       "schema: node kinds,\nattributes per kind, specs, domains, "
@@ -34,7 +36,7 @@ static void check_help(void)
 	       "standard error, then a summary on standard output.\n\n"
 	       "options:\n");
 	for (o = check_options; o->name; o++)
-		printf("  %-10s %s\n", o->name, o->help);
+		printf("  %-15s %s\n", o->name, o->help);
 	printf("\nexit status: 0 no errors (warnings allowed), 1 errors "
 	       "found, 2 usage,\n3 the file cannot be read.\n"
 	       "The schema is described in docs/graph-schema.md.\n");
@@ -103,6 +105,8 @@ struct check_args {
 	int json;
 	int help;
 	int schema;
+	int no_catalog;
+	const char *catalog;
 };
 
 static int parse_args(int argc, char **argv, struct check_args *a)
@@ -118,6 +122,10 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 			a->json = 1;
 		else if (strcmp(argv[i], "--schema") == 0)
 			a->schema = 1;
+		else if (strcmp(argv[i], "--no-catalog") == 0)
+			a->no_catalog = 1;
+		else if (strcmp(argv[i], "--catalog") == 0 && i + 1 < argc)
+			a->catalog = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1])
 			return cli_usage_error("tokcast graph check",
 					       "unknown option '%s'", argv[i]);
@@ -241,9 +249,10 @@ static void print_text(const char *file, const tc_graph *g,
  * Reads and checks the file. Validation problems land in diags; a
  * reader failure is left in err with *g NULL.
  */
-static tc_status run_check(const char *file, tc_graph **g, tc_diags *diags,
-			   tc_error *err)
+static tc_status run_check(const char *file, const tc_catalog *cat,
+			   tc_graph **g, tc_diags *diags, tc_error *err)
 {
+	tc_kg_opts opts = {0};
 	tc_error ignored = {0};
 	tc_kg *kg = NULL;
 	tc_status st;
@@ -259,7 +268,11 @@ static tc_status run_check(const char *file, tc_graph **g, tc_diags *diags,
 				 tc_strerror(st));
 		return st;
 	}
-	st = tc_kg_build(*g, NULL, &kg, diags, &ignored);
+	if (cat) {
+		opts.check_model = tc_catalog_model_check;
+		opts.model_ctx = (void *)cat;
+	}
+	st = tc_kg_build(*g, &opts, &kg, diags, &ignored);
 	tc_kg_free(kg);
 	return st;
 }
@@ -297,6 +310,7 @@ int cli_graph_check(int argc, char **argv)
 	tc_error err = {0};
 	tc_diags *diags;
 	tc_graph *g = NULL;
+	tc_catalog *cat = NULL;
 	tc_status st;
 	int rc;
 
@@ -310,15 +324,24 @@ int cli_graph_check(int argc, char **argv)
 		print_schema();
 		return CLI_OK;
 	}
+	/* Model ids are checked against the bundled catalog (and the
+	 * user's) unless the user opts out. */
+	if (!a.no_catalog) {
+		rc = cli_load_catalog(a.catalog, &cat);
+		if (rc != CLI_OK)
+			return rc;
+	}
 	diags = tc_diags_new();
 	if (!diags) {
+		tc_catalog_free(cat);
 		cli_say("out of memory");
 		return CLI_FAILURE;
 	}
 
-	st = run_check(a.file, &g, diags, &err);
+	st = run_check(a.file, cat, &g, diags, &err);
 	rc = report(&a, g, diags, &err, st);
 	tc_graph_free(g);
 	tc_diags_free(diags);
+	tc_catalog_free(cat);
 	return rc;
 }

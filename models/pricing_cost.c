@@ -140,6 +140,27 @@ static tc_status unknown_model(const tc_catalog *cat, const char *model,
 			 model, list);
 }
 
+int tc_catalog_model_check(void *ctx, const char *model, char *hint,
+			   size_t hint_size)
+{
+	const tc_catalog *cat = ctx;
+	const char *best[SUGGESTIONS];
+	size_t dist[SUGGESTIONS], k, len = 0;
+
+	if (tc_catalog_resolve(cat, model))
+		return 1;
+	if (!hint || hint_size == 0)
+		return 0;
+	hint[0] = '\0';
+	nearest_ids(cat, model, best, dist);
+	for (k = 0; k < SUGGESTIONS && best[k] && len < hint_size; k++) {
+		snprintf(hint + len, hint_size - len, "%s'%s'",
+			 k ? ", " : "nearest catalog ids: ", best[k]);
+		len = strlen(hint);
+	}
+	return 0;
+}
+
 tc_status tc_catalog_find(const tc_catalog *cat, const char *model,
 			  int64_t day, const tc_price **out, tc_error *err)
 {

@@ -854,7 +854,26 @@ static void cost_table_needs_time_for_periods(void **state)
 	tc_catalog_free(cat);
 }
 
+/* The knowledge graph's model check: snapshots pass, typos get hints. */
+static void model_check_hook_suggests_ids(void **state)
+{
+	tc_catalog *cat = tc_catalog_new();
+	char hint[256] = "unchanged";
+
+	assert_int_equal(tc_catalog_load(cat, bundled_path(), NULL), TC_OK);
+	assert_int_equal(tc_catalog_model_check(cat, "gpt-5-mini", hint,
+						sizeof hint), 1);
+	assert_string_equal(hint, "unchanged");
+	assert_int_equal(tc_catalog_model_check(cat,
+		"claude-sonnet-4-5-20250929", hint, sizeof hint), 1);
+	assert_int_equal(tc_catalog_model_check(cat, "gpt-5-minni", hint,
+						sizeof hint), 0);
+	assert_non_null(strstr(hint, "'gpt-5-mini'"));
+	tc_catalog_free(cat);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(model_check_hook_suggests_ids),
 	cmocka_unit_test(money_formats_exactly),
 	cmocka_unit_test(one_token_at_tiny_rate_is_not_zero),
 	cmocka_unit_test(worked_case_1_openai_session),

@@ -144,6 +144,14 @@ const char *tc_catalog_resolve(const tc_catalog *cat, const char *model);
 tc_status tc_catalog_find(const tc_catalog *cat, const char *model,
 			  int64_t day, const tc_price **out, tc_error *err);
 
+/*
+ * A model-id check over a catalog, for the knowledge graph's validator
+ * (tc_kg_opts.check_model, with ctx the catalog): returns 1 when model
+ * resolves to a catalog id, else 0 with hint naming the nearest ids.
+ */
+int tc_catalog_model_check(void *ctx, const char *model, char *hint,
+			   size_t hint_size);
+
 /* The cost of one request, per bucket, in 1e-21 USD. */
 typedef struct tc_cost {
 	tc_money input;		/* uncached input */
