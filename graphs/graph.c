@@ -739,6 +739,15 @@ int tci_graph_find_node_n(const tc_graph *g, const char *id, size_t n,
 	return 1;
 }
 
+void tci_graph_prefetch_node(const tc_graph *g, const char *id, size_t n)
+{
+#if defined(__GNUC__)
+	if (g->nslots)
+		__builtin_prefetch(&g->slots[hash_id(id, n) &
+					     (g->nslots - 1)]);
+#endif
+}
+
 tc_status tci_graph_add_node_at(tc_graph *g, const char *id, size_t len,
 				long line, size_t *node)
 {

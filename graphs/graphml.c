@@ -1,6 +1,6 @@
 /*
- * graphml.c - the GraphML reader: a libxml2 SAX2 push parser fed in
- * chunks, so memory follows the graph, not the file.
+ * graphml.c - the GraphML reader: a libxml2 SAX2 parser pulling the file
+ * as it parses, so memory follows the graph, not the file.
  *
  * Safety: the parser never touches the network, never loads a DTD or an
  * external entity (a declaration of one stops the read), and checks every
@@ -41,7 +41,6 @@ typedef xmlError tci_xml_error;
 #define GRAPHML_NS "http://graphml.graphdrawing.org/xmlns"
 #define DEFAULT_MAX_BYTES ((size_t)1 << 30)
 #define DEFAULT_MAX_DEPTH 256
-#define CHUNK (256 * 1024)
 #define ENTITY_MAX (64 * 1024)
 #define EXPANSION_MAX (1024 * 1024)
 #define ENTITIES_MAX 1000
@@ -574,6 +573,7 @@ static int add_edge(struct reader *r, const struct edge_attrs *ea,
 
 	tci_trim(ea->v[EA_SOURCE], ea->len[EA_SOURCE], &st, &sn);
 	tci_trim(ea->v[EA_TARGET], ea->len[EA_TARGET], &tt, &tn);
+	tci_graph_prefetch_node(r->g, tt, tn);
 	known = tci_graph_find_node_n(r->g, st, sn, &src) &&
 		tci_graph_find_node_n(r->g, tt, tn, &dst);
 	if (tci_graph_add_edge_at(r->g, src, dst, dir, id, line, edge) !=
@@ -1238,8 +1238,8 @@ static long source_read(struct source *s, char *buf, size_t size)
 }
 
 /*
- * True when the first bytes look like UCS-4, which libxml2's push parser
- * mishandles (it crashes in 2.9); such files are refused up front.
+ * True when the first bytes look like UCS-4, which libxml2 2.9 mishandles
+ * (it crashes in its encoding switch); such files are refused up front.
  */
 static int is_ucs4(const char *b, long n)
 {
@@ -1254,62 +1254,88 @@ static int is_ucs4(const char *b, long n)
 	return 0;
 }
 
-/* Creates the push parser for a document that starts with buf[0..n). */
-static int start_parser(struct reader *r, xmlSAXHandler *sax,
-			const char *buf, long n)
+/* What libxml2 reads through: the source, its first bytes, a count. */
+struct feed {
+	struct reader *r;
+	struct source *src;
+	char head[4];
+	long nhead, hpos;
+	size_t total, max_bytes;
+};
+
+/*
+ * libxml2's read callback: serves the bytes already peeked at, then the
+ * source, bounding the total. Returns a length, 0 at the end, -1 to stop.
+ */
+static int feed_read(void *ctx, char *buf, int len)
 {
-	if (is_ucs4(buf, n)) {
+	struct feed *f = ctx;
+	long n;
+
+	if (f->r->st != TC_OK || len <= 0)
+		return -1;
+	if (f->hpos < f->nhead) {
+		n = f->nhead - f->hpos < len ? f->nhead - f->hpos : len;
+		memcpy(buf, f->head + f->hpos, (size_t)n);
+		f->hpos += n;
+		return (int)n;
+	}
+	n = source_read(f->src, buf, (size_t)len);
+	if (n < 0) {
+		fail(f->r, TC_ERR_IO, 0, NULL, "cannot read: %s",
+		     strerror(errno));
+		return -1;
+	}
+	f->total += (size_t)n;
+	if (f->total > f->max_bytes) {
+		fail(f->r, TC_ERR_LIMIT, 0, NULL,
+		     "larger than the limit of %zu bytes", f->max_bytes);
+		return -1;
+	}
+	return (int)n;
+}
+
+static int feed_close(void *ctx)
+{
+	return 0;
+}
+
+/*
+ * Peeks at the first bytes (empty files and UCS-4 are refused here), then
+ * creates a pulling SAX parser over the source: libxml2 reads as it
+ * parses, so memory stays bounded, and pull parsing is faster than
+ * pushing chunks in libxml2 2.9.
+ */
+static int start_parser(struct reader *r, xmlSAXHandler *sax,
+			struct feed *f)
+{
+	f->nhead = source_read(f->src, f->head, sizeof f->head);
+	if (f->nhead < 0) {
+		fail(r, TC_ERR_IO, 0, NULL, "cannot read: %s",
+		     strerror(errno));
+		return 0;
+	}
+	f->total = (size_t)f->nhead;
+	if (f->nhead == 0) {
+		fail(r, TC_ERR_PARSE, 0, NULL, "empty file: not GraphML");
+		return 0;
+	}
+	if (is_ucs4(f->head, f->nhead)) {
 		fail(r, TC_ERR_PARSE, 1, NULL,
 		     "UCS-4 encoded documents are not supported (use UTF-8 "
 		     "or UTF-16)");
 		return 0;
 	}
-	r->ctxt = xmlCreatePushParserCtxt(sax, r, NULL, 0, r->file);
+	r->ctxt = xmlCreateIOParserCtxt(sax, r, feed_read, feed_close, f,
+					XML_CHAR_ENCODING_NONE);
 	if (!r->ctxt) {
-		nomem(r);
+		if (r->st == TC_OK)
+			nomem(r);
 		return 0;
 	}
 	xmlCtxtUseOptions(r->ctxt, XML_PARSE_NONET | XML_PARSE_NOENT |
 					   XML_PARSE_NOCDATA);
 	return 1;
-}
-
-/*
- * Feeds the source to the parser chunk by chunk, bounding its size. The
- * parser is created on the first chunk, so the encoding is detected from
- * its first bytes.
- */
-static void feed(struct reader *r, struct source *src, size_t max_bytes,
-		 char *buf, xmlSAXHandler *sax)
-{
-	size_t total = 0;
-	long n;
-
-	for (;;) {
-		n = source_read(src, buf, CHUNK);
-		if (n < 0) {
-			if (r->st == TC_OK)
-				r->st = tci_error(r->err, TC_ERR_IO, r->file,
-						  0, NULL, "cannot read");
-			return;
-		}
-		total += (size_t)n;
-		if (total > max_bytes) {
-			fail(r, TC_ERR_LIMIT, 0, NULL,
-			     "larger than the limit of %zu bytes", max_bytes);
-			return;
-		}
-		if (!r->ctxt && n == 0) {
-			fail(r, TC_ERR_PARSE, 0, NULL,
-			     "empty file: not GraphML");
-			return;
-		}
-		if (!r->ctxt && !start_parser(r, sax, buf, n))
-			return;
-		xmlParseChunk(r->ctxt, buf, (int)n, n == 0);
-		if (r->st != TC_OK || n == 0)
-			return;
-	}
 }
 
 /* Checks what the parse left: a root element, resolved edges. */
@@ -1335,20 +1361,16 @@ static void parse(struct reader *r, struct source *src, size_t max_bytes)
 {
 	xmlStructuredErrorFunc old_fn = xmlStructuredError;
 	void *old_ctx = xmlStructuredErrorContext;
+	struct feed f = {r, src, {0}, 0, 0, 0, max_bytes};
 	xmlSAXHandler sax;
-	char *buf = malloc(CHUNK);
 
-	if (!buf) {
-		nomem(r);
-		return;
-	}
 	sax_init(&sax);
 	xmlSetStructuredErrorFunc(r, on_xml_error);
-	feed(r, src, max_bytes, buf, &sax);
-	if (r->ctxt)
+	if (start_parser(r, &sax, &f)) {
+		xmlParseDocument(r->ctxt);
 		finish(r);
+	}
 	xmlSetStructuredErrorFunc(old_ctx, old_fn);
-	free(buf);
 }
 
 /* Reads from src into a new graph; the common part of both readers. */
