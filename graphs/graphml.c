@@ -45,6 +45,9 @@ typedef xmlError tci_xml_error;
 #define EXPANSION_MAX (1024 * 1024)
 #define ENTITIES_MAX 1000
 #define TOP_GRAPH_DEPTH 2	/* <graphml><graph> */
+#define IOBUF (1 << 20)	/* stdio buffer for the file */
+#define LAG 16			/* edges whose ends are looked up later */
+#define LAG_ID_MAX 48
 
 /* What an open element is, as far as the reader cares. */
 enum frame {
@@ -71,6 +74,17 @@ struct pending {
 	size_t edge;
 	size_t source_off;	/* offsets into reader.ids */
 	size_t target_off;
+};
+
+/*
+ * An edge whose ends are looked up a few edges later: the id table slots
+ * are prefetched when the edge is read, so the lookups find them in the
+ * cache instead of waiting on memory for each one.
+ */
+struct lagged {
+	size_t edge;
+	size_t sn, tn;
+	char s[LAG_ID_MAX], t[LAG_ID_MAX];
 };
 
 struct reader {
@@ -106,6 +120,9 @@ struct reader {
 	struct entity *ents;
 	size_t nents;
 	size_t expanded;
+
+	struct lagged lag[LAG];
+	size_t lag_first, nlag;
 
 	struct pending *pend;
 	size_t npend, cappend;
@@ -181,7 +198,8 @@ static const char *attr(const struct attrs *at, const char *name,
 	for (i = 0; i < at->n; i++) {
 		const xmlChar **p = at->a + 5 * i;
 
-		if (p[2] == NULL && strcmp((const char *)p[0], name) == 0) {
+		if (p[2] == NULL && p[0][0] == (xmlChar)name[0] &&
+		    strcmp((const char *)p[0], name) == 0) {
 			*len = (size_t)(p[4] - p[3]);
 			return (const char *)p[3];
 		}
@@ -538,7 +556,8 @@ static void edge_attrs(const struct attrs *at, struct edge_attrs *ea)
 		if (p[2] != NULL)
 			continue;
 		for (j = 0; j < 6; j++) {
-			if (strcmp((const char *)p[0], names[j]) == 0) {
+			if (p[0][0] == (xmlChar)names[j][0] &&
+			    strcmp((const char *)p[0], names[j]) == 0) {
 				ea->v[j] = (const char *)p[3];
 				ea->len[j] = (size_t)(p[4] - p[3]);
 				break;
@@ -561,25 +580,69 @@ static int edge_directed(struct reader *r, const struct edge_attrs *ea)
 }
 
 /*
- * Adds the edge; its ends may be declared later in the graph, so unknown
- * ids are resolved when the document ends. Returns 0 when out of memory.
+ * Looks up an edge's ends; ids not declared yet are remembered for the end
+ * of the document. Returns 0 when out of memory.
+ */
+static int resolve_ends(struct reader *r, size_t edge, const char *s,
+			size_t sn, const char *t, size_t tn)
+{
+	size_t src, dst;
+
+	if (tci_graph_find_node_n(r->g, s, sn, &src) &&
+	    tci_graph_find_node_n(r->g, t, tn, &dst)) {
+		tci_graph_set_edge_ends(r->g, edge, src, dst);
+		return 1;
+	}
+	return add_pending(r, edge, s, sn, t, tn);
+}
+
+/* Resolves the oldest lagged edge. Returns 0 when out of memory. */
+static int lag_pop(struct reader *r)
+{
+	struct lagged *l = &r->lag[r->lag_first];
+
+	r->lag_first = (r->lag_first + 1) % LAG;
+	r->nlag--;
+	return resolve_ends(r, l->edge, l->s, l->sn, l->t, l->tn);
+}
+
+/* Resolves every lagged edge (at the end of the document). */
+static void lag_flush(struct reader *r)
+{
+	while (r->nlag > 0 && r->st == TC_OK)
+		if (!lag_pop(r))
+			nomem(r);
+}
+
+/*
+ * Adds the edge with its ends to be resolved: later in the lag ring when
+ * the ids are short (the usual case), at once otherwise. Returns 0 when
+ * out of memory.
  */
 static int add_edge(struct reader *r, const struct edge_attrs *ea,
 		    const char *id, int dir, long line, size_t *edge)
 {
 	const char *st, *tt;
-	size_t sn, tn, src = 0, dst = 0;
-	int known;
+	size_t sn, tn;
+	struct lagged *l;
 
 	tci_trim(ea->v[EA_SOURCE], ea->len[EA_SOURCE], &st, &sn);
 	tci_trim(ea->v[EA_TARGET], ea->len[EA_TARGET], &tt, &tn);
-	tci_graph_prefetch_node(r->g, tt, tn);
-	known = tci_graph_find_node_n(r->g, st, sn, &src) &&
-		tci_graph_find_node_n(r->g, tt, tn, &dst);
-	if (tci_graph_add_edge_at(r->g, src, dst, dir, id, line, edge) !=
-	    TC_OK)
+	if (tci_graph_add_edge_at(r->g, 0, 0, dir, id, line, edge) != TC_OK)
 		return 0;
-	return known || add_pending(r, *edge, st, sn, tt, tn);
+	if (sn >= LAG_ID_MAX || tn >= LAG_ID_MAX)
+		return resolve_ends(r, *edge, st, sn, tt, tn);
+	if (r->nlag == LAG && !lag_pop(r))
+		return 0;
+	tci_graph_prefetch_node(r->g, st, sn);
+	tci_graph_prefetch_node(r->g, tt, tn);
+	l = &r->lag[(r->lag_first + r->nlag++) % LAG];
+	l->edge = *edge;
+	l->sn = sn;
+	l->tn = tn;
+	memcpy(l->s, st, sn);
+	memcpy(l->t, tt, tn);
+	return 1;
 }
 
 /* <edge>: checks its attributes and adds it. */
@@ -1353,6 +1416,7 @@ static void finish(struct reader *r)
 		     "no <graphml> element: not a GraphML file");
 		return;
 	}
+	lag_flush(r);
 	resolve_pending(r);
 }
 
@@ -1415,6 +1479,7 @@ tc_status tc_graph_read_file(const char *path, const tc_graph_limits *limits,
 {
 	struct source src = {0};
 	struct stat sb;
+	char *iobuf;
 	size_t max = limits && limits->max_file_bytes ? limits->max_file_bytes
 						       : DEFAULT_MAX_BYTES;
 	tc_status st;
@@ -1424,6 +1489,7 @@ tc_status tc_graph_read_file(const char *path, const tc_graph_limits *limits,
 	if (!src.fp)
 		return tci_error(err, TC_ERR_IO, path, 0, NULL,
 				 "cannot open: %s", strerror(errno));
+
 	if (fstat(fileno(src.fp), &sb) == 0 && S_ISREG(sb.st_mode) &&
 	    (size_t)sb.st_size > max) {
 		fclose(src.fp);
@@ -1431,8 +1497,14 @@ tc_status tc_graph_read_file(const char *path, const tc_graph_limits *limits,
 				 "%lld bytes, more than the limit of %zu",
 				 (long long)sb.st_size, max);
 	}
+
+	/* libxml2 asks for 4 kB at a time; read the file in larger pieces. */
+	iobuf = malloc(IOBUF);
+	if (iobuf)
+		setvbuf(src.fp, iobuf, _IOFBF, IOBUF);
 	st = read_source(&src, path, limits, out, warnings, err);
 	fclose(src.fp);
+	free(iobuf);
 	return st;
 }
 
