@@ -103,6 +103,7 @@ struct reader {
 	unsigned char directed[DEFAULT_MAX_DEPTH + 2];
 
 	int root_ns;		/* 1: GraphML namespace, 0: none */
+	const xmlChar *ns_uri;	/* libxml2's copy of the GraphML URI */
 	int graphs;		/* top-level <graph> elements seen */
 	int warned_port, warned_hyper, warned_nested, warned_locator;
 	int warned_key_place;
@@ -877,11 +878,19 @@ static void end_node(struct reader *r)
 /* ---- SAX callbacks --------------------------------------------------- */
 
 /* True when an element is in the GraphML namespace of this file. */
-static int is_graphml(const struct reader *r, const xmlChar *uri)
+static int is_graphml(struct reader *r, const xmlChar *uri)
 {
-	if (r->root_ns)
-		return uri && strcmp((const char *)uri, GRAPHML_NS) == 0;
-	return uri == NULL;
+	if (!r->root_ns)
+		return uri == NULL;
+	if (uri && uri == r->ns_uri)
+		return 1;
+
+	/* libxml2 interns namespace names: remember the pointer. */
+	if (uri && strcmp((const char *)uri, GRAPHML_NS) == 0) {
+		r->ns_uri = uri;
+		return 1;
+	}
+	return 0;
 }
 
 /* Checks the root element: <graphml>, in GraphML's namespace or none. */
