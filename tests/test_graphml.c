@@ -748,6 +748,12 @@ static void writer_refuses_control_characters(void **state)
 	snprintf(path, sizeof path, "%s/ctl.graphml", tc_temp_dir());
 	assert_int_equal(tc_graph_write_file(g, path, &err), TC_ERR_INVALID);
 	assert_int_not_equal(stat(path, &sb), 0);
+	memset(&err, 0, sizeof err);
+	assert_int_equal(tc_graph_write_file(g, "", &err), TC_ERR_ARG);
+	snprintf(path, sizeof path, "/nonexistent-dir/x.graphml");
+	memset(&err, 0, sizeof err);
+	tc_graph_set_node_attr(g, 0, "label", TC_ATTR_STRING, "fine");
+	assert_int_equal(tc_graph_write_file(g, path, &err), TC_ERR_IO);
 	tc_graph_free(g);
 }
 
