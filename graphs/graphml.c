@@ -483,12 +483,13 @@ static enum frame start_node(struct reader *r, const struct attrs *at)
 	tc_status st;
 
 	id = attr(at, "id", &len);
-	if (!id) {
+	if (id)
+		tci_trim(id, len, &t, &n);
+	if (!id || n == 0) {
 		fail(r, TC_ERR_PARSE, line, "node",
-		     "a <node> needs an id attribute");
+		     "a <node> needs a non-empty id attribute");
 		return F_SKIP;
 	}
-	tci_trim(id, len, &t, &n);
 	st = tci_graph_add_node_at(r->g, t, n, line, &node);
 	if (st == TC_ERR_INVALID) {
 		elem_name(el, sizeof el, "node", t, n);
