@@ -754,6 +754,13 @@ static void truncation_falls_back_to_inverse_cdf(void **state)
 		assert_true(x >= 10 && x < 12);
 	}
 	tc_spec_free(s);
+	/* A huge gamma-Poisson rate must not reach GSL's unsigned cast. */
+	s = parse_ok("truncate(negbinomial(1e9, 0.001), min=1e8)");
+	for (i = 0; i < 100; i++) {
+		assert_int_equal(tc_spec_sample(s, r, &x), TC_OK);
+		assert_true(x >= 1e8);
+	}
+	tc_spec_free(s);
 	s = parse_ok("truncate(normal(mean=normal(0, 0.1), sd=1), min=50)");
 	assert_int_equal(tc_spec_sample(s, r, &x), TC_ERR_NUMERIC);
 	tc_spec_free(s);
