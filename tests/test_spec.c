@@ -886,6 +886,18 @@ static void empirical_reads_files(void **state)
 	opts.max_empirical = 3;
 	assert_int_equal(tc_spec_parse("empirical(vals.txt)", &opts, &s, &err),
 			 TC_ERR_LIMIT);
+	/* The bound is over the whole spec: 4 + 2 values pass 5. */
+	opts.max_empirical = 6;
+	assert_int_equal(tc_spec_parse("mixture(1, empirical(vals.txt), 1, "
+				       "empirical(1, 2))",
+				       &opts, &s, &err),
+			 TC_OK);
+	tc_spec_free(s);
+	opts.max_empirical = 5;
+	assert_int_equal(tc_spec_parse("mixture(1, empirical(vals.txt), 1, "
+				       "empirical(1, 2))",
+				       &opts, &s, &err),
+			 TC_ERR_LIMIT);
 	opts.max_empirical = 0;
 
 	write_file(dir, "bad.txt", "1\n2\nx7\n");
