@@ -4,12 +4,14 @@
  * binding by name or position, domain checks of constant parameters and
  * the values of empirical() read from a list or a file.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "spec_impl.h"
 
@@ -661,10 +663,17 @@ static tc_status empirical_file(parser *p, char *path, size_t pos,
 	valbuf b = {0};
 	char *full = resolve_path(p, path);
 	FILE *f = NULL;
+	struct stat sb;
 	tc_status st;
 
 	if (!full) {
 		st = TC_ERR_NOMEM;
+		goto out;
+	}
+	/* A FIFO or a device could block or never end: files only. */
+	if (stat(full, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		st = fail_at(p, pos, TC_ERR_IO,
+			     "empirical file '%s' is not a regular file", full);
 		goto out;
 	}
 	f = fopen(full, "r");

@@ -919,6 +919,12 @@ static void empirical_reads_files(void **state)
 	assert_true(mean == 5.5);
 	tc_spec_free(s);
 
+	/* A directory or a device is refused before it is read. */
+	assert_int_equal(tc_spec_parse("empirical(/dev/zero)", &opts, &s, &err),
+			 TC_ERR_IO);
+	assert_int_equal(tc_spec_parse("empirical(\".\")", &opts, &s, &err),
+			 TC_ERR_IO);
+
 	memset(&err, 0, sizeof err);
 	assert_int_equal(tc_spec_parse("empirical(none.txt)", &opts, &s, &err),
 			 TC_ERR_IO);
