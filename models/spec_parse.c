@@ -715,8 +715,12 @@ static tc_status scan_path(parser *p, char **path)
 		end = p->pos++;
 	} else {
 		start = p->pos;
-		while (p->pos < p->len && p->text[p->pos] != ')')
+		while (p->pos < p->len && p->text[p->pos] != ')') {
+			if (p->text[p->pos] == '"')
+				return fail_at(p, p->pos, TC_ERR_PARSE,
+					       "a file name cannot hold '\"'");
 			p->pos++;
+		}
 		end = p->pos;
 		while (end > start && isspace((unsigned char)p->text[end - 1]))
 			end--;

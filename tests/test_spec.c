@@ -165,6 +165,7 @@ static const bad_case bad[] = {
 	{"empirical()", TC_ERR_PARSE, 11, "needs a file name or values"},
 	{"empirical(1, x)", TC_ERR_PARSE, 14, "expected a number"},
 	{"empirical(\"a.txt)", TC_ERR_PARSE, 11, "closing '\"'"},
+	{"empirical(a\" b.txt)", TC_ERR_PARSE, 12, "cannot hold '\"'"},
 	{"truncate(truncate(truncate(truncate(normal(0, 1), min=-1), "
 	 "min=-0.5), max=2), max=3)",
 	 TC_ERR_LIMIT, 28, "truncations nested more than 3 deep"},
