@@ -11,5 +11,6 @@
 #include "tokcast/status.h"
 #include "tokcast/outfile.h"
 #include "tokcast/graph.h"
+#include "tokcast/fit.h"
 
 #endif
