@@ -25,6 +25,7 @@ typedef struct fit_data {
 	double trunc_k;		/* largest body count, -1 without a cap */
 	double cap_share;
 	unsigned max_iter;
+	unsigned families;	/* mask of the families to fit */
 } fit_data;
 
 /* What the likelihood objective needs. */
@@ -348,6 +349,9 @@ static void fit_all(const fit_data *fd, tc_fit_result *res)
 		memset(one, 0, sizeof *one);
 		one->family = fam->id;
 		one->nparams = fam->np;
+		one->skipped = !(fd->families & (1u << i));
+		if (one->skipped)
+			continue;
 		if (fam->cont_fit && fd->pos.d >= 2)
 			one->continuous_ok =
 				fam->cont_fit(&fd->pos, one->continuous) == 0;
@@ -435,6 +439,7 @@ tc_status tc_fit_counts(const double *x, size_t n, const tc_fit_opts *opts,
 	res->context_window = o.context_window > 0 ? o.context_window
 						   : TC_FIT_CONTEXT_WINDOW;
 	fd.max_iter = o.max_iter ? o.max_iter : 1500;
+	fd.families = o.families ? o.families : ~0u;
 	st = prepare(x, n, &o, &fd, res);
 	if (st != TC_OK)
 		goto out;

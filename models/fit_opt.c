@@ -107,7 +107,7 @@ typedef struct obj_wrap {
 static double gsl_obj(const gsl_vector *v, void *params)
 {
 	obj_wrap *w = params;
-	double t[TC_FIT_MAX_PARAMS], f;
+	double t[TCI_OPT_MAX], f;
 	size_t i;
 
 	for (i = 0; i < v->size; i++)
@@ -167,7 +167,7 @@ static double fd_step(const double *t, size_t i, double base)
 static void fd_derivs(obj_wrap *w, size_t np, const double *t, double *g,
 		      double *H)
 {
-	double u[TC_FIT_MAX_PARAMS], f0 = w->fn(t, w->ctx), hi, hj;
+	double u[TCI_OPT_MAX], f0 = w->fn(t, w->ctx), hi, hj;
 	double fpp, fpm, fmp, fmm;
 	size_t i, j;
 
@@ -208,8 +208,8 @@ static void fd_derivs(obj_wrap *w, size_t np, const double *t, double *g,
 static int newton_dir(size_t np, const double *H, const double *g,
 		      double *d)
 {
-	double hc[TC_FIT_MAX_PARAMS * TC_FIT_MAX_PARAMS];
-	double gc[TC_FIT_MAX_PARAMS];
+	double hc[TCI_OPT_MAX * TCI_OPT_MAX];
+	double gc[TCI_OPT_MAX];
 	gsl_matrix_view m;
 	gsl_vector_view b;
 	size_t i;
@@ -231,9 +231,9 @@ static int newton_dir(size_t np, const double *H, const double *g,
 /* Newton steps with step halving; each accepted step lowers fn. */
 static void newton_polish(obj_wrap *w, size_t np, double *t, double *fval)
 {
-	double g[TC_FIT_MAX_PARAMS], d[TC_FIT_MAX_PARAMS];
-	double H[TC_FIT_MAX_PARAMS * TC_FIT_MAX_PARAMS];
-	double u[TC_FIT_MAX_PARAMS], fu, lam, norm;
+	double g[TCI_OPT_MAX], d[TCI_OPT_MAX];
+	double H[TCI_OPT_MAX * TCI_OPT_MAX];
+	double u[TCI_OPT_MAX], fu, lam, norm;
 	size_t i;
 	int it, half;
 
@@ -292,8 +292,8 @@ int tci_inverse_hessian(tci_objfn fn, void *ctx, size_t np, const double *t,
 			double scale, double *cov)
 {
 	obj_wrap w = { fn, ctx };
-	double g[TC_FIT_MAX_PARAMS];
-	double H[TC_FIT_MAX_PARAMS * TC_FIT_MAX_PARAMS];
+	double g[TCI_OPT_MAX];
+	double H[TCI_OPT_MAX * TCI_OPT_MAX];
 	gsl_matrix_view m;
 	size_t i;
 

@@ -69,14 +69,18 @@ double tci_fam_lcell(const tci_fam *fam, const double *p, double k);
 double tci_fam_loglik(const tci_fam *fam, const double *p,
 		      const tci_freq *f);
 
+/* The most parameters the minimiser handles (the volume model has 9). */
+#define TCI_OPT_MAX 10
+
 /* An objective to minimise over unconstrained parameters. */
 typedef double (*tci_objfn)(const double *t, void *ctx);
 
 /*
- * Minimises fn from t (in place) by Nelder-Mead (nmsimplex2, at most
- * max_iter iterations, restarted once) and a few Newton steps with a
- * finite-difference Hessian. *fval receives the minimum. Returns 1 when
- * the simplex converged, 0 when it hit the iteration cap.
+ * Minimises fn of np <= TCI_OPT_MAX parameters from t (in place) by
+ * Nelder-Mead (nmsimplex2, at most max_iter iterations, restarted once)
+ * and a few Newton steps with a finite-difference Hessian. *fval
+ * receives the minimum. Returns 1 when the simplex converged, 0 when it
+ * hit the iteration cap.
  */
 int tci_minimise(tci_objfn fn, void *ctx, size_t np, double *t,
 		 double step, unsigned max_iter, double *fval);

@@ -45,12 +45,14 @@ typedef struct tc_fit_opts {
 	double context_window;	/* 0: TC_FIT_CONTEXT_WINDOW */
 	int no_cap_detection;	/* 1: never model a pile-up as a cap */
 	unsigned max_iter;	/* simplex iterations per start, 0: 1500 */
+	unsigned families;	/* bit (1u << family) per family, 0: all */
 } tc_fit_opts;
 
 /* One family's fit of one quantity. */
 typedef struct tc_fit_one {
 	tc_fit_family family;
-	int ok;			/* 0: the fit failed; only family is set */
+	int ok;			/* 0: failed or skipped; only family set */
+	int skipped;		/* 1: left out by tc_fit_opts.families */
 	size_t nparams;
 	double params[TC_FIT_MAX_PARAMS];	/* discretised MLE */
 	double se[TC_FIT_MAX_PARAMS];		/* standard errors */
@@ -177,7 +179,7 @@ typedef struct tc_fit_volume {
 	double level, level_se;	/* requests per average day at as_of */
 	int weak_level;		/* 1: shorter than a day, no daily cycle */
 	int has_trend;		/* 1: >= 14 full days: growth, weekly */
-	double growth, growth_se;	/* monthly rate, (1 + g)^(d / 30.4375) */
+	double growth, growth_se;	/* monthly: (1 + g)^(d / 30.4375) */
 	double weekly[7], weekly_se[7];	/* Monday first, mean 1 */
 	int has_dispersion;	/* 0: fewer than 3 days, or not overdispersed */
 	double dispersion, dispersion_se;	/* negative binomial size */
