@@ -11,6 +11,8 @@
 #include "tokcast/status.h"
 #include "tokcast/outfile.h"
 #include "tokcast/graph.h"
+#include "tokcast/spec.h"
+#include "tokcast/kg.h"
 #include "tokcast/fit.h"
 
 #endif

@@ -102,6 +102,23 @@ tc_status tc_spec_instantiate(const tc_spec *spec, gsl_rng *rng,
 			      tc_spec **out);
 
 /*
+ * Additions: tc_spec_sample and tc_spec_instantiate with an error record,
+ * whose message names the parameter that stayed outside its domain
+ * ("parameter 'sigma' of lognormal must be > 0, but 100 draws of it were
+ * not"). Same statuses, plus TC_ERR_NOMEM for instantiate.
+ */
+tc_status tc_spec_sample_err(const tc_spec *spec, gsl_rng *rng, double *out,
+			     tc_error *err);
+tc_status tc_spec_instantiate_err(const tc_spec *spec, gsl_rng *rng,
+				  tc_spec **out, tc_error *err);
+
+/*
+ * Addition: 1 when a and b are the same tree (families, parameter names,
+ * constants and date flags, empirical values), else 0.
+ */
+int tc_spec_equal(const tc_spec *a, const tc_spec *b);
+
+/*
  * Exact moments and distribution function of a spec whose parameters are
  * constants (closed forms; mixtures and truncations by their definitions;
  * empirical from its values). Return TC_OK, TC_ERR_UNSUPPORTED when a
