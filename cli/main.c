@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "usage_opts.h"
 
 static const struct cli_command commands[] = {
 	{"graph", "load, inspect, check and draw knowledge graphs", cli_graph},
+	{"usage", "read usage logs and sum their tokens per class", cli_usage},
 	{NULL, NULL, NULL},
 };
 

@@ -14,5 +14,6 @@
 #include "tokcast/spec.h"
 #include "tokcast/kg.h"
 #include "tokcast/fit.h"
+#include "tokcast/usage.h"
 
 #endif
