@@ -104,11 +104,22 @@ void tci_fit_gof(const tci_fam *fam, const double *p, const tci_freq *all,
 	*ad = isfinite(A) ? all->n * A : 1e300;
 }
 
-/* The tail above u: a lognormal conditioned on exceeding u. */
+/*
+ * The tail above u: a lognormal conditioned on exceeding u, with mu held
+ * at or above log(u) - 3 sigma (so at least 0.13% of the lognormal lies
+ * above u and the truncated spec keeps mass). Unconstrained parameters:
+ * t0 = log(mu - log(u) + 3 sigma), t1 = log(sigma).
+ */
 typedef struct tail_ctx {
 	const tci_freq *ex;
 	double u;
 } tail_ctx;
+
+static void tail_params(const tail_ctx *c, const double *t, double *p)
+{
+	p[1] = exp(t[1]);
+	p[0] = log(c->u) - 3 * p[1] + exp(t[0]);
+}
 
 static double tail_obj(const double *t, void *vctx)
 {
@@ -117,7 +128,7 @@ static double tail_obj(const double *t, void *vctx)
 	double p[2], F, S, s = 0;
 	size_t i;
 
-	ln->to_nat(t, p);
+	tail_params(c, t, p);
 	ln->cdfsf(p, c->u, &F, &S);
 	if (!(S > 0))
 		return 1e100;
@@ -135,11 +146,12 @@ static void fit_tail(const tci_freq *ex, double u, tc_fit_tail *tail)
 
 	if (ln->cont_fit(ex, p))
 		return;
-	ln->to_unc(p, t);
+	t[1] = log(GSL_MAX(p[1], 1e-3));
+	t[0] = log(GSL_MAX(p[0] - log(c.u) + 3 * p[1], 1e-3));
 	tci_minimise(tail_obj, &c, 2, t, 0.3, 2000, &fv);
 	if (!(fv < 1e99))
 		return;
-	ln->to_nat(t, p);
+	tail_params(&c, t, p);
 	tail->present = 1;
 	tail->threshold = u + 0.5;
 	tail->mu = p[0];
