@@ -119,6 +119,28 @@ static double ga_lpdf(const double *p, double x)
 }
 
 /*
+ * The gamma cell by Simpson's rule, (f(k - 1/2) + 4 f(k) + f(k + 1/2)) / 6,
+ * where the log density changes by less than 0.005 over each half cell:
+ * the rule's relative error, about f''''/(2880 f), is then below 1e-12,
+ * and it costs a few logarithms where the incomplete gamma function
+ * costs a series or continued fraction per boundary.
+ */
+static int ga_lcell_quad(const double *p, double k, double *out)
+{
+	double lk, d1, d2;
+
+	if (k < 2)
+		return 0;
+	lk = log(k);
+	d1 = (p[0] - 1) * (log(k - 0.5) - lk) + 0.5 / p[1];
+	d2 = (p[0] - 1) * (log(k + 0.5) - lk) - 0.5 / p[1];
+	if (fabs(d1) > 0.005 || fabs(d2) > 0.005)
+		return 0;
+	*out = ga_lpdf(p, k) + log((exp(d1) + 4 + exp(d2)) / 6);
+	return isfinite(*out);
+}
+
+/*
  * Continuous gamma MLE: the shape solves log a - digamma(a) = s with
  * s = log(mean) - mean(log x), by Newton steps on log a from the
  * Greenwood-Durand style start; the scale is mean / a.
@@ -408,22 +430,24 @@ static int mx_cont(const tci_freq *f, double *p)
 
 static const tci_fam families[TC_FIT_NFAMILIES] = {
 	{ TC_FIT_LOGNORMAL, "lognormal", 2, { "mu", "sigma" },
-	  ln_to_nat, ln_to_unc, ln_dnat, ln_cdfsf, ln_lpdf, NULL, ln_cont },
+	  ln_to_nat, ln_to_unc, ln_dnat, ln_cdfsf, ln_lpdf, NULL, ln_cont,
+	  NULL },
 	{ TC_FIT_GAMMA, "gamma", 2, { "shape", "scale" },
 	  pos2_to_nat, pos2_to_unc, pos2_dnat, ga_cdfsf, ga_lpdf, NULL,
-	  ga_cont },
+	  ga_cont, ga_lcell_quad },
 	{ TC_FIT_WEIBULL, "weibull", 2, { "shape", "scale" },
 	  pos2_to_nat, pos2_to_unc, pos2_dnat, wb_cdfsf, wb_lpdf, NULL,
-	  wb_cont },
+	  wb_cont, NULL },
 	{ TC_FIT_LOGLOGISTIC, "loglogistic", 2, { "scale", "shape" },
 	  pos2_to_nat, pos2_to_unc, pos2_dnat, ll_cdfsf, ll_lpdf, NULL,
-	  ll_cont },
+	  ll_cont, NULL },
 	{ TC_FIT_NEGBINOMIAL, "negbinomial", 2, { "mean", "size" },
 	  pos2_to_nat, pos2_to_unc, pos2_dnat, NULL, nb_lpdf, nb_cdfsf_int,
-	  NULL },
+	  NULL, NULL },
 	{ TC_FIT_MIXTURE, "mixture", 5,
 	  { "w1", "mu1", "sigma1", "mu2", "sigma2" },
-	  mx_to_nat, mx_to_unc, mx_dnat, mx_cdfsf, mx_lpdf, NULL, mx_cont },
+	  mx_to_nat, mx_to_unc, mx_dnat, mx_cdfsf, mx_lpdf, NULL, mx_cont,
+	  NULL },
 };
 
 const tci_fam *tci_fam_get(tc_fit_family id)
@@ -476,6 +500,8 @@ double tci_fam_lcell(const tci_fam *fam, const double *p, double k)
 		l = fam->lpdf(p, k);
 		return isfinite(l) ? GSL_MAX(l, LCELL_FLOOR) : LCELL_FLOOR;
 	}
+	if (fam->lcell_quad && fam->lcell_quad(p, k, &l))
+		return l;
 	tci_fam_G(fam, p, k - 1, &Fa, &Sa);
 	tci_fam_G(fam, p, k, &Fb, &Sb);
 	m = Fa < 0.5 ? Fb - Fa : Sa - Sb;
@@ -503,6 +529,10 @@ double tci_fam_loglik(const tci_fam *fam, const double *p,
 	}
 	for (i = 0; i < f->d; i++) {
 		k = f->k[i];
+		if (fam->lcell_quad && fam->lcell_quad(p, k, &l)) {
+			s += f->c[i] * l;
+			continue;
+		}
 		if (k - 1 == prev) {
 			Fa = Fb;
 			Sa = Sb;

@@ -228,19 +228,34 @@ static int newton_dir(size_t np, const double *H, const double *g,
 	return 1;
 }
 
-/* Newton steps with step halving; each accepted step lowers fn. */
-static void newton_polish(obj_wrap *w, size_t np, double *t, double *fval)
+/* The largest |d_i|: the size of a step in unconstrained coordinates. */
+static double max_abs(const double *d, size_t np)
+{
+	double m = 0;
+	size_t i;
+
+	for (i = 0; i < np; i++)
+		m = GSL_MAX(m, fabs(d[i]));
+	return m;
+}
+
+/*
+ * Newton steps with step halving; each accepted step lowers fn. Returns
+ * 1 when it converged: a full step below 1e-8, or no lower point along a
+ * step below 1e-6 (the minimum, to the finite differences' noise).
+ */
+static int newton_polish(obj_wrap *w, size_t np, double *t, double *fval)
 {
 	double g[TCI_OPT_MAX], d[TCI_OPT_MAX];
 	double H[TCI_OPT_MAX * TCI_OPT_MAX];
-	double u[TCI_OPT_MAX], fu, lam, norm;
+	double u[TCI_OPT_MAX], fu = *fval, lam;
 	size_t i;
 	int it, half;
 
-	for (it = 0; it < 8; it++) {
+	for (it = 0; it < 12; it++) {
 		fd_derivs(w, np, t, g, H);
 		if (!newton_dir(np, H, g, d))
-			return;
+			return 0;
 		for (half = 0, lam = 1; half < 12; half++, lam /= 2) {
 			for (i = 0; i < np; i++)
 				u[i] = t[i] + lam * d[i];
@@ -249,14 +264,13 @@ static void newton_polish(obj_wrap *w, size_t np, double *t, double *fval)
 				break;
 		}
 		if (half == 12)
-			return;
+			return max_abs(d, np) < 1e-6;
 		memcpy(t, u, np * sizeof *t);
 		*fval = fu;
-		for (norm = 0, i = 0; i < np; i++)
-			norm = GSL_MAX(norm, fabs(lam * d[i]));
-		if (norm < 1e-12)
-			return;
+		if (max_abs(d, np) < 1e-8)
+			return 1;
 	}
+	return 0;
 }
 
 int tci_minimise(tci_objfn fn, void *ctx, size_t np, double *t,
@@ -265,15 +279,16 @@ int tci_minimise(tci_objfn fn, void *ctx, size_t np, double *t,
 	obj_wrap w = { fn, ctx };
 	int conv;
 
-	*fval = fn(t, ctx);
-	conv = simplex_run(&w, np, t, step, 1e-5, max_iter, fval);
-
 	/*
-	 * A restart escapes a simplex collapsed onto a ridge; Newton's steps
-	 * then converge quadratically where the simplex crawls.
+	 * A loose simplex brings t near the minimum, where Newton's steps
+	 * converge quadratically; only when they fail (a Hessian that is
+	 * not positive definite, as on a ridge) does a tight simplex run.
 	 */
-	conv = simplex_run(&w, np, t, step / 10, 1e-7, max_iter, fval) &&
-	       conv;
+	*fval = fn(t, ctx);
+	simplex_run(&w, np, t, step, 1e-4, max_iter, fval);
+	if (newton_polish(&w, np, t, fval))
+		return 1;
+	conv = simplex_run(&w, np, t, step / 10, 1e-8, max_iter, fval);
 	newton_polish(&w, np, t, fval);
 	return conv;
 }

@@ -54,6 +54,12 @@ typedef struct tci_fam {
 	void (*cdfsf_int)(const double *p, double k, double *G, double *S);
 	/* continuous MLE on positive values; 0 on success */
 	int (*cont_fit)(const tci_freq *pos, double *p);
+	/*
+	 * Optional: log P(count = k) by quadrature where the density is
+	 * flat across the cell, for families whose CDF is costly. Returns
+	 * 0 when it does not apply at k.
+	 */
+	int (*lcell_quad)(const double *p, double k, double *out);
 } tci_fam;
 
 const tci_fam *tci_fam_get(tc_fit_family id);
