@@ -163,19 +163,24 @@ static double fd_step(const double *t, size_t i, double base)
 	return base * GSL_MAX(1.0, fabs(t[i]));
 }
 
-/* Central-difference gradient g and Hessian H (np x np) of fn at t. */
+/*
+ * Central-difference gradient g and Hessian H (np x np) of fn at t. With
+ * cheap set, the cross terms are forward differences reusing the
+ * gradient's points (np (np - 1) / 2 evaluations instead of 2 np (np - 1)):
+ * good enough to steer Newton's steps, not for standard errors.
+ */
 static void fd_derivs(obj_wrap *w, size_t np, const double *t, double *g,
-		      double *H)
+		      double *H, int cheap)
 {
-	double u[TCI_OPT_MAX], f0 = w->fn(t, w->ctx), hi, hj;
-	double fpp, fpm, fmp, fmm;
+	double u[TCI_OPT_MAX], fp[TCI_OPT_MAX], f0 = w->fn(t, w->ctx);
+	double hi, hj, fpp, fpm, fmp, fmm;
 	size_t i, j;
 
 	memcpy(u, t, np * sizeof *u);
 	for (i = 0; i < np; i++) {
 		hi = fd_step(t, i, 1e-4);
 		u[i] = t[i] + hi;
-		fpp = w->fn(u, w->ctx);
+		fp[i] = fpp = w->fn(u, w->ctx);
 		u[i] = t[i] - hi;
 		fmm = w->fn(u, w->ctx);
 		u[i] = t[i];
@@ -188,6 +193,13 @@ static void fd_derivs(obj_wrap *w, size_t np, const double *t, double *g,
 			hj = fd_step(t, j, 1e-4);
 			u[i] = t[i] + hi, u[j] = t[j] + hj;
 			fpp = w->fn(u, w->ctx);
+			if (cheap) {
+				H[i * np + j] = (fpp - fp[i] - fp[j] + f0) /
+						(hi * hj);
+				H[j * np + i] = H[i * np + j];
+				u[i] = t[i], u[j] = t[j];
+				continue;
+			}
 			u[j] = t[j] - hj;
 			fpm = w->fn(u, w->ctx);
 			u[i] = t[i] - hi;
@@ -253,7 +265,7 @@ static int newton_polish(obj_wrap *w, size_t np, double *t, double *fval)
 	int it, half;
 
 	for (it = 0; it < 12; it++) {
-		fd_derivs(w, np, t, g, H);
+		fd_derivs(w, np, t, g, H, 1);
 		if (!newton_dir(np, H, g, d))
 			return 0;
 		for (half = 0, lam = 1; half < 12; half++, lam /= 2) {
@@ -312,7 +324,7 @@ int tci_inverse_hessian(tci_objfn fn, void *ctx, size_t np, const double *t,
 	gsl_matrix_view m;
 	size_t i;
 
-	fd_derivs(&w, np, t, g, H);
+	fd_derivs(&w, np, t, g, H, 0);
 	for (i = 0; i < np * np; i++) {
 		H[i] *= scale;
 		if (!isfinite(H[i]))
