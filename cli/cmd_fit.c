@@ -5,8 +5,10 @@
  * and the fitted graph (cmd_fit_graph.c).
  */
 #define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd_fit.h"
 #include "usage_opts.h"
@@ -202,22 +204,31 @@ static int any_positive(const struct fit_vec *a)
 	return 0;
 }
 
-/* Fits every quantity of one class; failures are warnings. */
-static void fit_class(struct fit_run *run, struct fit_class *c)
+/* Fits one token quantity (0 input, 1 output) of a class. */
+static void fit_tokens(const struct fit_run *run, struct fit_class *c,
+		       int which)
+{
+	struct fit_vec *v = which ? &c->output : &c->input;
+	tc_fit_result *r = which ? &c->out : &c->in;
+	tc_error e = {0};
+	int ok;
+
+	ok = tc_fit_counts(v->v, v->n, &run->opts, r, &e) == TC_OK;
+	if (!ok)
+		fit_warn(c->name, which ? "output_tokens" : "input_tokens",
+			 &e);
+	if (which)
+		c->ok_output = ok;
+	else
+		c->ok_input = ok;
+}
+
+/* Fits the rest of a class: correlation, shares, volume. */
+static void fit_class_rest(struct fit_run *run, struct fit_class *c)
 {
 	tc_error e = {0};
 	int k;
 
-	c->ok_input = tc_fit_counts(c->input.v, c->input.n, &run->opts,
-				    &c->in, &e) == TC_OK;
-	if (!c->ok_input)
-		fit_warn(c->name, "input_tokens", &e);
-	memset(&e, 0, sizeof e);
-	c->ok_output = tc_fit_counts(c->output.v, c->output.n, &run->opts,
-				     &c->out, &e) == TC_OK;
-	if (!c->ok_output)
-		fit_warn(c->name, "output_tokens", &e);
-	memset(&e, 0, sizeof e);
 	c->ok_corr = tc_fit_rank_corr(c->input.v, c->output.v, c->input.n,
 				      &c->rho, &c->rho_se, &e) == TC_OK;
 	for (k = 0; k < FIT_NSHARES; k++)
@@ -225,11 +236,53 @@ static void fit_class(struct fit_run *run, struct fit_class *c)
 			c->ok_share[k] = tc_fit_share_values(
 				c->share[k].v, c->share[k].n,
 				run->opts.ks_pass, &c->sh[k], NULL) == TC_OK;
-	memset(&e, 0, sizeof e);
 	if (c->ntimes >= 2)
 		c->ok_volume = tc_fit_volume_times(c->times, c->ntimes,
 						   INT64_MIN, &c->vol,
 						   &e) == TC_OK;
+}
+
+/*
+ * The token fits are independent, so a few threads share them: job j
+ * is quantity j % 2 of class j / 2, taken in turn under a lock.
+ */
+struct fit_pool {
+	struct fit_run *run;
+	pthread_mutex_t lock;
+	size_t next;
+};
+
+static void *fit_worker(void *arg)
+{
+	struct fit_pool *p = arg;
+	size_t j;
+
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		j = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (j >= 2 * p->run->nclasses)
+			return NULL;
+		fit_tokens(p->run, &p->run->classes[j / 2], (int)(j % 2));
+	}
+}
+
+/* Fits every class, the token quantities on up to 4 threads. */
+static void fit_all_classes(struct fit_run *run)
+{
+	struct fit_pool pool = {run, PTHREAD_MUTEX_INITIALIZER, 0};
+	pthread_t th[4];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = cpus > 4 ? 4 : cpus < 1 ? 1 : (size_t)cpus, i, started;
+
+	for (started = 0; started + 1 < n; started++)
+		if (pthread_create(&th[started], NULL, fit_worker, &pool))
+			break;
+	fit_worker(&pool);
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < run->nclasses; i++)
+		fit_class_rest(run, &run->classes[i]);
 }
 
 /* One line of the table: a quantity's chosen family and its numbers. */
@@ -424,8 +477,7 @@ static int fit_main(struct fit_run *run, struct cli_usage_args *ua,
 		cli_say("no usable records in the logs");
 		return CLI_INVALID;
 	}
-	for (i = 0; i < run->nclasses; i++)
-		fit_class(run, &run->classes[i]);
+	fit_all_classes(run);
 	print_table(run);
 	if (report)
 		rc = write_report(run, report);
