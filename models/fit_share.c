@@ -191,38 +191,67 @@ static void add_num(tci_buf *b, double v)
 	tci_buf_adds(b, num);
 }
 
+/* The empirical fallback of a share. */
+static void add_share_quantiles(tci_buf *b, const tc_fit_share *r)
+{
+	size_t i;
+
+	tci_buf_adds(b, "empirical(");
+	for (i = 0; i < r->nquantiles; i++) {
+		if (i)
+			tci_buf_adds(b, ", ");
+		add_num(b, r->quantiles[i]);
+	}
+	tci_buf_adds(b, ")");
+}
+
+/* The beta part, "beta(a=.., b=..)". */
+static void add_beta(tci_buf *b, const tc_fit_share *r)
+{
+	tci_buf_adds(b, "beta(a=");
+	add_num(b, r->a);
+	tci_buf_adds(b, ", b=");
+	add_num(b, r->b);
+	tci_buf_adds(b, ")");
+}
+
+/*
+ * The parts with positive weight (0, the beta, 1); a single part is
+ * written alone, several as a mixture (whose weights must be positive).
+ */
 char *tc_fit_share_spec(const tc_fit_share *r)
 {
-	double mid = 1 - r->p0 - r->p1;
+	double w[3] = { r->p0, 1 - r->p0 - r->p1, r->p1 };
+	int parts = 0, first = 0, i;
 	tci_buf b;
-	size_t i;
 
 	tci_buf_init(&b);
 	if (r->empirical) {
-		tci_buf_adds(&b, "empirical(");
-		for (i = 0; i < r->nquantiles; i++) {
-			if (i)
-				tci_buf_adds(&b, ", ");
-			add_num(&b, r->quantiles[i]);
-		}
-		tci_buf_adds(&b, ")");
+		add_share_quantiles(&b, r);
 		return b.data ? tci_buf_steal(&b) : NULL;
 	}
-	tci_buf_adds(&b, "mixture(");
-	add_num(&b, r->p0);
-	tci_buf_adds(&b, ", 0");
-	if (r->beta_ok && mid > 0) {
-		tci_buf_adds(&b, ", ");
-		add_num(&b, mid);
-		tci_buf_adds(&b, ", beta(a=");
-		add_num(&b, r->a);
-		tci_buf_adds(&b, ", b=");
-		add_num(&b, r->b);
-		tci_buf_adds(&b, ")");
+	if (!r->beta_ok)
+		w[1] = 0;
+	for (i = 0; i < 3; i++)
+		parts += w[i] > 0;
+	if (parts > 1)
+		tci_buf_adds(&b, "mixture(");
+	for (i = 0; i < 3; i++) {
+		if (!(w[i] > 0))
+			continue;
+		if (first++)
+			tci_buf_adds(&b, ", ");
+		if (parts > 1) {
+			add_num(&b, w[i]);
+			tci_buf_adds(&b, ", ");
+		}
+		if (i == 1)
+			add_beta(&b, r);
+		else
+			tci_buf_adds(&b, i ? "1" : "0");
 	}
-	tci_buf_adds(&b, ", ");
-	add_num(&b, r->p1);
-	tci_buf_adds(&b, ", 1)");
+	if (parts > 1)
+		tci_buf_adds(&b, ")");
 	return b.data ? tci_buf_steal(&b) : NULL;
 }
 

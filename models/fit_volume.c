@@ -147,7 +147,7 @@ static void size_results(double ls, double var_ls, int cov_ok,
 /* Fits the daily model (trend or level only) to at least 3 days. */
 static void fit_daily_model(vol_ctx *c, tc_fit_volume *r)
 {
-	double t[9] = { 0 }, cov[81], fv;
+	double t[9] = { 0 }, cov[81] = { 0 }, fv;
 	size_t np = c->trend ? 9 : 2;
 	int ok;
 

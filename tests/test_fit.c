@@ -16,6 +16,18 @@
 #include "tci.h"
 #include "../models/fiti.h"
 
+/* The spec must be valid in the graph's grammar (tokcast/spec.h). */
+static void assert_spec_parses(const char *text)
+{
+	tc_spec *spec = NULL;
+	tc_error err = { 0 };
+
+	assert_non_null(text);
+	if (tc_spec_parse(text, NULL, &spec, &err) != TC_OK)
+		fail_msg("spec does not parse: %s: %.200s", err.message, text);
+	tc_spec_free(spec);
+}
+
 /* Draws n values of a family with known parameters, rounded to counts. */
 static double draw(tc_fit_family fam, const double *p, gsl_rng *r)
 {
@@ -360,6 +372,10 @@ static void azure_code_cap_detected(void **state)
 	assert_non_null(spec);
 	assert_non_null(strstr(spec, "truncate("));
 	assert_non_null(strstr(spec, ", max=7425.5)"));
+	assert_spec_parses(spec);
+	free(spec);
+	spec = tc_fit_spec(&res, 1);
+	assert_spec_parses(spec);
 	free(spec);
 	tc_fit_result_free(&res);
 	free(x);
@@ -424,6 +440,7 @@ static void falls_back_to_empirical(void **state)
 	spec = tc_fit_spec(&res, 1);
 	assert_non_null(spec);
 	assert_non_null(strstr(spec, "empirical(10, "));
+	assert_spec_parses(spec);
 	free(spec);
 	tc_fit_result_free(&res);
 	free(x);
@@ -444,6 +461,7 @@ static void spec_with_standard_errors(void **state)
 	s = tc_fit_one_spec(&f, 1);
 	assert_string_equal(s, "lognormal(mu=normal(6.21, 0.008), "
 			       "sigma=normal(0.93, 0.006))");
+	assert_spec_parses(s);
 	free(s);
 	s = tc_fit_one_spec(&f, 0);
 	assert_string_equal(s, "lognormal(mu=6.21, sigma=0.93)");
@@ -468,6 +486,7 @@ static void heavy_tail_is_truncated(void **state)
 	s = tc_fit_spec(&r, 0);
 	assert_string_equal(s, "truncate(loglogistic(scale=1000, shape=1.5),"
 			       " max=200000)");
+	assert_spec_parses(s);
 	free(s);
 
 	/* With a cap: the body truncated below it, the pile-up uniform. */
@@ -477,6 +496,7 @@ static void heavy_tail_is_truncated(void **state)
 	assert_string_equal(s, "mixture(0.96, truncate(loglogistic("
 			       "scale=1000, shape=1.5), max=7425.5), 0.04, "
 			       "uniform(7425.5, 7437.5))");
+	assert_spec_parses(s);
 	free(s);
 }
 
@@ -576,10 +596,32 @@ static void share_recovers_beta(void **state)
 	spec = tc_fit_share_spec(&res);
 	assert_non_null(strstr(spec, ", 0, "));
 	assert_non_null(strstr(spec, "beta(a="));
+	assert_null(strstr(spec, ", 1)"));
+	assert_spec_parses(spec);
 	free(spec);
 	tc_fit_share_free(&res);
 	free(s);
 	gsl_rng_free(r);
+}
+
+/* Only zeros and ones: two point masses, no zero-weight beta. */
+static void share_of_point_masses(void **state)
+{
+	const double s[] = { 0, 0, 1, 0 }, z[] = { 0, 0, 0 };
+	tc_fit_share res;
+	char *spec;
+
+	assert_int_equal(tc_fit_share_values(s, 4, 0, &res, NULL), TC_OK);
+	spec = tc_fit_share_spec(&res);
+	assert_string_equal(spec, "mixture(0.75, 0, 0.25, 1)");
+	assert_spec_parses(spec);
+	free(spec);
+	tc_fit_share_free(&res);
+	assert_int_equal(tc_fit_share_values(z, 3, 0, &res, NULL), TC_OK);
+	spec = tc_fit_share_spec(&res);
+	assert_string_equal(spec, "0");
+	free(spec);
+	tc_fit_share_free(&res);
 }
 
 static void share_rejects_out_of_range(void **state)
@@ -753,6 +795,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(rejects_degenerate_counts),
 	cmocka_unit_test(degenerate_but_valid_counts_stay_finite),
 	cmocka_unit_test(share_recovers_beta),
+	cmocka_unit_test(share_of_point_masses),
 	cmocka_unit_test(share_rejects_out_of_range),
 	cmocka_unit_test(rank_corr_matches_hand_value),
 	cmocka_unit_test(volume_recovers_trend),
