@@ -26,13 +26,41 @@ typedef struct fit_data {
 	double cap_share;
 	unsigned max_iter;
 	unsigned families;	/* mask of the families to fit */
+	size_t nbins;		/* grouped body for the starts, 0: none */
+	double *blo, *bhi, *bc;	/* bin b holds counts blo..bhi, bc rows */
 } fit_data;
 
 /* What the likelihood objective needs. */
 typedef struct lik_ctx {
 	const tci_fam *fam;
 	const fit_data *fd;
+	int grouped;		/* 1: the grouped body (comparing starts) */
 } lik_ctx;
+
+/* Bins of the grouped body: enough to compare starts, cheap to evaluate. */
+#define GROUP_BINS 1000
+
+/*
+ * The grouped log-likelihood: each bin's rows have the family's mass of
+ * the bin's range, the likelihood of grouped data, whose maximum is close
+ * to the ungrouped one.
+ */
+static double grouped_loglik(const tci_fam *fam, const double *p,
+			     const fit_data *fd)
+{
+	double s = 0, Ga, Sa, Gb, Sb, m;
+	size_t b;
+
+	for (b = 0; b < fd->nbins; b++) {
+		tci_fam_G(fam, p, fd->blo[b] - 1, &Ga, &Sa);
+		tci_fam_G(fam, p, fd->bhi[b], &Gb, &Sb);
+		m = Ga < 0.5 ? Gb - Ga : Sa - Sb;
+		if (!(m > 1e-300))
+			return -INFINITY;
+		s += fd->bc[b] * log(m);
+	}
+	return s;
+}
 
 /*
  * The full-data discretised log-likelihood: the body's cells, divided by
@@ -40,9 +68,11 @@ typedef struct lik_ctx {
  * fixed part.
  */
 static double lik_value(const tci_fam *fam, const double *p,
-			const fit_data *fd)
+			const fit_data *fd, int grouped)
 {
-	double ll = tci_fam_loglik(fam, p, &fd->body), G, S;
+	double ll = grouped ? grouped_loglik(fam, p, fd)
+			    : tci_fam_loglik(fam, p, &fd->body);
+	double G, S;
 
 	if (fd->trunc_k >= 0) {
 		tci_fam_G(fam, p, fd->trunc_k, &G, &S);
@@ -63,7 +93,7 @@ static double lik_obj(const double *t, void *vctx)
 	for (i = 0; i < c->fam->np; i++)
 		if (!isfinite(p[i]))
 			return 1e100;
-	ll = lik_value(c->fam, p, c->fd);
+	ll = lik_value(c->fam, p, c->fd, c->grouped);
 	return isfinite(ll) ? -ll / c->fd->all.n : 1e100;
 }
 
@@ -135,6 +165,37 @@ static tc_status split_cap(fit_data *fd, double cap_lo)
 	return TC_OK;
 }
 
+/*
+ * Groups a large body into GROUP_BINS bins of about equal rows (each a
+ * run of whole distinct values) for comparing starts cheaply.
+ */
+static tc_status group_body(fit_data *fd)
+{
+	const tci_freq *f = &fd->body;
+	double per = f->n / GROUP_BINS, acc = 0;
+	size_t i, b = 0;
+
+	if (f->d <= 2 * GROUP_BINS)
+		return TC_OK;
+	fd->blo = malloc(f->d * sizeof *fd->blo);
+	fd->bhi = malloc(f->d * sizeof *fd->bhi);
+	fd->bc = malloc(f->d * sizeof *fd->bc);
+	if (!fd->blo || !fd->bhi || !fd->bc)
+		return TC_ERR_NOMEM;
+	for (i = 0; i < f->d; i++) {
+		if (acc == 0)
+			fd->blo[b] = f->k[i];
+		acc += f->c[i];
+		if (acc >= per || i + 1 == f->d) {
+			fd->bhi[b] = f->k[i];
+			fd->bc[b++] = acc;
+			acc = 0;
+		}
+	}
+	fd->nbins = b;
+	return TC_OK;
+}
+
 /* Builds the tables of a fit; detects the cap unless told not to. */
 static tc_status prepare(const double *x, size_t n, const tc_fit_opts *o,
 			 fit_data *fd, tc_fit_result *res)
@@ -150,15 +211,17 @@ static tc_status prepare(const double *x, size_t n, const tc_fit_opts *o,
 	fd->trunc_k = -1;
 	if (!o->no_cap_detection)
 		cap = detect_cap(&fd->all);
-	if (cap < 0)
-		return tci_freq_slice(&fd->all, 0, INFINITY, &fd->body);
+	if (cap < 0) {
+		st = tci_freq_slice(&fd->all, 0, INFINITY, &fd->body);
+		return st == TC_OK ? group_body(fd) : st;
+	}
 
 	st = split_cap(fd, cap);
 	res->capped = 1;
 	res->cap_lo = cap;
 	res->cap_hi = fd->all.k[fd->all.d - 1];
 	res->cap_share = fd->cap_share;
-	return st;
+	return st == TC_OK ? group_body(fd) : st;
 }
 
 static void data_free(fit_data *fd)
@@ -167,6 +230,9 @@ static void data_free(fit_data *fd)
 	tci_freq_free(&fd->body);
 	tci_freq_free(&fd->pile);
 	tci_freq_free(&fd->pos);
+	free(fd->blo);
+	free(fd->bhi);
+	free(fd->bc);
 }
 
 /* Mean and variance of a table. */
@@ -301,10 +367,11 @@ static void fit_family(const tci_fam *fam, const fit_data *fd,
 {
 	double st[4][TC_FIT_MAX_PARAMS], t[TC_FIT_MAX_PARAMS];
 	double best[TC_FIT_MAX_PARAMS], fv, bestf = INFINITY;
-	lik_ctx lc = { fam, fd };
+	lik_ctx lc = { fam, fd, fd->nbins > 0 };
 	size_t ns, i;
 	int conv;
 
+	/* Starts compete on the grouped body when the table is large. */
 	ns = family_starts(fam, fd, one, st);
 	for (i = 0; i < ns; i++) {
 		fam->to_unc(st[i], t);
@@ -317,8 +384,9 @@ static void fit_family(const tci_fam *fam, const fit_data *fd,
 	}
 	if (!(bestf < 1e99))
 		return;
-	conv = tci_minimise(lik_obj, &lc, fam->np, best, 0.05, fd->max_iter,
-			    &fv);
+	lc.grouped = 0;
+	conv = tci_minimise_near(lik_obj, &lc, fam->np, best, 0.05,
+				 fd->max_iter, &fv);
 	if (!(fv < 1e99))
 		return;
 	one->ok = 1;

@@ -305,6 +305,20 @@ int tci_minimise(tci_objfn fn, void *ctx, size_t np, double *t,
 	return conv;
 }
 
+int tci_minimise_near(tci_objfn fn, void *ctx, size_t np, double *t,
+		      double step, unsigned max_iter, double *fval)
+{
+	obj_wrap w = { fn, ctx };
+	double t0[TCI_OPT_MAX];
+
+	memcpy(t0, t, np * sizeof *t0);
+	*fval = fn(t, ctx);
+	if (newton_polish(&w, np, t, fval))
+		return 1;
+	memcpy(t, t0, np * sizeof *t0);
+	return tci_minimise(fn, ctx, np, t, step, max_iter, fval);
+}
+
 double tci_minimise_coarse(tci_objfn fn, void *ctx, size_t np, double *t,
 			   double step, unsigned max_iter)
 {

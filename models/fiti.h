@@ -92,6 +92,13 @@ int tci_minimise(tci_objfn fn, void *ctx, size_t np, double *t,
 		 double step, unsigned max_iter, double *fval);
 
 /*
+ * Like tci_minimise from a t already near the minimum: Newton's steps
+ * first, the full minimiser only when they do not converge.
+ */
+int tci_minimise_near(tci_objfn fn, void *ctx, size_t np, double *t,
+		      double step, unsigned max_iter, double *fval);
+
+/*
  * A cheap first pass of the minimiser (a loose simplex only), to compare
  * starts before polishing the best. Returns fn at the updated t.
  */
