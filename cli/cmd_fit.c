@@ -131,6 +131,25 @@ static int add_time(struct fit_class *c, int64_t t)
 }
 
 /*
+ * Keeps one share. Logs without cache or reasoning tokens have shares
+ * that are all zero: those are only counted, and stored once a positive
+ * share shows up. -1 when out of memory.
+ */
+static int add_share(struct fit_class *c, int k, double v)
+{
+	struct fit_vec *a = &c->share[k];
+
+	if (v == 0 && a->n == 0) {
+		c->share_zeros[k]++;
+		return 0;
+	}
+	for (; c->share_zeros[k] > 0; c->share_zeros[k]--)
+		if (vec_add(a, 0))
+			return -1;
+	return vec_add(a, v);
+}
+
+/*
  * Keeps one record: its counts, shares (each only where its denominator
  * is positive) and time. -1 when out of memory.
  */
@@ -145,14 +164,14 @@ static int add_record(struct fit_class *c, const tc_usage *u)
 	bad |= vec_add(&c->input, in);
 	bad |= vec_add(&c->output, out);
 	if (in > 0) {
-		bad |= vec_add(&c->share[FIT_CACHED], u->cache_read / in);
-		bad |= vec_add(&c->share[FIT_CACHE_WRITE], cw / in);
+		bad |= add_share(c, FIT_CACHED, u->cache_read / in);
+		bad |= add_share(c, FIT_CACHE_WRITE, cw / in);
 	}
 	if (cw > 0)
-		bad |= vec_add(&c->share[FIT_CACHE_WRITE_1H],
-			       u->cache_write_1h / cw);
+		bad |= add_share(c, FIT_CACHE_WRITE_1H,
+				 u->cache_write_1h / cw);
 	if (out > 0)
-		bad |= vec_add(&c->share[FIT_REASONING], u->reasoning / out);
+		bad |= add_share(c, FIT_REASONING, u->reasoning / out);
 	bad |= add_time(c, u->time_us);
 	return bad;
 }

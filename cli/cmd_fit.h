@@ -30,6 +30,7 @@ struct fit_class {
 	char *model;		/* the first model named by its records */
 	struct fit_vec input, output;
 	struct fit_vec share[FIT_NSHARES];
+	size_t share_zeros[FIT_NSHARES];	/* zeros before any positive */
 	int64_t *times;
 	size_t ntimes, captimes;
 	int64_t tmin, tmax;
