@@ -21,14 +21,14 @@ enum fit_opt {
 	OPT_ADD_CLASSES,
 	OPT_KS,
 	OPT_WINDOW,
-	OPT_NO_CAP,
-	OPT_PLOT
+	OPT_NO_CAP
 };
 
 static const char fit_help[] =
-	"usage: tokcast fit LOG... [reading options] [--graph G.graphml -o "
-	"OUT.graphml]\n"
-	"                   [--report fit.json] [--add-classes]\n"
+	"usage: tokcast fit LOG... [reading options]\n"
+	"                   [--graph G.graphml -o OUT.graphml] "
+	"[--report fit.json]\n"
+	"                   [--add-classes] [--ks-threshold D]\n"
 	"\n"
 	"Fits per feature class the input and output tokens (lognormal, "
 	"gamma,\n"
@@ -42,10 +42,11 @@ static const char fit_help[] =
 	"\n"
 	"  --graph FILE          the knowledge graph to write the fits onto\n"
 	"  -o, --output FILE     the fitted graph (with --graph)\n"
-	"  --report FILE         every family's fit as JSON ('-': stdout)\n"
+	"  --report FILE         every family's fit as JSON ('-': stdout, "
+	"no table)\n"
 	"  --add-classes         add classes the graph lacks as new nodes\n"
-	"  --ks-threshold D      KS distance a family must reach (default "
-	"0.05)\n"
+	"  --ks-threshold D      KS distance at or below which a family "
+	"passes (0.05)\n"
 	"  --context-window N    tokens heavy tails are cut at (default "
 	"200000)\n"
 	"  --no-cap              do not model a pile-up below the maximum\n"
@@ -497,7 +498,10 @@ static int fit_main(struct fit_run *run, struct cli_usage_args *ua,
 		return CLI_INVALID;
 	}
 	fit_all_classes(run);
-	print_table(run);
+
+	/* With the report on stdout, the table would corrupt it. */
+	if (!report || strcmp(report, "-") != 0)
+		print_table(run);
 	if (report)
 		rc = write_report(run, report);
 	if (rc == CLI_OK && graph)

@@ -69,6 +69,14 @@ check "missing class reported" 0 $?
 grep -q '<node id="newclass"' "$tmp/h.graphml"
 check "class added" 0 $?
 
+# The report on stdout is JSON alone (no table mixed in).
+"$tokcast" fit "$tmp/chat.csv" --class chat --report - >"$tmp/s.json" \
+	2>/dev/null
+check "stdout report" 400 "$(field "$tmp/s.json" \
+	'd["classes"]["chat"]["rows"]')"
+"$tokcast" fit --help >/dev/null
+check "help" 0 $?
+
 # Usage errors and bad input: exit codes, no output file.
 "$tokcast" fit "$tmp/chat.csv" --graph "$src/examples/assistant.graphml" \
 	>/dev/null 2>&1
