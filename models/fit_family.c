@@ -417,12 +417,12 @@ static int mx_cont(const tci_freq *f, double *p)
 	p[2] = GSL_MAX(ln[1] / 2, MIX_SIGMA_MIN + 0.01);
 	p[3] = log(tci_freq_quantile(f, 0.75));
 	p[4] = p[2];
-	for (it = 0; it < 500; it++) {
+	for (it = 0; it < 200; it++) {
 		memcpy(prev, p, sizeof prev);
 		mx_em_step(f, p);
 		for (j = 0, change = 0; j < 5; j++)
 			change = GSL_MAX(change, fabs(p[j] - prev[j]));
-		if (change < 1e-7)
+		if (change < 1e-6)
 			break;
 	}
 	return 0;
