@@ -21,7 +21,8 @@ enum fit_opt {
 	OPT_ADD_CLASSES,
 	OPT_KS,
 	OPT_WINDOW,
-	OPT_NO_CAP
+	OPT_NO_CAP,
+	OPT_PLOT
 };
 
 static const char fit_help[] =
@@ -50,6 +51,8 @@ static const char fit_help[] =
 	"  --context-window N    tokens heavy tails are cut at (default "
 	"200000)\n"
 	"  --no-cap              do not model a pile-up below the maximum\n"
+	"  --plot DIR            SVG histogram and Q-Q plot per class and "
+	"quantity\n"
 	"  -h, --help            this help\n"
 	"\n";
 
@@ -446,7 +449,8 @@ static int join_sources(struct fit_run *run, const struct cli_usage_args *a)
 
 /* The command's own options; returns 1 handled, 0 not, -1 bad value. */
 static int fit_option(struct fit_run *run, int c, const char *arg,
-		      const char **graph, const char **report, int *add)
+		      const char **graph, const char **report, int *add,
+		      const char **plot)
 {
 	char *end;
 	double v;
@@ -463,6 +467,9 @@ static int fit_option(struct fit_run *run, int c, const char *arg,
 		return 1;
 	case OPT_NO_CAP:
 		run->opts.no_cap_detection = 1;
+		return 1;
+	case OPT_PLOT:
+		*plot = arg;
 		return 1;
 	case OPT_KS:
 	case OPT_WINDOW:
@@ -484,7 +491,7 @@ static int fit_option(struct fit_run *run, int c, const char *arg,
 /* Reads the logs, fits, prints and writes. Returns an exit code. */
 static int fit_main(struct fit_run *run, struct cli_usage_args *ua,
 		    const char *graph, const char *out, const char *report,
-		    int add)
+		    int add, const char *plot)
 {
 	size_t i;
 	int rc = CLI_OK;
@@ -504,6 +511,8 @@ static int fit_main(struct fit_run *run, struct cli_usage_args *ua,
 		print_table(run);
 	if (report)
 		rc = write_report(run, report);
+	if (rc == CLI_OK && plot)
+		rc = fit_write_plots(run, plot);
 	if (rc == CLI_OK && graph)
 		rc = fit_write_graph(run, graph, out, add);
 	return rc;
@@ -520,10 +529,11 @@ int cli_fit(int argc, char **argv)
 		{"ks-threshold", required_argument, NULL, OPT_KS},
 		{"context-window", required_argument, NULL, OPT_WINDOW},
 		{"no-cap", no_argument, NULL, OPT_NO_CAP},
+		{"plot", required_argument, NULL, OPT_PLOT},
 		CLI_USAGE_LONGOPTS,
 		{NULL, 0, NULL, 0}
 	};
-	const char *graph = NULL, *out = NULL, *report = NULL;
+	const char *graph = NULL, *out = NULL, *report = NULL, *plot = NULL;
 	struct cli_usage_args ua;
 	struct fit_run run;
 	int c, k, add = 0, rc = CLI_USAGE;
@@ -546,7 +556,8 @@ int cli_fit(int argc, char **argv)
 				goto fail;
 			continue;
 		}
-		k = fit_option(&run, c, optarg, &graph, &report, &add);
+		k = fit_option(&run, c, optarg, &graph, &report, &add,
+			       &plot);
 		if (k == 0)
 			k = cli_usage_option(&ua, "tokcast fit", c, optarg);
 		if (k < 0)
@@ -565,7 +576,7 @@ int cli_fit(int argc, char **argv)
 	}
 	if (join_sources(&run, &ua))
 		goto fail;
-	rc = fit_main(&run, &ua, graph, out, report, add);
+	rc = fit_main(&run, &ua, graph, out, report, add, plot);
 	goto out;
 fail:
 	rc = CLI_FAILURE;

@@ -62,4 +62,7 @@ const char *fit_share_attr(enum fit_share_kind k);
 int fit_write_graph(const struct fit_run *run, const char *graph_path,
 		    const char *out_path, int add_classes);
 
+/* Writes DIR/<class>_<quantity>.svg per fit. Returns an exit code. */
+int fit_write_plots(const struct fit_run *run, const char *dir);
+
 #endif

@@ -69,6 +69,17 @@ check "missing class reported" 0 $?
 grep -q '<node id="newclass"' "$tmp/h.graphml"
 check "class added" 0 $?
 
+# --plot: an SVG per class and quantity, well-formed XML.
+mkdir "$tmp/plots"
+"$tokcast" fit "$tmp/chat.csv" --class 'a&b' --plot "$tmp/plots" \
+	>/dev/null 2>&1
+check "plot exit" 0 $?
+for q in input_tokens output_tokens; do
+	python3 -c "import sys, xml.dom.minidom as m; m.parse(sys.argv[1])" \
+		"$tmp/plots/a_b_$q.svg"
+	check "plot $q" 0 $?
+done
+
 # The report on stdout is JSON alone (no table mixed in).
 "$tokcast" fit "$tmp/chat.csv" --class chat --report - >"$tmp/s.json" \
 	2>/dev/null
