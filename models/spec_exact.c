@@ -5,13 +5,15 @@
  * Truncations rescale the inner distribution to [min, max]; when the
  * lower bound sits in the upper half they work with upper tails, so
  * truncate(normal(0, 1), min=10) keeps its digits. Their moments come
- * from partial moments: sums for discrete families, GSL quadrature for
- * continuous ones.
+ * from partial moments: closed forms for the negative binomial, sums for
+ * empirical values, GSL quadrature for continuous families.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
 #include <gsl/gsl_randist.h>
@@ -22,7 +24,6 @@
 #define MASS_DRAWS 20000
 #define MASS_SEED 20261203UL
 #define QUAD_LIMIT 1000
-#define NB_MAX_TERMS 10000000L
 #define BISECTIONS 200
 
 /*
@@ -337,6 +338,18 @@ tc_status tci_spec_mass_between(const tc_spec *s, double a, double b,
 	*m = clamp01(*m);
 	return st;
 }
+
+/* x^k for the small k of moments, by multiplication. */
+static double ipow(double x, int k)
+{
+	double r = 1;
+
+	while (k-- > 0)
+		r *= x;
+	return r;
+}
+
+/* Integrand of a partial moment: (x - c)^k times the density. */
 typedef struct pm_ctx {
 	const tci_family *f;
 	const double *v;
@@ -351,7 +364,7 @@ static double pm_integrand(double x, void *arg)
 
 	if (d == 0)
 		return 0;
-	return m->k == 1 ? (x - m->c) * d : (x - m->c) * (x - m->c) * d;
+	return ipow(x - m->c, m->k) * d;
 }
 
 /* Integrates over one piece [a, b] of the line (either end infinite). */
@@ -420,35 +433,65 @@ static tc_status pm_continuous(const tci_family *f, const double *v,
 }
 
 /*
- * The partial moment of a negative binomial by summing its masses from
- * ceil(a), each from the last by the ratio (k + n)(1 - p) / (k + 1),
- * until the geometric bound on the rest is negligible or k passes b.
+ * P(a <= Y <= b) for Y negative binomial with GSL's (p, n), from the
+ * lower or the upper tail, whichever keeps more digits.
+ */
+static double nb_mass(double p, double n, double a, double b)
+{
+	double ka = fmax(0, ceil(a)), kb = floor(b), below;
+
+	if (ka > kb || ka >= (double)UINT_MAX)
+		return 0;
+	below = ka > 0 ? gsl_cdf_negative_binomial_P((unsigned)(ka - 1), p,
+						     n)
+		       : 0;
+	if (kb >= (double)UINT_MAX)
+		return 1 - below;
+	if (below <= 0.5)
+		return gsl_cdf_negative_binomial_P((unsigned)kb, p, n) - below;
+	return gsl_cdf_negative_binomial_Q((unsigned)(ka - 1), p, n) -
+	       gsl_cdf_negative_binomial_Q((unsigned)kb, p, n);
+}
+
+/*
+ * The partial moment of a negative binomial in closed form. With q = 1 -
+ * p, the falling factorial k (k - 1) ... (k - j + 1) times P(k; n, p) is
+ * n (n + 1) ... (n + j - 1) (q / p)^j P(k - j; n + j, p), so the partial
+ * factorial moments F_j are masses of negative binomials of size n + j
+ * over ranges shifted by j. Stirling numbers of the second kind turn them
+ * into raw partial moments, and the binomial theorem centres them.
  */
 static tc_status pm_negbinomial(const double *v, double a, double b,
 				double c, int k, double *out)
 {
-	double p = v[1] / (v[1] + v[0]), x, pmf, r, d, scale, sum = 0;
-	long n;
+	static const double stirling[5][5] = {
+		{1, 0, 0, 0, 0}, {0, 1, 0, 0, 0}, {0, 1, 1, 0, 0},
+		{0, 1, 3, 1, 0}, {0, 1, 7, 6, 1},
+	};
+	static const double binom[5][5] = {
+		{1, 0, 0, 0, 0}, {1, 1, 0, 0, 0}, {1, 2, 1, 0, 0},
+		{1, 3, 3, 1, 0}, {1, 4, 6, 4, 1},
+	};
+	double n = v[1], p = v[1] / (v[1] + v[0]), r = (1 - p) / p;
+	double f[5], raw[5], coef = 1, sum = 0;
+	int i, j;
 
-	x = fmax(0, ceil(a));
-	if (x > 4e9)
-		return TC_ERR_NUMERIC;
-	pmf = gsl_ran_negative_binomial_pdf((unsigned)x, p, v[1]);
-	scale = 1 + (v[0] - c) * (v[0] - c) + v[0] + v[0] * v[0] / v[1];
-	for (n = 0; n < NB_MAX_TERMS && x <= b; n++, x += 1) {
-		d = x - c;
-		sum += pmf * (k == 1 ? d : d * d);
-		r = (x + v[1]) * (1 - p) / (x + 1);
-		if (x > v[0] && r < 1 &&
-		    pmf / (1 - r) * (1 + d * d) < 1e-16 * scale)
-			break;
-		pmf *= r;
+	for (j = 0; j <= k; j++) {
+		f[j] = coef * nb_mass(p, n + j, a - j, b - j);
+		coef *= (n + j) * r;
 	}
+	for (i = 0; i <= k; i++) {
+		raw[i] = 0;
+		for (j = 0; j <= i; j++)
+			raw[i] += stirling[i][j] * f[j];
+	}
+	for (i = 0; i <= k; i++)
+		sum += binom[k][i] * raw[i] * ipow(-c, k - i);
 	*out = sum;
-	return n < NB_MAX_TERMS ? TC_OK : TC_ERR_NUMERIC;
+	return TC_OK;
 }
 
-/* E[(X - c)^k; a <= X <= b] for k = 0, 1, 2 and constant parameters. */
+/* E[(X - c)^k; a <= X <= b] for k = 0 .. 4 and constant parameters. */
 static tc_status partial_moment(const tc_spec *s, double a, double b,
 				double c, int k, double *out);
 
@@ -498,7 +541,7 @@ static tc_status pm_empirical(const tc_spec *s, double a, double b,
 	for (i = 0; i < s->nvalues; i++) {
 		d = s->values[i] - c;
 		if (s->values[i] >= a && s->values[i] <= b)
-			t += k == 0 ? 1 : k == 1 ? d : d * d;
+			t += ipow(d, k);
 	}
 	*out = t / (double)s->nvalues;
 	return TC_OK;
@@ -507,9 +550,7 @@ static tc_status pm_empirical(const tc_spec *s, double a, double b,
 /* An infinite moment of order k makes an unbounded partial one so. */
 static int moment_infinite(const tci_family *f, const double *v, int k)
 {
-	double m;
-
-	return k == 1 ? f->mean(v, &m) != 0 : f->var(v, &m) != 0;
+	return f->id == TC_SPEC_LOGLOGISTIC && !(v[1] > k);
 }
 
 static tc_status partial_moment(const tc_spec *s, double a, double b,
@@ -523,7 +564,7 @@ static tc_status partial_moment(const tc_spec *s, double a, double b,
 	switch (s->family) {
 	case TC_SPEC_CONST:
 		*out = s->value >= a && s->value <= b
-			       ? pow(s->value - c, k) : 0;
+			       ? ipow(s->value - c, k) : 0;
 		return TC_OK;
 	case TC_SPEC_EMPIRICAL:
 		return pm_empirical(s, a, b, c, k, out);
@@ -691,6 +732,7 @@ static tc_status mass_by_draws(const tc_spec *spec, double lo, double hi,
 			       double *mass)
 {
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	long budget = TCI_SPEC_MASS_BUDGET;
 	size_t i, out = 0;
 	double x;
 	tc_status st = TC_OK;
@@ -699,7 +741,7 @@ static tc_status mass_by_draws(const tc_spec *spec, double lo, double hi,
 		return TC_ERR_NOMEM;
 	gsl_rng_set(rng, MASS_SEED);
 	for (i = 0; i < MASS_DRAWS && st == TC_OK; i++) {
-		st = tc_spec_sample(spec, rng, &x);
+		st = tci_spec_draw(spec, rng, &x, &budget);
 		out += x < lo || x > hi;
 	}
 	gsl_rng_free(rng);
@@ -724,4 +766,15 @@ tc_status tc_spec_mass_outside(const tc_spec *spec, double lo, double hi,
 		st = prob(spec, hi, P_GT, &beyond);
 	*mass = clamp01(below + beyond);
 	return st;
+}
+
+tc_status tc_spec_moment(const tc_spec *spec, int k, double center,
+			 double *out)
+{
+	if (tc_spec_has_uncertain_params(spec))
+		return TC_ERR_UNSUPPORTED;
+	if (k < 1 || k > 4 || !isfinite(center))
+		return TC_ERR_ARG;
+	tci_gsl_fence();
+	return partial_moment(spec, -INFINITY, INFINITY, center, k, out);
 }

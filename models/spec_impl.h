@@ -16,6 +16,10 @@
 #define TCI_SPEC_MAX_PARAMS 3
 #define TCI_SPEC_REDRAWS 100
 #define TCI_SPEC_REJECTS 1000
+#define TCI_SPEC_QUICK_REJECTS 16
+#define TCI_SPEC_DRAW_BUDGET 1000000L
+#define TCI_SPEC_MASS_BUDGET 20000000L
+#define TCI_SPEC_MAX_TRUNCATE_NEST 3
 
 /*
  * A spec node. Constants use value (and is_date); families with fixed
@@ -100,6 +104,13 @@ const tc_spec *tci_trunc_bound(const tc_spec *spec, const char *which);
  */
 tc_status tci_spec_mass_between(const tc_spec *s, double a, double b,
 				double *m);
+
+/*
+ * Draws one value against a budget of nodes shared by many calls (the
+ * Monte Carlo mass estimate); TC_ERR_NUMERIC once it runs out.
+ */
+tc_status tci_spec_draw(const tc_spec *spec, gsl_rng *rng, double *out,
+			long *budget);
 
 tc_status tci_trunc_quantile(const tc_spec *inner, double lo, double hi,
 			     double p, int upper, double *x);

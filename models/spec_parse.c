@@ -22,6 +22,7 @@ typedef struct parser {
 	size_t pos;
 	const tc_spec_parse_opts *opts;
 	size_t max_values;
+	int truncates;	/* truncate calls open around the position */
 	tc_error *err;
 } parser;
 
@@ -781,17 +782,25 @@ static tc_status parse_empirical(parser *p, tc_spec **out)
 	return empirical_file(p, path, pos, out);
 }
 
-/* A family call after its name: "(" arguments ")". */
+/* A family call after its name (at start): "(" arguments ")". */
 static tc_status parse_call(parser *p, int depth, tc_spec_family id,
-			    const char *name, tc_spec **out)
+			    size_t start, tc_spec **out)
 {
+	const char *name = tc_spec_family_name(id);
 	arglist l = {0};
 	tc_status st;
 
+	if (id == TC_SPEC_TRUNCATE &&
+	    ++p->truncates > TCI_SPEC_MAX_TRUNCATE_NEST)
+		return fail_at(p, start, TC_ERR_LIMIT,
+			       "truncations nested more than %d deep",
+			       TCI_SPEC_MAX_TRUNCATE_NEST);
 	p->pos++;
 	if (id == TC_SPEC_EMPIRICAL)
 		return parse_empirical(p, out);
 	st = parse_args(p, depth + 1, name, &l);
+	if (id == TC_SPEC_TRUNCATE)
+		p->truncates--;
 	if (st == TC_OK && id == TC_SPEC_MIXTURE)
 		st = build_mixture(p, &l, out);
 	else if (st == TC_OK && id == TC_SPEC_TRUNCATE)
@@ -825,7 +834,7 @@ static tc_status parse_family(parser *p, int depth, tc_spec **out)
 		return fail_at(p, p->pos, TC_ERR_PARSE,
 			       "expected '(' after '%s'",
 			       tc_spec_family_name(id));
-	return parse_call(p, depth, id, tc_spec_family_name(id), out);
+	return parse_call(p, depth, id, start, out);
 }
 
 static tc_status parse_spec(parser *p, int depth, tc_spec **out)

@@ -11,12 +11,22 @@
 
 #include "spec_impl.h"
 
+/*
+ * What one top-level call carries: the caller's error record and a
+ * budget of nodes drawn, so that nested redraws and rejections can never
+ * multiply into a hang on hostile specs.
+ */
+typedef struct draw_ctx {
+	tc_error *err;
+	long budget;
+} draw_ctx;
+
 static tc_status draw(const tc_spec *s, gsl_rng *rng, double *out,
-		      tc_error *err);
+		      draw_ctx *cx);
 
 /* Draws a number-valued parameter; dates round down to a day. */
 static tc_status draw_number(const tc_spec *s, gsl_rng *rng, double *out,
-			     tc_error *err)
+			     draw_ctx *cx)
 {
 	tc_status st;
 
@@ -24,7 +34,7 @@ static tc_status draw_number(const tc_spec *s, gsl_rng *rng, double *out,
 		*out = s->value;
 		return TC_OK;
 	}
-	st = draw(s, rng, out, err);
+	st = draw(s, rng, out, cx);
 	if (st == TC_OK && tc_spec_has_date(s))
 		*out = floor(*out);
 	return st;
@@ -53,7 +63,7 @@ static int first_bad(const tci_family *f, const double *v, const char **why)
  * constraint may tie two together) up to TCI_SPEC_REDRAWS times.
  */
 static tc_status draw_params(const tc_spec *s, const tci_family *f,
-			     gsl_rng *rng, double *v, tc_error *err)
+			     gsl_rng *rng, double *v, draw_ctx *cx)
 {
 	const char *why = NULL;
 	int tries, bad = 0;
@@ -62,7 +72,7 @@ static tc_status draw_params(const tc_spec *s, const tci_family *f,
 
 	for (tries = 0; tries < TCI_SPEC_REDRAWS; tries++) {
 		for (i = 0; i < f->nparams; i++) {
-			st = draw_number(s->param[i], rng, &v[i], err);
+			st = draw_number(s->param[i], rng, &v[i], cx);
 			if (st != TC_OK)
 				return st;
 		}
@@ -70,7 +80,7 @@ static tc_status draw_params(const tc_spec *s, const tci_family *f,
 		if (bad < 0)
 			return TC_OK;
 	}
-	return tci_error(err, TC_ERR_NUMERIC, NULL, 0, NULL,
+	return tci_error(cx->err, TC_ERR_NUMERIC, NULL, 0, NULL,
 			 "parameter '%s' of %s %s, but %d draws of it were "
 			 "not",
 			 f->params[bad], f->name, why, TCI_SPEC_REDRAWS);
@@ -78,7 +88,7 @@ static tc_status draw_params(const tc_spec *s, const tci_family *f,
 
 /* Draws the weights of a mixture (each > 0) into w; *total their sum. */
 static tc_status draw_weights(const tc_spec *s, gsl_rng *rng, double *w,
-			      double *total, tc_error *err)
+			      double *total, draw_ctx *cx)
 {
 	size_t i;
 	int tries;
@@ -87,14 +97,14 @@ static tc_status draw_weights(const tc_spec *s, gsl_rng *rng, double *w,
 	*total = 0;
 	for (i = 0; i < s->n; i += 2) {
 		for (tries = 0; tries < TCI_SPEC_REDRAWS; tries++) {
-			st = draw_number(s->param[i], rng, &w[i / 2], err);
+			st = draw_number(s->param[i], rng, &w[i / 2], cx);
 			if (st != TC_OK)
 				return st;
 			if (w[i / 2] > 0 && isfinite(w[i / 2]))
 				break;
 		}
 		if (tries == TCI_SPEC_REDRAWS)
-			return tci_error(err, TC_ERR_NUMERIC, NULL, 0, NULL,
+			return tci_error(cx->err, TC_ERR_NUMERIC, NULL, 0, NULL,
 					 "mixture weight %zu must be > 0, "
 					 "but %d draws of it were not",
 					 i / 2 + 1, TCI_SPEC_REDRAWS);
@@ -104,7 +114,7 @@ static tc_status draw_weights(const tc_spec *s, gsl_rng *rng, double *w,
 }
 
 static tc_status draw_mixture(const tc_spec *s, gsl_rng *rng, double *out,
-			      tc_error *err)
+			      draw_ctx *cx)
 {
 	double *w, total, u;
 	size_t i, k = 0;
@@ -113,7 +123,7 @@ static tc_status draw_mixture(const tc_spec *s, gsl_rng *rng, double *out,
 	w = malloc(s->n / 2 * sizeof *w);
 	if (!w)
 		return TC_ERR_NOMEM;
-	st = draw_weights(s, rng, w, &total, err);
+	st = draw_weights(s, rng, w, &total, cx);
 	if (st == TC_OK) {
 		u = gsl_rng_uniform(rng) * total;
 		for (i = 0; i + 1 < s->n / 2 && u >= w[i]; i++)
@@ -123,12 +133,12 @@ static tc_status draw_mixture(const tc_spec *s, gsl_rng *rng, double *out,
 	free(w);
 	if (st != TC_OK)
 		return st;
-	return draw(s->param[2 * k + 1], rng, out, err);
+	return draw(s->param[2 * k + 1], rng, out, cx);
 }
 
 /* The bounds of a truncation (drawn when uncertain), min < max. */
 static tc_status draw_bounds(const tc_spec *s, gsl_rng *rng, double *lo,
-			     double *hi, tc_error *err)
+			     double *hi, draw_ctx *cx)
 {
 	const tc_spec *bmin = tci_trunc_bound(s, "min");
 	const tc_spec *bmax = tci_trunc_bound(s, "max");
@@ -139,33 +149,37 @@ static tc_status draw_bounds(const tc_spec *s, gsl_rng *rng, double *lo,
 		*lo = -INFINITY;
 		*hi = INFINITY;
 		if (bmin)
-			st = draw_number(bmin, rng, lo, err);
+			st = draw_number(bmin, rng, lo, cx);
 		if (st == TC_OK && bmax)
-			st = draw_number(bmax, rng, hi, err);
+			st = draw_number(bmax, rng, hi, cx);
 		if (st != TC_OK || *lo < *hi)
 			return st;
 	}
-	return tci_error(err, TC_ERR_NUMERIC, NULL, 0, NULL,
+	return tci_error(cx->err, TC_ERR_NUMERIC, NULL, 0, NULL,
 			 "parameter 'max' of truncate must be > min, but %d "
 			 "draws were not",
 			 TCI_SPEC_REDRAWS);
 }
 
 /*
- * Draws from a truncation by rejection; when TCI_SPEC_REJECTS draws all
- * miss, falls back to the inverse distribution function if the inner
- * spec's parameters are constants.
+ * Draws from a truncation by rejection. When the inner spec's parameters
+ * are constants, TCI_SPEC_QUICK_REJECTS misses switch to its inverse
+ * distribution function (both paths give the truncated law exactly, and
+ * a far-tail truncation costs a few draws, not a thousand); otherwise
+ * TCI_SPEC_REJECTS misses are an error.
  */
 static tc_status draw_truncate(const tc_spec *s, gsl_rng *rng, double *out,
-			       tc_error *err)
+			       draw_ctx *cx)
 {
 	double lo, hi, x;
-	int tries;
+	int tries, limit = TCI_SPEC_REJECTS;
 	tc_status st;
 
-	st = draw_bounds(s, rng, &lo, &hi, err);
-	for (tries = 0; st == TC_OK && tries < TCI_SPEC_REJECTS; tries++) {
-		st = draw(s->param[0], rng, &x, err);
+	if (!tc_spec_has_uncertain_params(s->param[0]))
+		limit = TCI_SPEC_QUICK_REJECTS;
+	st = draw_bounds(s, rng, &lo, &hi, cx);
+	for (tries = 0; st == TC_OK && tries < limit; tries++) {
+		st = draw(s->param[0], rng, &x, cx);
 		if (st == TC_OK && x >= lo && x <= hi) {
 			*out = x;
 			return TC_OK;
@@ -176,7 +190,7 @@ static tc_status draw_truncate(const tc_spec *s, gsl_rng *rng, double *out,
 	if (tc_spec_has_uncertain_params(s->param[0]) ||
 	    tci_trunc_quantile(s->param[0], lo, hi, gsl_rng_uniform(rng), 0,
 			       out) != TC_OK)
-		return tci_error(err, TC_ERR_NUMERIC, NULL, 0, NULL,
+		return tci_error(cx->err, TC_ERR_NUMERIC, NULL, 0, NULL,
 				 "truncate: no draw of %d fell inside "
 				 "[min, max]",
 				 TCI_SPEC_REJECTS);
@@ -184,12 +198,17 @@ static tc_status draw_truncate(const tc_spec *s, gsl_rng *rng, double *out,
 }
 
 static tc_status draw(const tc_spec *s, gsl_rng *rng, double *out,
-		      tc_error *err)
+		      draw_ctx *cx)
 {
 	double v[TCI_SPEC_MAX_PARAMS];
 	const tci_family *f;
 	tc_status st;
 
+	if (--cx->budget < 0)
+		return tci_error(cx->err, TC_ERR_NUMERIC, NULL, 0, NULL,
+				 "drawing one value of this spec takes more "
+				 "than %ld draws (redraws and rejections)",
+				 (long)TCI_SPEC_DRAW_BUDGET);
 	switch (s->family) {
 	case TC_SPEC_CONST:
 		*out = s->value;
@@ -198,14 +217,14 @@ static tc_status draw(const tc_spec *s, gsl_rng *rng, double *out,
 		*out = s->values[gsl_rng_uniform_int(rng, s->nvalues)];
 		return TC_OK;
 	case TC_SPEC_MIXTURE:
-		return draw_mixture(s, rng, out, err);
+		return draw_mixture(s, rng, out, cx);
 	case TC_SPEC_TRUNCATE:
-		return draw_truncate(s, rng, out, err);
+		return draw_truncate(s, rng, out, cx);
 	default:
 		break;
 	}
 	f = tci_family_get(s->family);
-	st = draw_params(s, f, rng, v, err);
+	st = draw_params(s, f, rng, v, cx);
 	if (st == TC_OK)
 		*out = f->sample(v, rng);
 	return st;
@@ -214,8 +233,21 @@ static tc_status draw(const tc_spec *s, gsl_rng *rng, double *out,
 tc_status tc_spec_sample_err(const tc_spec *spec, gsl_rng *rng, double *out,
 			     tc_error *err)
 {
+	draw_ctx cx = {err, TCI_SPEC_DRAW_BUDGET};
+
 	tci_gsl_fence();
-	return draw(spec, rng, out, err);
+	return draw(spec, rng, out, &cx);
+}
+
+tc_status tci_spec_draw(const tc_spec *spec, gsl_rng *rng, double *out,
+			long *budget)
+{
+	draw_ctx cx = {NULL, *budget};
+	tc_status st;
+
+	st = draw(spec, rng, out, &cx);
+	*budget = cx.budget;
+	return st;
 }
 
 tc_status tc_spec_sample(const tc_spec *spec, gsl_rng *rng, double *out)
@@ -236,11 +268,11 @@ static tc_status set_const(tc_spec *c, size_t i, double x, int is_date)
 }
 
 static tc_status instantiate(const tc_spec *s, gsl_rng *rng, tc_spec *c,
-			     tc_error *err);
+			     draw_ctx *cx);
 
 /* Instantiates the components and draws the weights of a mixture. */
 static tc_status inst_mixture(const tc_spec *s, gsl_rng *rng, tc_spec *c,
-			      tc_error *err)
+			      draw_ctx *cx)
 {
 	double *w, total;
 	size_t i;
@@ -249,29 +281,29 @@ static tc_status inst_mixture(const tc_spec *s, gsl_rng *rng, tc_spec *c,
 	w = malloc(s->n / 2 * sizeof *w);
 	if (!w)
 		return TC_ERR_NOMEM;
-	st = draw_weights(s, rng, w, &total, err);
+	st = draw_weights(s, rng, w, &total, cx);
 	for (i = 0; st == TC_OK && i < s->n; i += 2)
 		st = set_const(c, i, w[i / 2], 0);
 	for (i = 1; st == TC_OK && i < s->n; i += 2)
-		st = instantiate(s->param[i], rng, c->param[i], err);
+		st = instantiate(s->param[i], rng, c->param[i], cx);
 	free(w);
 	return st;
 }
 
 /* Instantiates the inner spec and draws the bounds of a truncation. */
 static tc_status inst_truncate(const tc_spec *s, gsl_rng *rng, tc_spec *c,
-			       tc_error *err)
+			       draw_ctx *cx)
 {
 	double lo, hi;
 	size_t i;
 	tc_status st;
 
-	st = draw_bounds(s, rng, &lo, &hi, err);
+	st = draw_bounds(s, rng, &lo, &hi, cx);
 	for (i = 1; st == TC_OK && i < s->n; i++)
 		st = set_const(c, i, strcmp(s->name[i], "min") ? hi : lo,
 			       tc_spec_has_date(s->param[i]));
 	if (st == TC_OK)
-		st = instantiate(s->param[0], rng, c->param[0], err);
+		st = instantiate(s->param[0], rng, c->param[0], cx);
 	return st;
 }
 
@@ -280,7 +312,7 @@ static tc_status inst_truncate(const tc_spec *s, gsl_rng *rng, tc_spec *c,
  * number-valued parameter, at every depth.
  */
 static tc_status instantiate(const tc_spec *s, gsl_rng *rng, tc_spec *c,
-			     tc_error *err)
+			     draw_ctx *cx)
 {
 	double v[TCI_SPEC_MAX_PARAMS];
 	const tci_family *f;
@@ -288,13 +320,13 @@ static tc_status instantiate(const tc_spec *s, gsl_rng *rng, tc_spec *c,
 	tc_status st;
 
 	if (s->family == TC_SPEC_MIXTURE)
-		return inst_mixture(s, rng, c, err);
+		return inst_mixture(s, rng, c, cx);
 	if (s->family == TC_SPEC_TRUNCATE)
-		return inst_truncate(s, rng, c, err);
+		return inst_truncate(s, rng, c, cx);
 	f = tci_family_get(s->family);
 	if (!f || !tc_spec_has_uncertain_params(s))
 		return TC_OK;
-	st = draw_params(s, f, rng, v, err);
+	st = draw_params(s, f, rng, v, cx);
 	for (i = 0; st == TC_OK && i < f->nparams; i++)
 		st = set_const(c, i, v[i], tc_spec_has_date(s->param[i]));
 	return st;
@@ -303,6 +335,7 @@ static tc_status instantiate(const tc_spec *s, gsl_rng *rng, tc_spec *c,
 tc_status tc_spec_instantiate_err(const tc_spec *spec, gsl_rng *rng,
 				  tc_spec **out, tc_error *err)
 {
+	draw_ctx cx = {err, TCI_SPEC_DRAW_BUDGET};
 	tc_spec *c;
 	tc_status st;
 
@@ -311,7 +344,7 @@ tc_status tc_spec_instantiate_err(const tc_spec *spec, gsl_rng *rng,
 	c = tc_spec_clone(spec);
 	if (!c)
 		return TC_ERR_NOMEM;
-	st = instantiate(spec, rng, c, err);
+	st = instantiate(spec, rng, c, &cx);
 	if (st != TC_OK) {
 		tc_spec_free(c);
 		return st;

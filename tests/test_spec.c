@@ -165,6 +165,9 @@ static const bad_case bad[] = {
 	{"empirical()", TC_ERR_PARSE, 11, "needs a file name or values"},
 	{"empirical(1, x)", TC_ERR_PARSE, 14, "expected a number"},
 	{"empirical(\"a.txt)", TC_ERR_PARSE, 11, "closing '\"'"},
+	{"truncate(truncate(truncate(truncate(normal(0, 1), min=-1), "
+	 "min=-0.5), max=2), max=3)",
+	 TC_ERR_LIMIT, 28, "truncations nested more than 3 deep"},
 };
 
 /* Domain errors of constant parameters, columns by hand. */
@@ -309,6 +312,85 @@ static void moments_match_closed_forms(void **state)
 	}
 }
 
+/* A spec, its mean, third and fourth central moments. */
+typedef struct central_case {
+	const char *text;
+	double mean;
+	double m3;
+	double m4;
+} central_case;
+
+/*
+ * scipy: stats(moments='mvsk') gives skewness s and excess kurtosis k,
+ * so m3 = s var^1.5 and m4 = (k + 3) var^2; the mixture from its
+ * components' raw moments (.moment(i)) by the binomial theorem; the
+ * truncated negative binomial by summing nbinom.pmf over 5 .. 19999.
+ */
+static const central_case central[] = {
+	{"normal(1, 2)", 1.0, 0.0, 48.0},
+	{"lognormal(1, 0.5)", 3.080216848918031, 7.742207334034761,
+	 64.61803291977556},
+	{"gamma(2.5, 3)", 7.5, 135.0, 2733.7500000000005},
+	{"weibull(1.5, 100)", 90.27452929509336, 246850.65985930368,
+	 61967556.45257178},
+	{"loglogistic(100, 6)", 104.71975511965981, 68745.05719662506,
+	 18713307.829964038},
+	{"negbinomial(10, 2)", 10.0, 660.0, 21660.0},
+	{"beta(2, 5)", 0.2857142857142857, 0.0024295432458697765,
+	 0.001874219075385256},
+	{"triangular(0, 1, 3)", 1.3333333333333333, 0.0740740740740741,
+	 0.36296296296296304},
+	{"pert(1, 2, 6)", 2.5, 0.375, 1.5625},
+	{"range(100, 1000)", 404.00128269457264, 95715595.90535317,
+	 221282226353.6037},
+	{"truncate(normal(0.05, 0.03), min=0)", 0.053134093601031746,
+	 6.5495007030990404e-06, 1.4897047823695277e-06},
+	{"truncate(negbinomial(10, 2), min=5)", 12.727272727272732,
+	 618.7528174305033, 18808.90376340413},
+};
+
+/* |got - want| within rel of want, or of scale when want is 0. */
+static void assert_moment(const char *text, int k, double got, double want,
+			  double scale)
+{
+	if (fabs(got - want) > 1e-8 * fmax(fabs(want), scale))
+		fail_msg("%s: moment %d %.17g, want %.17g", text, k, got,
+			 want);
+}
+
+static void higher_moments_match_scipy(void **state)
+{
+	double m, m1, m2, m3, m4;
+	tc_spec *s;
+	size_t i;
+
+	for (i = 0; i < sizeof central / sizeof central[0]; i++) {
+		s = parse_ok(central[i].text);
+		assert_int_equal(tc_spec_mean(s, &m), TC_OK);
+		assert_int_equal(tc_spec_moment(s, 1, 0, &m1), TC_OK);
+		assert_int_equal(tc_spec_moment(s, 2, m, &m2), TC_OK);
+		assert_int_equal(tc_spec_moment(s, 3, m, &m3), TC_OK);
+		assert_int_equal(tc_spec_moment(s, 4, m, &m4), TC_OK);
+		assert_moment(central[i].text, 1, m1, central[i].mean, 0);
+		assert_moment(central[i].text, 3, m3, central[i].m3,
+			      pow(m2, 1.5));
+		assert_moment(central[i].text, 4, m4, central[i].m4, 0);
+		tc_spec_free(s);
+	}
+	s = parse_ok("mixture(0.7, lognormal(6, 1), 0.3, lognormal(8, 0.5))");
+	assert_int_equal(tc_spec_moment(s, 3, 1478.9595226331135, &m3), TC_OK);
+	assert_moment("mixture", 3, m3, 11848851441.320154, 0);
+	assert_int_equal(tc_spec_moment(s, 5, 0, &m3), TC_ERR_ARG);
+	tc_spec_free(s);
+	s = parse_ok("loglogistic(100, 3)");
+	assert_int_equal(tc_spec_moment(s, 2, 0, &m2), TC_OK);
+	assert_int_equal(tc_spec_moment(s, 3, 0, &m3), TC_ERR_NUMERIC);
+	tc_spec_free(s);
+	s = parse_ok("normal(mean=normal(0, 1), sd=1)");
+	assert_int_equal(tc_spec_moment(s, 1, 0, &m1), TC_ERR_UNSUPPORTED);
+	tc_spec_free(s);
+}
+
 static void infinite_and_uncertain_moments_refused(void **state)
 {
 	double x;
@@ -371,6 +453,12 @@ static const point_case points[] = {
 	 0.5769363095324311, 1e-12},
 	{"truncate(normal(0.05, 0.03), 0, 0.1)", 1, 0.06,
 	 0.6443563405540182, 1e-10},
+	/* scipy truncnorm(a=10): the far tail keeps its digits. */
+	{"truncate(normal(0, 1), min=10)", 1, 10.1, 0.6375114502856413,
+	 1e-9},
+	{"truncate(normal(0, 1), min=10)", 0, 0.5, 10.06841183608143, 1e-12},
+	/* scipy gamma(2): (F(3) - F(1)) / (F(5) - F(1)). */
+	{"truncate(gamma(2, 1), 1, 5)", 1, 3, 0.7717338278543784, 1e-12},
 	/* By hand: F(2) = 2/4; Q(0.5) = 2, the smallest x with F >= 0.5. */
 	{"empirical(4, 1, 3, 2)", 1, 2, 0.5, 0},
 	{"empirical(4, 1, 3, 2)", 0, 0.5, 2, 0},
@@ -484,8 +572,17 @@ static void samplers_match_exact_moments(void **state)
  */
 static void nested_parameters_sample_the_compound(void **state)
 {
+	/*
+	 * By hand: with w ~ uniform(0, 2) against weight 1, the first
+	 * component is drawn with probability E[w / (w + 1)] = (2 - ln 3) / 2;
+	 * E[X] = 10 (1 - p1) and E[X^2] = p1 + 101 (1 - p1).
+	 */
+	double p1 = (2 - log(3)) / 2, m = 10 * (1 - p1);
+
 	check_sampler("lognormal(mu=normal(6, 0.5), sigma=0.5)", exp(6.25),
 		      exp(13) - exp(12.5));
+	check_sampler("mixture(uniform(0, 2), normal(0, 1), 1, normal(10, 1))",
+		      m, p1 + 101 * (1 - p1) - m * m);
 }
 
 /* Kolmogorov-Smirnov distance of n draws against the exact cdf. */
@@ -761,6 +858,7 @@ static void empirical_reads_files(void **state)
 	tc_error err = {0};
 	tc_spec *s, *again;
 	const double *v;
+	double mean;
 	size_t n;
 	char *t;
 
@@ -789,6 +887,18 @@ static void empirical_reads_files(void **state)
 			 TC_ERR_PARSE);
 	assert_int_equal(err.line, 3);
 	assert_non_null(strstr(err.message, "x7"));
+
+	/* A name that could read as a number is quoted, and written so. */
+	write_file(dir, "2027 b.csv", "5,6");
+	assert_int_equal(tc_spec_parse("empirical( \"2027 b.csv\" )", &opts, &s,
+				       &err),
+			 TC_OK);
+	t = tc_spec_to_string(s);
+	assert_string_equal(t, "empirical(\"2027 b.csv\")");
+	free(t);
+	assert_int_equal(tc_spec_mean(s, &mean), TC_OK);
+	assert_true(mean == 5.5);
+	tc_spec_free(s);
 
 	memset(&err, 0, sizeof err);
 	assert_int_equal(tc_spec_parse("empirical(none.txt)", &opts, &s, &err),
@@ -935,6 +1045,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(errors_name_the_column),
 	cmocka_unit_test(domain_errors_name_the_parameter),
 	cmocka_unit_test(moments_match_closed_forms),
+	cmocka_unit_test(higher_moments_match_scipy),
 	cmocka_unit_test(infinite_and_uncertain_moments_refused),
 	cmocka_unit_test(cdf_and_quantile_match_scipy),
 	cmocka_unit_test(quantile_inverts_cdf),
