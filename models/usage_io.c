@@ -145,8 +145,9 @@ static void on_field(void *s, size_t n, void *data)
 	}
 	c->off[c->nfields] = c->text.len;
 	c->len[c->nfields] = n;
-	if (tci_buf_add(&c->text, s ? s : "", s ? n : 0) != TC_OK ||
-	    tci_buf_addc(&c->text, '\0') != TC_OK)
+
+	/* With CSV_APPEND_NULL the field ends in a NUL: keep it too. */
+	if (tci_buf_add(&c->text, s ? s : "", s ? n + 1 : 1) != TC_OK)
 		c->nomem = 1;
 	c->nfields++;
 }
@@ -191,7 +192,7 @@ char tci_csv_sniff(const char *line, size_t n)
 tc_status tci_csv_init(struct tci_csv *c, char delim)
 {
 	memset(c, 0, sizeof *c);
-	if (csv_init(&c->parser, 0) != 0)
+	if (csv_init(&c->parser, CSV_APPEND_NULL) != 0)
 		return TC_ERR_NOMEM;
 	csv_set_delim(&c->parser, (unsigned char)delim);
 	if (delim == '\t')
