@@ -247,7 +247,7 @@ static void fit_tokens(const struct fit_run *run, struct fit_class *c,
 }
 
 /* Fits the rest of a class: correlation, shares, volume. */
-static void fit_class_rest(struct fit_run *run, struct fit_class *c)
+static void fit_class_rest(const struct fit_run *run, struct fit_class *c)
 {
 	tc_error e = {0};
 	int k;
@@ -266,8 +266,9 @@ static void fit_class_rest(struct fit_run *run, struct fit_class *c)
 }
 
 /*
- * The token fits are independent, so a few threads share them: job j
- * is quantity j % 2 of class j / 2, taken in turn under a lock.
+ * The fits are independent, so a few threads share them: job j is part
+ * j % 3 of class j / 3 (input tokens, output tokens, the rest), taken in
+ * turn under a lock.
  */
 struct fit_pool {
 	struct fit_run *run;
@@ -284,13 +285,17 @@ static void *fit_worker(void *arg)
 		pthread_mutex_lock(&p->lock);
 		j = p->next++;
 		pthread_mutex_unlock(&p->lock);
-		if (j >= 2 * p->run->nclasses)
+		if (j >= 3 * p->run->nclasses)
 			return NULL;
-		fit_tokens(p->run, &p->run->classes[j / 2], (int)(j % 2));
+		if (j % 3 == 2)
+			fit_class_rest(p->run, &p->run->classes[j / 3]);
+		else
+			fit_tokens(p->run, &p->run->classes[j / 3],
+				   (int)(j % 3));
 	}
 }
 
-/* Fits every class, the token quantities on up to 4 threads. */
+/* Fits every class on up to 4 threads. */
 static void fit_all_classes(struct fit_run *run)
 {
 	struct fit_pool pool = {run, PTHREAD_MUTEX_INITIALIZER, 0};
@@ -304,8 +309,6 @@ static void fit_all_classes(struct fit_run *run)
 	fit_worker(&pool);
 	for (i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
-	for (i = 0; i < run->nclasses; i++)
-		fit_class_rest(run, &run->classes[i]);
 }
 
 /* One line of the table: a quantity's chosen family and its numbers. */

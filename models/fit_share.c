@@ -9,7 +9,6 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_sf_gamma.h>
-#include <gsl/gsl_statistics_double.h>
 
 #include "fiti.h"
 #include "tci.h"
@@ -255,10 +254,60 @@ char *tc_fit_share_spec(const tc_fit_share *r)
 	return b.data ? tci_buf_steal(&b) : NULL;
 }
 
+/* A value and its row, sorted by value to give ranks. */
+typedef struct ranked {
+	double v;
+	size_t i;
+} ranked;
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	double x = ((const ranked *)a)->v, y = ((const ranked *)b)->v;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Ranks of x (1..n, ties sharing their average rank) into r; tmp holds n
+ * entries.
+ */
+static void ranks(const double *x, size_t n, ranked *tmp, double *r)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < n; i++)
+		tmp[i].v = x[i], tmp[i].i = i;
+	qsort(tmp, n, sizeof *tmp, cmp_ranked);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && tmp[j].v == tmp[i].v; j++)
+			;
+		for (k = i; k < j; k++)
+			r[tmp[k].i] = (double)(i + j + 1) / 2;
+	}
+}
+
+/* Spearman's rho: the Pearson correlation of the two rank vectors. */
+static double spearman(const double *x, const double *y, size_t n,
+		       ranked *tmp, double *rx, double *ry)
+{
+	double m = (double)(n + 1) / 2, sxy = 0, sxx = 0, syy = 0;
+	size_t i;
+
+	ranks(x, n, tmp, rx);
+	ranks(y, n, tmp, ry);
+	for (i = 0; i < n; i++) {
+		sxy += (rx[i] - m) * (ry[i] - m);
+		sxx += (rx[i] - m) * (rx[i] - m);
+		syy += (ry[i] - m) * (ry[i] - m);
+	}
+	return sxy / sqrt(sxx * syy);
+}
+
 tc_status tc_fit_rank_corr(const double *x, const double *y, size_t n,
 			   double *rho, double *se, tc_error *err)
 {
 	double *work, r;
+	ranked *tmp;
 	size_t i;
 	int cx = 1, cy = 1;
 
@@ -278,11 +327,16 @@ tc_status tc_fit_rank_corr(const double *x, const double *y, size_t n,
 				 "the %s tokens are all equal: no rank "
 				 "correlation", cx ? "input" : "output");
 	work = malloc(2 * n * sizeof *work);
-	if (!work)
+	tmp = malloc(n * sizeof *tmp);
+	if (!work || !tmp) {
+		free(work);
+		free(tmp);
 		return tci_error(err, TC_ERR_NOMEM, NULL, 0, NULL,
 				 "out of memory");
-	r = gsl_stats_spearman(x, 1, y, 1, n, work);
+	}
+	r = spearman(x, y, n, tmp, work, work + n);
 	free(work);
+	free(tmp);
 	*rho = GSL_MAX(-1, GSL_MIN(1, r));
 	*se = sqrt((1 + *rho * *rho / 2) / (double)(n - 3));
 	return TC_OK;

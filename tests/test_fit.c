@@ -652,6 +652,25 @@ static void rank_corr_matches_hand_value(void **state)
 			 TC_ERR_INVALID);
 }
 
+/*
+ * On the Azure code trace: scipy.stats.spearmanr(ContextTokens,
+ * GeneratedTokens).statistic with Debian's python3-scipy 1.10.1 is
+ * -0.021462355756450335 (computed 2026-12-03).
+ */
+static void rank_corr_matches_scipy(void **state)
+{
+	size_t n, m;
+	double *x = read_trace("azure_code_input", &n);
+	double *y = read_trace("azure_code_output", &m);
+	double rho, se;
+
+	assert_int_equal(n, m);
+	assert_int_equal(tc_fit_rank_corr(x, y, n, &rho, &se, NULL), TC_OK);
+	assert_true(fabs(rho - -0.021462355756450335) < 1e-12);
+	free(x);
+	free(y);
+}
+
 /* ---- Volume ----------------------------------------------------------- */
 
 /*
@@ -798,6 +817,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(share_of_point_masses),
 	cmocka_unit_test(share_rejects_out_of_range),
 	cmocka_unit_test(rank_corr_matches_hand_value),
+	cmocka_unit_test(rank_corr_matches_scipy),
 	cmocka_unit_test(volume_recovers_trend),
 	cmocka_unit_test(volume_short_log_has_no_trend),
 	cmocka_unit_test(volume_under_a_day_is_weak),
