@@ -5,6 +5,7 @@
  */
 #include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
@@ -371,20 +372,24 @@ static double mx_lpdf(const double *p, double x)
 }
 
 /*
- * One EM step of a two-component normal mixture on log x (the continuous
- * lognormal mixture MLE); sigmas are held above MIX_SIGMA_MIN.
+ * One EM step of a two-component normal mixture on y = log x (the
+ * continuous lognormal mixture MLE); sigmas are held above MIX_SIGMA_MIN.
+ * The responsibilities need only the difference of the two log
+ * densities, in which the Jacobian -y cancels.
  */
-static void mx_em_step(const tci_freq *f, double *p)
+static void mx_em_step(const tci_freq *f, const double *ly, double *p)
 {
-	double s[2][3] = { { 0 } }, y, a, b, r, mu, var;
+	double s[2][3] = { { 0 } }, y, z1, z2, d, r, mu, var;
+	double base = log(p[0]) - log1p(-p[0]) - log(p[2]) + log(p[4]);
 	size_t i;
 	int j;
 
 	for (i = 0; i < f->d; i++) {
-		y = log(f->k[i]);
-		a = log(p[0]) + ln_lpdf(p + 1, f->k[i]);
-		b = log1p(-p[0]) + ln_lpdf(p + 3, f->k[i]);
-		r = tci_logistic(a - b);
+		y = ly[i];
+		z1 = (y - p[1]) / p[2];
+		z2 = (y - p[3]) / p[4];
+		d = base - 0.5 * (z1 * z1 - z2 * z2);
+		r = tci_logistic(d);
 		s[0][0] += f->c[i] * r;
 		s[0][1] += f->c[i] * r * y;
 		s[0][2] += f->c[i] * r * y * y;
@@ -407,24 +412,31 @@ static void mx_em_step(const tci_freq *f, double *p)
 /* Continuous mixture MLE by EM from a split at the quartiles. */
 static int mx_cont(const tci_freq *f, double *p)
 {
-	double ln[2], prev[5], change;
+	double ln[2], prev[5], change, *ly;
+	size_t i;
 	int it, j;
 
 	if (ln_cont(f, ln))
 		return -1;
+	ly = malloc(f->d * sizeof *ly);
+	if (!ly)
+		return -1;
+	for (i = 0; i < f->d; i++)
+		ly[i] = log(f->k[i]);
 	p[0] = 0.5;
 	p[1] = log(tci_freq_quantile(f, 0.25));
 	p[2] = GSL_MAX(ln[1] / 2, MIX_SIGMA_MIN + 0.01);
 	p[3] = log(tci_freq_quantile(f, 0.75));
 	p[4] = p[2];
-	for (it = 0; it < 200; it++) {
+	for (it = 0; it < 1000; it++) {
 		memcpy(prev, p, sizeof prev);
-		mx_em_step(f, p);
+		mx_em_step(f, ly, p);
 		for (j = 0, change = 0; j < 5; j++)
 			change = GSL_MAX(change, fabs(p[j] - prev[j]));
-		if (change < 1e-6)
+		if (change < 1e-8)
 			break;
 	}
+	free(ly);
 	return 0;
 }
 
