@@ -21,10 +21,10 @@ s0=$(date +%s.%N)
 # shellcheck disable=SC2086
 "$tokcast" fit "$tmp/1m.csv" $maps --time-unit s >/dev/null
 s1=$(date +%s.%N)
-tc=$(echo "$s1 - $s0" | bc -l)
+tc=$(awk -v a="$s0" -v b="$s1" 'BEGIN { print b - a }')
 sp=$("$py" "$here/fit_bench.py" scipy "$tmp/1m.csv")
 printf '1M rows, 3 classes: tokcast fit %.2f s, scipy %.2f s, ratio %.1fx\n' \
-	"$tc" "$sp" "$(echo "$sp / $tc" | bc -l)"
+	"$tc" "$sp" "$(awk -v a="$sp" -v b="$tc" 'BEGIN { print a / b }')"
 
 "$py" "$here/fit_bench.py" write "$tmp/10m.csv" 10000000
 # shellcheck disable=SC2086
