@@ -20,8 +20,7 @@ static const struct render_option {
 	const char *help;
 } render_options[] = {
     {"forecast", 1, 256, "FILE",
-     "annotate classes with a forecast of 'tokcast forecast'\n"
-     "                        (not in this build yet)"},
+     "annotate classes with the JSON of 'tokcast forecast -o'"},
     {"format", 1, 257, "FMT", "svg, png or pdf, not by extension (for -o -)"},
     {"help", 0, 'h', NULL, "show this help"},
     {"output", 1, 'o', "FILE",
@@ -179,6 +178,7 @@ static int render_exit(tc_status st)
 int cli_graph_render(int argc, char **argv)
 {
 	struct render_args a;
+	tc_render_forecast *fc = NULL;
 	tc_graph *g = NULL;
 	tc_diags *warnings = NULL;
 	tc_error err = {0};
@@ -194,15 +194,17 @@ int cli_graph_render(int argc, char **argv)
 		return code;
 	}
 	if (a.forecast) {
-		cli_say("graph render: --forecast needs a forecast file "
-			"written by 'tokcast forecast', which this build does "
-			"not have yet; draw without --forecast");
-		return CLI_USAGE;
+		st = tc_render_forecast_load(a.forecast, &fc, &err);
+		if (st != TC_OK)
+			return cli_fail(&err);
+		tc_render_forecast_apply(fc, &a.opts);
 	}
 
 	code = read_graph(a.input, &g);
-	if (code != CLI_OK)
+	if (code != CLI_OK) {
+		tc_render_forecast_free(fc);
 		return code;
+	}
 	warnings = tc_diags_new();
 	st = tc_render_file(g, a.output, &a.opts, warnings, &err);
 	if (warnings)
@@ -213,5 +215,6 @@ int cli_graph_render(int argc, char **argv)
 	}
 	tc_diags_free(warnings);
 	tc_graph_free(g);
+	tc_render_forecast_free(fc);
 	return code;
 }

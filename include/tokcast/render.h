@@ -68,6 +68,27 @@ typedef struct tc_render_options {
 	size_t max_edges; /* default TC_RENDER_MAX_EDGES */
 } tc_render_options;
 
+/*
+ * A forecast's annotations read from the JSON that "tokcast forecast -o
+ * OUT.json" writes: per class of horizon.classes, the cost's p50, the
+ * interval of the lowest and highest quantile in meta.quantiles, and the
+ * class's mean over the total mean as its share.
+ */
+typedef struct tc_render_forecast tc_render_forecast;
+
+/*
+ * Reads a forecast file. Returns TC_OK with *out owned by the caller;
+ * TC_ERR_IO (cannot open), TC_ERR_PARSE (not JSON: line and column
+ * given), TC_ERR_INVALID (not a tokcast forecast, or one without a p50
+ * and a quantile on each side of it), TC_ERR_ARG, TC_ERR_NOMEM.
+ */
+tc_status tc_render_forecast_load(const char *path,
+				  tc_render_forecast **out, tc_error *err);
+void tc_render_forecast_free(tc_render_forecast *f);
+/* Points opts at f's annotations; f must outlive the drawing. */
+void tc_render_forecast_apply(const tc_render_forecast *f,
+			      tc_render_options *opts);
+
 /* Sets opts to the defaults: automatic direction, no annotation. */
 void tc_render_options_init(tc_render_options *opts);
 

@@ -94,12 +94,34 @@ expect_code 2 "$label"
 case $err in *"'txt'"*) ;; *) fail "$label: message '$err'" ;; esac
 expect_files
 
-label="forecast reserved"
+label="forecast that is not a forecast"
 printf '{}' >"$work/f.json"
 run graph render "$fixture" --forecast "$work/f.json" -o "$work/out/g.svg"
-expect_code 2 "$label"
+expect_code 1 "$label"
 case $err in *"tokcast forecast"*) ;; *) fail "$label: message '$err'" ;; esac
 expect_files
+
+label="forecast that is not JSON"
+printf '{"meta": [1,\n' >"$work/f.json"
+run graph render "$fixture" --forecast "$work/f.json" -o "$work/out/g.svg"
+expect_code 1 "$label"
+case $err in *"f.json:2"*) ;; *) fail "$label: message '$err'" ;; esac
+expect_files
+
+# chat is 30000 of a 40000 mean total (75%), rag 25%: the labels carry
+# the p50 and the 5-95% interval as written in the fixture.
+label="forecast annotation"
+run graph render "$fixture" --forecast \
+	"$src/tests/fixtures/render/forecast_small.json" -o "$work/out/g.svg"
+expect_code 0 "$label"
+svg=$(sed "s/&#45;/-/g" "$work/out/g.svg")
+case $svg in *'P50 $29.5k (5-95%: $21.0k-$41.0k)'*) ;;
+	*) fail "$label: no chat annotation" ;; esac
+case $svg in *'75% of total cost'*) ;; *) fail "$label: no chat share" ;; esac
+case $svg in *'P50 $9.9k (5-95%: $8.1k-$12.3k)'*) ;;
+	*) fail "$label: no rag annotation" ;; esac
+case $svg in *'25% of total cost'*) ;; *) fail "$label: no rag share" ;; esac
+rm -f "$work/out/g.svg"
 
 label="unwritable directory"
 run graph render "$fixture" -o "$work/out/missing/g.svg"
