@@ -737,7 +737,53 @@ static void fixture_of_thirty_nodes_draws(void **state)
 	tc_graph_free(g);
 }
 
+/*
+ * A forecast file's annotations: chat's mean is 30000 of a 40000 total,
+ * so its share is 0.75; the interval is meta.quantiles' 5 and 95.
+ */
+static void forecast_file_gives_annotations(void **state)
+{
+	tc_render_forecast *f = NULL;
+	tc_render_options o;
+	tc_error err = {0};
+	char path[512];
+	FILE *fp;
+	size_t i;
+
+	assert_int_equal(tc_render_forecast_load(
+		tc_source_path("tests/fixtures/render/forecast_small.json"),
+		&f, &err), TC_OK);
+	tc_render_options_init(&o);
+	tc_render_forecast_apply(f, &o);
+	assert_int_equal(o.forecast_count, 2);
+	assert_true(o.low_pct == 5 && o.high_pct == 95);
+	for (i = 0; i < 2; i++) {
+		if (strcmp(o.forecast[i].node_id, "chat") != 0)
+			continue;
+		assert_true(o.forecast[i].p50 == 29500);
+		assert_true(o.forecast[i].low == 21000);
+		assert_true(o.forecast[i].high == 41000);
+		assert_true(fabs(o.forecast[i].share - 0.75) < 1e-15);
+	}
+	tc_render_forecast_free(f);
+
+	assert_int_equal(tc_render_forecast_load("/nonexistent.json", &f,
+						 NULL), TC_ERR_IO);
+	assert_int_equal(tc_render_forecast_load(
+		tc_source_path("tests/fixtures/render/assistant30.graphml"),
+		&f, NULL), TC_ERR_PARSE);
+	snprintf(path, sizeof path, "%s/f.json", tc_temp_dir());
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("{\"meta\": {\"quantiles\": [5, 95]}}", fp);
+	fclose(fp);
+	assert_int_equal(tc_render_forecast_load(path, &f, &err),
+			 TC_ERR_INVALID);
+	assert_int_equal(tc_render_forecast_load(NULL, &f, NULL), TC_ERR_ARG);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(forecast_file_gives_annotations),
     cmocka_unit_test(svg_has_every_label_and_rate),
     cmocka_unit_test(kpi_and_class_styles_differ),
     cmocka_unit_test(forecast_annotates_and_shades),
