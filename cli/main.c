@@ -8,14 +8,15 @@
 #include "cli.h"
 #include "usage_opts.h"
 
+/* Subcommands, sorted by name; --help lists them in this order. */
 static const struct cli_command commands[] = {
 	{"cost", "price real usage logs exactly, by class, model, period",
 	 cli_cost},
+	{"fit", "fit per-class token distributions and volume from usage logs",
+	 cli_fit},
 	{"graph", "load, inspect, check and draw knowledge graphs", cli_graph},
 	{"prices", "list the price catalog as of a date", cli_prices},
 	{"usage", "read usage logs and sum their tokens per class", cli_usage},
-	{"fit", "fit per-class token distributions and volume from usage logs",
-	 cli_fit},
 	{NULL, NULL, NULL},
 };
 
