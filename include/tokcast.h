@@ -12,5 +12,6 @@
 #include "tokcast/outfile.h"
 #include "tokcast/graph.h"
 #include "tokcast/rng.h"
+#include "tokcast/spec.h"
 
 #endif
