@@ -13,5 +13,6 @@
 #include "tokcast/graph.h"
 #include "tokcast/rng.h"
 #include "tokcast/spec.h"
+#include "tokcast/kg.h"
 
 #endif

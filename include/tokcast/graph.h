@@ -153,6 +153,24 @@ const tc_value *tc_graph_edge_attr(const tc_graph *g, size_t edge,
 const tc_value *tc_graph_graph_attr(const tc_graph *g, const char *name);
 
 /*
+ * Lookup by key index, for callers that read one attribute of many
+ * elements: resolve the name once with tc_graph_find_key, then ask each
+ * element. tc_graph_find_key looks among the keys that apply to domain
+ * (TC_FOR_NODE, TC_FOR_EDGE or TC_FOR_GRAPH; keys for "all" apply to
+ * each) and returns 1 and sets *key for the first with that attr.name, or
+ * returns 0. The _value functions return the element's value for the key,
+ * its default when it has none, or NULL; a key of another domain gives
+ * NULL. Added for tokcast's own readers of large graphs.
+ */
+int tc_graph_find_key(const tc_graph *g, tc_key_domain domain,
+		      const char *name, size_t *key);
+const tc_value *tc_graph_node_value(const tc_graph *g, size_t node,
+				    size_t key);
+const tc_value *tc_graph_edge_value(const tc_graph *g, size_t edge,
+				    size_t key);
+const tc_value *tc_graph_graph_value(const tc_graph *g, size_t key);
+
+/*
  * Attributes of one element in key order, for listing them all:
  * *name receives the attribute name. i runs below the _count.
  */
@@ -171,13 +189,25 @@ const tc_value *tc_graph_graph_attr_at(const tc_graph *g, size_t i,
  * tests. tc_graph_new makes an empty graph with the given edgedefault.
  */
 tc_status tc_graph_new(int directed, tc_graph **out);
+/*
+ * Adds a node; *node (may be NULL) gets its index. Returns TC_OK,
+ * TC_ERR_INVALID (the id exists; *node gets that node), TC_ERR_ARG (id
+ * NULL, empty, or with white space at an end, which the reader trims) or
+ * TC_ERR_NOMEM. tc_graph_new returns TC_OK or TC_ERR_NOMEM.
+ */
 tc_status tc_graph_add_node(tc_graph *g, const char *id, size_t *node);
+/*
+ * Adds an edge between two node indices; id may be NULL (none). Returns
+ * TC_OK, TC_ERR_ARG (a node index out of range) or TC_ERR_NOMEM.
+ */
 tc_status tc_graph_add_edge(tc_graph *g, size_t source, size_t target,
 			    int directed, const char *id, size_t *edge);
 /*
  * Sets an attribute from text, declaring a key of the given type for the
  * domain when none exists yet (an existing key keeps its type and the
- * text must parse as it). Return TC_OK, TC_ERR_PARSE or TC_ERR_NOMEM.
+ * text must parse as it). A value set again replaces the old one.
+ * Return TC_OK, TC_ERR_PARSE, TC_ERR_ARG (element out of range, NULL
+ * name or text) or TC_ERR_NOMEM.
  */
 tc_status tc_graph_set_node_attr(tc_graph *g, size_t node, const char *name,
 				 tc_attr_type type, const char *text);
@@ -188,7 +218,13 @@ tc_status tc_graph_set_graph_attr(tc_graph *g, const char *name,
 
 /*
  * Writes the graph as GraphML (UTF-8, with the GraphML namespace) to path
- * through a temporary file. Returns TC_OK, TC_ERR_IO or TC_ERR_NOMEM.
+ * through a temporary file ("-" is standard output): every key with its
+ * default, the explicit values as <data> in their text as read or set,
+ * edge "directed" only where it differs from the edgedefault. The file
+ * reads back to the same graph. Returns TC_OK, TC_ERR_IO, TC_ERR_NOMEM,
+ * TC_ERR_ARG (path empty) or TC_ERR_INVALID (a value holds a control
+ * character other than tab, newline or carriage return, which XML 1.0
+ * cannot carry; nothing is written).
  */
 tc_status tc_graph_write_file(const tc_graph *g, const char *path,
 			      tc_error *err);
