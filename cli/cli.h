@@ -54,6 +54,31 @@ int cli_dispatch(const char *prog, const struct cli_command *table,
  */
 int cli_finish(int code);
 
+/*
+ * Finds a data file installed with tokcast: in $TOKCAST_DATA_DIR when
+ * set, else in share/tokcast beside the binary (build tree) or in
+ * ../share/tokcast (installed). Writes the path; returns 1 when readable.
+ */
+int cli_data_file(const char *name, char *path, size_t size);
+
+/*
+ * Loads the bundled price catalog, then user_file (may be NULL) over it.
+ * Reports errors itself; returns CLI_OK or the exit code.
+ */
+int cli_load_catalog(const char *user_file, tc_catalog **out);
+
+/* Parses YYYY-MM-DD into days since 1970-01-01; 0 on success, -1 else. */
+int cli_parse_date(const char *s, int64_t *days);
+/* Writes days since 1970-01-01 as YYYY-MM-DD. */
+void cli_format_date(int64_t days, char *buf, size_t size);
+
+/* Today's date in days since 1970-01-01, UTC. */
+int64_t cli_today(void);
+
+/* The pricing commands. */
+int cli_prices(int argc, char **argv);
+int cli_cost(int argc, char **argv);
+
 /* The graph subcommands. */
 int cli_graph(int argc, char **argv);
 int cli_graph_inspect(int argc, char **argv);

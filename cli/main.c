@@ -6,9 +6,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "usage_opts.h"
 
 static const struct cli_command commands[] = {
+	{"cost", "price real usage logs exactly, by class, model, period",
+	 cli_cost},
 	{"graph", "load, inspect, check and draw knowledge graphs", cli_graph},
+	{"prices", "list the price catalog as of a date", cli_prices},
+	{"usage", "read usage logs and sum their tokens per class", cli_usage},
 	{NULL, NULL, NULL},
 };
 

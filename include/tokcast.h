@@ -14,5 +14,7 @@
 #include "tokcast/rng.h"
 #include "tokcast/spec.h"
 #include "tokcast/kg.h"
+#include "tokcast/usage.h"
+#include "tokcast/pricing.h"
 
 #endif

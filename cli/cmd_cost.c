@@ -1,0 +1,310 @@
+/*
+ * cmd_cost.c - "tokcast cost LOG...": prices real usage logs exactly,
+ * each record at the rate in effect on its own date, and prints totals by
+ * class, model and period as a table, JSON or CSV.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "usage_opts.h"
+
+static const char cost_help[] =
+	"usage: tokcast cost LOG... [--catalog FILE] "
+	"[--by class,model,day|week|month]\n"
+	"                    [--at DATE] [-o OUT.csv|OUT.json] [--json] "
+	"[reading options]\n"
+	"\n"
+	"Prices usage logs exactly: each record at the catalog rate in\n"
+	"effect on its own UTC date (or on DATE with --at), long-context\n"
+	"tiers on the whole request, and prints the sums per group. Days\n"
+	"are UTC dates, weeks ISO 8601 weeks (YYYY-Www).\n"
+	"\n"
+	"  --catalog FILE   a catalog overriding or extending the bundled one\n"
+	"  --by KEYS        grouping keys, comma-separated (class,model)\n"
+	"  --at DATE        price every record at the rates of DATE\n"
+	"  -o FILE          write the report as CSV or JSON (by extension)\n"
+	"  --json           print the JSON report on standard output\n"
+	"  -h, --help       this help\n"
+	"\n";
+
+struct cost_args {
+	struct cli_usage_args ua;
+	const char *catalog;
+	const char *out;
+	unsigned by;
+	int64_t at;
+	int json;
+};
+
+/* Parses "class,model,day" into tc_cost_by bits; -1 when malformed. */
+static int parse_by(const char *s, unsigned *by)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} keys[] = {{"class", TC_BY_CLASS}, {"model", TC_BY_MODEL},
+		    {"day", TC_BY_DAY}, {"week", TC_BY_WEEK},
+		    {"month", TC_BY_MONTH}};
+	unsigned periods;
+	size_t i, n;
+
+	*by = 0;
+	while (*s) {
+		n = strcspn(s, ",");
+		for (i = 0; i < 5; i++)
+			if (strlen(keys[i].name) == n &&
+			    strncmp(s, keys[i].name, n) == 0)
+				break;
+		if (i == 5)
+			return -1;
+		*by |= keys[i].bit;
+		s += n + (s[n] == ',');
+	}
+	periods = *by & (TC_BY_DAY | TC_BY_WEEK | TC_BY_MONTH);
+	return periods & (periods - 1) ? -1 : 0;
+}
+
+/* Handles one option of cost itself; 1 done, 0 not ours, -1 bad. */
+static int own_option(struct cost_args *a, int c, const char *arg)
+{
+	switch (c) {
+	case 'c':
+		a->catalog = arg;
+		return 1;
+	case 'o':
+		a->out = arg;
+		return 1;
+	case 'j':
+		a->json = 1;
+		return 1;
+	case 'b':
+		if (parse_by(arg, &a->by) == 0)
+			return 1;
+		cli_usage_error("tokcast cost", "--by wants keys among class, "
+				"model and one of day, week, month; got '%s'",
+				arg);
+		return -1;
+	case 'a':
+		if (cli_parse_date(arg, &a->at) == 0)
+			return 1;
+		cli_usage_error("tokcast cost", "--at wants a date YYYY-MM-DD, "
+				"got '%s'", arg);
+		return -1;
+	default:
+		return 0;
+	}
+}
+
+/* Parses the command line; returns -1 to stop with *code. */
+static int parse_args(int argc, char **argv, struct cost_args *a, int *code)
+{
+	static const struct option opts[] = {
+		{"at", required_argument, NULL, 'a'},
+		{"by", required_argument, NULL, 'b'},
+		{"catalog", required_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},
+		{"json", no_argument, NULL, 'j'},
+		{"output", required_argument, NULL, 'o'},
+		CLI_USAGE_LONGOPTS,
+		{NULL, 0, NULL, 0},
+	};
+	int c, k;
+
+	optind = 1;
+	opterr = 0;
+	*code = CLI_USAGE;
+	while ((c = getopt_long(argc, argv, "-ho:", opts, NULL)) != -1) {
+		if (c == 1) {
+			if (cli_usage_add_log(&a->ua, optarg) == 0)
+				continue;
+			*code = CLI_FAILURE;
+			return -1;
+		}
+		if (c == 'h') {
+			printf("%s%s", cost_help, cli_usage_help);
+			*code = CLI_OK;
+			return -1;
+		}
+		k = own_option(a, c, optarg);
+		if (k == 0)
+			k = cli_usage_option(&a->ua, "tokcast cost", c, optarg);
+		if (k == 0)
+			cli_usage_error("tokcast cost", "unknown option '%s'",
+					argv[optind - 1]);
+		if (k <= 0)
+			return -1;
+	}
+	if (cli_usage_args_finish(&a->ua, "tokcast cost") < 0)
+		return -1;
+	*code = CLI_OK;
+	return 0;
+}
+
+/* Reports an error of the record at log:line. */
+static int record_fail(const char *path, const tc_usage *u, tc_error *err)
+{
+	if (!err->file[0])
+		snprintf(err->file, sizeof err->file, "%s", path);
+	if (!err->line)
+		err->line = u->line;
+	return cli_fail(err);
+}
+
+/* Prices every record of one log into the table. */
+static int cost_log(const struct cost_args *a, const tc_catalog *cat,
+		    tc_cost_table *t, const struct cli_usage_log *log)
+{
+	tc_usage_reader *r = NULL;
+	tc_error err = {0};
+	const tc_usage_totals *tot;
+	tc_usage u;
+	tc_cost c;
+	int rc;
+
+	if (tc_usage_reader_open(log->path, &log->opts, &r, &err) != TC_OK)
+		return cli_fail(&err);
+	while ((rc = tc_usage_reader_next(r, &u, &err)) == TC_OK) {
+		if (tc_cost_of(cat, &u, a->at, &c, &err) != TC_OK ||
+		    tc_cost_table_add(t, &u, &c, &err) != TC_OK) {
+			rc = record_fail(log->path, &u, &err);
+			goto out;
+		}
+	}
+	cli_print_diags(tc_usage_reader_bad_rows(r));
+	if (rc != TC_USAGE_END) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	tot = tc_usage_reader_totals(r);
+	cli_say("%s: %llu records priced (shape %s), %llu bad rows, %llu "
+		"duplicates", log->path, (unsigned long long)tot->records,
+		tc_usage_reader_shape(r), (unsigned long long)tot->bad_rows,
+		(unsigned long long)tot->duplicates);
+	rc = CLI_OK;
+out:
+	tc_usage_reader_close(r);
+	return rc;
+}
+
+static void print_row(const tc_cost_row *r, const char *label)
+{
+	char c[64], i[64], cr[64], cw[64], o[64];
+
+	printf("%-30s %9llu %13llu %11llu %14s %12s %12s %12s %12s\n", label,
+	       (unsigned long long)r->requests,
+	       (unsigned long long)(r->uncached_input + r->cache_read +
+				    r->cache_write_5m + r->cache_write_1h),
+	       (unsigned long long)r->output,
+	       tc_money_format(r->cost, c, sizeof c),
+	       tc_money_format(r->cost_input, i, sizeof i),
+	       tc_money_format(r->cost_cache_read, cr, sizeof cr),
+	       tc_money_format(r->cost_cache_write, cw, sizeof cw),
+	       tc_money_format(r->cost_output, o, sizeof o));
+}
+
+/* Prints the table of groups and the total on standard output. */
+static void print_table(const tc_cost_table *t)
+{
+	const tc_cost_row *r;
+	char label[256];
+	size_t i;
+
+	printf("%-30s %9s %13s %11s %14s %12s %12s %12s %12s\n", "group",
+	       "requests", "input_tokens", "output", "cost_usd", "input",
+	       "cache_read", "cache_write", "output");
+	for (i = 0; i < tc_cost_table_count(t); i++) {
+		r = tc_cost_table_row(t, i);
+		snprintf(label, sizeof label, "%s%s%s%s%s", r->class_name,
+			 r->class_name[0] && r->model[0] ? " " : "", r->model,
+			 r->period[0] ? " " : "", r->period);
+		print_row(r, label[0] ? label : "(all)");
+	}
+	print_row(tc_cost_table_total(t), "TOTAL");
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Writes the report to a file, whole or not at all. */
+static int write_report(const tc_cost_table *t, const char *path)
+{
+	tc_outfile *of = NULL;
+	tc_error err = {0};
+	tc_status st;
+
+	st = tc_outfile_open(path, &of, &err);
+	if (st != TC_OK)
+		return cli_fail(&err);
+	if (ends_with(path, ".json"))
+		st = tc_cost_table_write_json(t, tc_outfile_stream(of), &err);
+	else
+		st = tc_cost_table_write_csv(t, tc_outfile_stream(of), &err);
+	if (st != TC_OK) {
+		tc_outfile_abort(of);
+		return cli_fail(&err);
+	}
+	if (tc_outfile_commit(of, &err) != TC_OK)
+		return cli_fail(&err);
+	return CLI_OK;
+}
+
+static int report(const struct cost_args *a, const tc_cost_table *t)
+{
+	tc_error err = {0};
+
+	if (a->out)
+		return write_report(t, a->out);
+	if (a->json) {
+		if (tc_cost_table_write_json(t, stdout, &err) != TC_OK)
+			return cli_fail(&err);
+		return CLI_OK;
+	}
+	print_table(t);
+	return CLI_OK;
+}
+
+int cli_cost(int argc, char **argv)
+{
+	struct cost_args a;
+	tc_catalog *cat = NULL;
+	tc_cost_table *t = NULL;
+	int code;
+	size_t i;
+
+	memset(&a, 0, sizeof a);
+	a.by = TC_BY_CLASS | TC_BY_MODEL;
+	a.at = TC_TIME_NONE;
+	cli_usage_args_init(&a.ua);
+	if (parse_args(argc, argv, &a, &code) < 0)
+		goto out;
+	if (a.out && !ends_with(a.out, ".json") && !ends_with(a.out, ".csv")) {
+		code = cli_usage_error("tokcast cost", "-o wants a file ending "
+				       "in .csv or .json, got '%s'", a.out);
+		goto out;
+	}
+	code = cli_load_catalog(a.catalog, &cat);
+	if (code != CLI_OK)
+		goto out;
+	t = tc_cost_table_new(a.by);
+	if (!t) {
+		cli_say("out of memory");
+		code = CLI_FAILURE;
+		goto out;
+	}
+	for (i = 0; i < a.ua.nlogs && code == CLI_OK; i++)
+		code = cost_log(&a, cat, t, &a.ua.logs[i]);
+	if (code == CLI_OK)
+		code = report(&a, t);
+out:
+	tc_cost_table_free(t);
+	tc_catalog_free(cat);
+	cli_usage_args_free(&a.ua);
+	return code;
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# tokcast cost: every record shape's buckets priced (hand-computed from
+# ../shared/PRICING-FACTS.md and data/catalog.csv rates, shown beside each
+# value), a price change inside a log, ISO weeks, CSV output, and errors
+# that leave no output file.
+set -u
+bin=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+jcheck() {
+	python3 - "$@" <<'PY' || exit 1
+import json, sys
+doc = json.load(open(sys.argv[1]))
+for spec in sys.argv[2:]:
+    path, want = spec.split("=", 1)
+    v = doc
+    for p in path.split("."):
+        v = v[int(p)] if p.isdigit() else v[p]
+    if json.dumps(v) != want:
+        sys.exit("FAIL: %s is %s, want %s" % (path, json.dumps(v), want))
+PY
+}
+
+# One record of each of four shapes, wrapped in a log record of our own.
+cat >"$tmp/shapes.jsonl" <<'JS'
+{"id":"r1","time":"2026-05-01T10:00:00Z","feature":"chat","response":{"model":"gpt-5-nano-2025-08-07","usage":{"prompt_tokens":17,"completion_tokens":482,"completion_tokens_details":{"reasoning_tokens":448}}}}
+{"id":"r2","time":"2026-05-01T11:00:00Z","feature":"chat","model":"claude-sonnet-4-5-20250929","usage":{"input_tokens":50,"cache_read_input_tokens":100000,"cache_creation_input_tokens":2000,"cache_creation":{"ephemeral_5m_input_tokens":500,"ephemeral_1h_input_tokens":1500},"output_tokens":400}}
+{"id":"r3","time":"2026-05-01T12:00:00Z","feature":"search","modelVersion":"gemini-2.5-pro","usageMetadata":{"promptTokenCount":250000,"cachedContentTokenCount":50000,"candidatesTokenCount":1000,"thoughtsTokenCount":500}}
+{"id":"r4","time":"2026-05-02T00:00:00Z","feature":"search","model":"gpt-4.1","usage":{"input_tokens":1000,"input_tokens_details":{"cached_tokens":800},"output_tokens":100,"output_tokens_details":{"reasoning_tokens":0}}}
+JS
+"$bin" cost "$tmp/shapes.jsonl" --map class=feature --by model \
+	-o "$tmp/m.json" 2>/dev/null || fail "cost shapes"
+# gpt-5-nano, case 2: 17 x 0.05 + 482 x 0.40 per MTok = 0.00019365.
+# claude-sonnet-4-5, case 3: 50 x 3 + 100000 x 0.3 + 500 x 3.75
+#   + 1500 x 6 + 400 x 15 per MTok = 0.047025; cache writes 0.010875.
+# gemini-2.5-pro above 200k: 200000 x 2.5 + 50000 x 0.25 + (1000 + 500
+#   thoughts) x 15 per MTok = 0.5 + 0.0125 + 0.0225 = 0.535.
+# gpt-4.1: 200 x 2 + 800 x 0.5 + 100 x 8 per MTok = 0.0016.
+jcheck "$tmp/m.json" 'rows.0.model="claude-sonnet-4-5"' \
+	'rows.0.input_tokens=102050' 'rows.0.cost_usd="0.047025"' \
+	'rows.0.cost_cache_write_usd="0.010875"' \
+	'rows.0.cost_cache_read_usd="0.03"' \
+	'rows.1.model="gemini-2.5-pro"' 'rows.1.output_tokens=1500' \
+	'rows.1.reasoning_tokens=500' 'rows.1.cost_usd="0.535"' \
+	'rows.1.cost_input_usd="0.50"' 'rows.1.cost_output_usd="0.0225"' \
+	'rows.2.model="gpt-4.1"' 'rows.2.uncached_input_tokens=200' \
+	'rows.2.cost_usd="0.0016"' \
+	'rows.3.model="gpt-5-nano"' 'rows.3.cost_usd="0.00019365"' \
+	'rows.3.output_tokens=482' 'rows.3.reasoning_tokens=448' \
+	'total_cost_usd="0.58381865"'
+
+# By class: chat = 0.00019365 + 0.047025, search = 0.535 + 0.0016.
+"$bin" cost "$tmp/shapes.jsonl" --map class=feature --by class --json \
+	>"$tmp/c.json" 2>/dev/null || fail "cost by class"
+jcheck "$tmp/c.json" 'rows.0.class="chat"' 'rows.0.requests=2' \
+	'rows.0.cost_usd="0.04721865"' 'rows.1.class="search"' \
+	'rows.1.cost_usd="0.5366"'
+
+# PRICING-FACTS case 5: a price change at 2026-08-21 inside one log.
+cat >"$tmp/cat.csv" <<'CSV'
+model,effective_from,input,cache_read,output
+m5,2026-01-01,5,0.50,30
+m5,2026-08-21,4,0.40,20
+CSV
+cat >"$tmp/log.csv" <<'CSV'
+time,model,class,uncached_input,cache_read,output
+2026-08-20T23:59:59Z,m5,a,20000,80000,2000
+2026-08-21T00:00:00Z,m5,a,20000,80000,2000
+2027-01-01T12:00:00Z,m5,a,0,0,1000000
+CSV
+"$bin" cost "$tmp/log.csv" --catalog "$tmp/cat.csv" --by day --json \
+	>"$tmp/d1.json" 2>/dev/null || fail "cost by day"
+# 20000 x 5 + 80000 x 0.5 + 2000 x 30 = 0.20; at the new rates 0.152.
+jcheck "$tmp/d1.json" 'rows.0.day="2026-08-20"' 'rows.0.cost_usd="0.20"' \
+	'rows.1.day="2026-08-21"' 'rows.1.cost_usd="0.152"' \
+	'rows.2.day="2027-01-01"' 'rows.2.cost_usd="20.00"'
+# A later price added to the catalog changes nothing earlier.
+printf 'm5,2027-06-01,1,0.1,1\n' >>"$tmp/cat.csv"
+"$bin" cost "$tmp/log.csv" --catalog "$tmp/cat.csv" --by day --json \
+	>"$tmp/d2.json" 2>/dev/null || fail "cost after a catalog update"
+cmp -s "$tmp/d1.json" "$tmp/d2.json" || fail "a later price changed the report"
+
+# ISO weeks: 2026-08-20 and -21 are in week 34; 2027-01-01 (a Friday)
+# belongs to 2026-W53, since 2026 began on a Thursday. Months too.
+"$bin" cost "$tmp/log.csv" --catalog "$tmp/cat.csv" --by week,model \
+	-o "$tmp/w.csv" 2>/dev/null || fail "cost by week"
+grep -qx 'model,week,requests,input_tokens,uncached_input_tokens,cache_read_tokens,cache_write_5m_tokens,cache_write_1h_tokens,output_tokens,reasoning_tokens,cost_usd,cost_input_usd,cost_cache_read_usd,cost_cache_write_usd,cost_output_usd,cost_per_call_usd' \
+	"$tmp/w.csv" || fail "CSV header"
+grep -qx 'm5,2026-W34,2,200000,40000,160000,0,0,4000,0,0.352,0.18,0.072,0.00,0.10,0.00' \
+	"$tmp/w.csv" || fail "week 34 row: $(cat "$tmp/w.csv")"
+grep -q '^m5,2026-W53,1,' "$tmp/w.csv" || fail "ISO week 53"
+"$bin" cost "$tmp/log.csv" --catalog "$tmp/cat.csv" --by month --json \
+	>"$tmp/mo.json" 2>/dev/null || fail "cost by month"
+jcheck "$tmp/mo.json" 'rows.0.month="2026-08"' 'rows.0.cost_usd="0.352"'
+
+# An unknown model fails with its line and suggestions, and no output.
+printf 'time,model,class,uncached_input,output\n2026-05-01,gpt-5-nanoo,a,1,1\n' \
+	>"$tmp/unk.csv"
+"$bin" cost "$tmp/unk.csv" -o "$tmp/out.json" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "unknown model exit code"
+grep -q "unk.csv:2: unknown model 'gpt-5-nanoo'; nearest catalog ids: gpt-5-nano" \
+	"$tmp/err" || fail "unknown model message: $(cat "$tmp/err")"
+[ ! -e "$tmp/out.json" ] || fail "partial output file left"
+
+# A bucket the model has no price for: Mistral bills cache at input, but
+# a catalog row without cache prices refuses cache tokens.
+printf 'time,model,class,uncached_input,cache_read,output\n2026-05-01,m5,a,1,5,1\n' \
+	>"$tmp/cr.csv"
+printf 'model,effective_from,input,output\nm5,2026-01-01,1,1\n' \
+	>"$tmp/nocache.csv"
+"$bin" cost "$tmp/cr.csv" --catalog "$tmp/nocache.csv" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "unpriced bucket exit code"
+grep -q "no cache_read price" "$tmp/err" || fail "unpriced bucket message"
+
+# Records before a model's first price are errors; --at reprices them.
+printf 'time,model,class,uncached_input,output\n2023-11-16,gpt-5,a,1000000,0\n' \
+	>"$tmp/old.csv"
+"$bin" cost "$tmp/old.csv" 2>/dev/null
+[ $? -eq 1 ] || fail "record before the first price"
+"$bin" cost "$tmp/old.csv" --at 2026-01-01 --json >"$tmp/at.json" \
+	2>/dev/null || fail "--at"
+jcheck "$tmp/at.json" 'total_cost_usd="1.25"'
+
+"$bin" cost "$tmp/old.csv" --by class,day,week 2>/dev/null
+[ $? -eq 2 ] || fail "two periods is a usage error"
+exit 0
