@@ -16,5 +16,6 @@
 #include "tokcast/kg.h"
 #include "tokcast/usage.h"
 #include "tokcast/pricing.h"
+#include "tokcast/engine.h"
 
 #endif
