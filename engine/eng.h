@@ -58,6 +58,8 @@ typedef struct eng_io {
 typedef struct eng_agg {
 	double mu[3], var[3], k3[3];	/* input, output, cost per request */
 	double chol[3][3];	/* normal scores' correlation, Cholesky */
+	double shape1[3];	/* gamma shape of one request's law */
+	int independent;	/* the drawn sums are uncorrelated */
 	int cost_linear;	/* cost = c0 + ci I + co O exactly */
 	double c0, ci, co;
 	double a_mean[3];	/* E of c, (1 - h) w', h w' */
@@ -135,6 +137,10 @@ typedef struct eng_work {
 	double *out;		/* [day][class][metric] */
 	double *kpi_sum;	/* per KPI: sum of K(t) over days */
 } eng_work;
+
+/* setup.c: prefixes err's message with "WHAT: " and sets its element. */
+tc_status eng_rewrap(tc_error *err, tc_status st, const char *element,
+		     const char *fmt, const char *arg);
 
 /* trial.c */
 tc_status eng_setup(eng *e, const tc_kg *kg, const tc_catalog *cat,

@@ -447,7 +447,7 @@ tc_status eng_agg_build(const eng_req *q, const eng_price *p, eng_agg *a)
 	central(mc, &a->mu[2], &a->var[2], &a->k3[2]);
 	if (!isfinite(a->k3[0] + a->k3[1] + a->k3[2]))
 		return TC_ERR_NUMERIC;
-	cov[0][1] = mi[0] * 0 + io->j[0][1][1] + io->j[1][1][1] -
+	cov[0][1] = io->j[0][1][1] + io->j[1][1][1] -
 		    a->mu[0] * a->mu[1];
 	cov[0][2] = em[1] * eci - a->mu[0] * a->mu[2];
 	cov[1][2] = em[1] * eco - a->mu[1] * a->mu[2];
@@ -463,6 +463,12 @@ tc_status eng_agg_build(const eng_req *q, const eng_price *p, eng_agg *a)
 				cov[k][k] > 0 ? cov[j][k] /
 				sqrt(cov[j][j] * cov[k][k]) : 0;
 	chol3(cor, a->chol);
+	a->independent = a->chol[1][0] == 0 &&
+			 (a->cost_linear || (a->chol[2][0] == 0 &&
+					     a->chol[2][1] == 0));
+	for (j = 0; j < 3; j++)
+		a->shape1[j] = a->k3[j] != 0 ? 4 * a->var[j] * a->var[j] *
+			a->var[j] / (a->k3[j] * a->k3[j]) : 0;
 	bucket_moments(a, &q->sh, mi[2], mo[2]);
 	return TC_OK;
 }
@@ -511,28 +517,61 @@ static void split_buckets(const eng_agg *a, gsl_rng *r, double n,
 	out[TC_M_UNCACHED] = fmax(0, in - b[0] - b[1] - b[2]);
 }
 
+/*
+ * The law of the sum of n requests of quantity i, as tci_sum_law_init
+ * would give it, without its checks: the gamma's scale does not depend
+ * on n and its shape grows as n, so nothing here needs a square root
+ * unless the law is a normal.
+ */
+static void law_for(const eng_agg *a, int i, double n, tci_sum_law *law)
+{
+	double v = a->var[i], k3 = a->k3[i];
+
+	law->mean = n * a->mu[i];
+	if (v <= 0) {
+		law->kind = TCI_SUM_CONSTANT;
+		return;
+	}
+	if (k3 == 0 || a->shape1[i] * n > 4e12) {
+		law->kind = TCI_SUM_NORMAL;
+		law->sd = sqrt(n * v);
+		return;
+	}
+	law->scale = fabs(k3) / (2 * v);
+	law->shape = n * a->shape1[i];
+	law->kind = k3 > 0 ? TCI_SUM_GAMMA : TCI_SUM_GAMMA_MIRROR;
+	law->shift = k3 > 0 ? law->mean - law->shape * law->scale
+			    : law->mean + law->shape * law->scale;
+}
+
 void eng_day_aggregate(const eng_class *c, const eng_req *q, gsl_rng *r,
 		       int day, double n, double *out)
 {
 	const eng_agg *a = &q->agg[c->day_price[day]];
 	tci_sum_law law[3];
-	double z[3], y[3] = {0, 0, 0}, rs;
+	double z[3], y[3] = {0, 0, 0}, s[3], rs;
 	int i, k, nq = a->cost_linear ? 2 : 3;
 
+	/* Independent sums need no normal scores: draw them directly. */
 	for (i = 0; i < nq; i++) {
-		tci_sum_law_init(&law[i], a->mu[i], a->var[i], a->k3[i], n);
+		law_for(a, i, n, &law[i]);
+		if (a->independent) {
+			s[i] = tci_sum_law_draw(r, &law[i]);
+			continue;
+		}
 		z[i] = tci_ran_normal(r);
 		for (k = 0; k <= i; k++)
 			y[i] += a->chol[i][k] * z[k];
+		s[i] = sum_at(r, &law[i], y[i]);
 	}
 	out[TC_M_REQUESTS] = n;
-	out[TC_M_INPUT] = fmax(0, sum_at(r, &law[0], y[0]));
-	out[TC_M_OUTPUT] = fmax(0, sum_at(r, &law[1], y[1]));
+	out[TC_M_INPUT] = fmax(0, s[0]);
+	out[TC_M_OUTPUT] = fmax(0, s[1]);
 	if (a->cost_linear)
 		out[TC_M_COST] = n * a->c0 + a->ci * out[TC_M_INPUT] +
 				 a->co * out[TC_M_OUTPUT];
 	else
-		out[TC_M_COST] = sum_at(r, &law[2], y[2]);
+		out[TC_M_COST] = s[2];
 	out[TC_M_COST] = fmax(0, out[TC_M_COST]);
 	split_buckets(a, r, n, out);
 	rs = a->r_mean * out[TC_M_OUTPUT];

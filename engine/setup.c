@@ -15,6 +15,19 @@ static const tc_kg_attr req_attrs[ENG_Q_COUNT] = {
 	TC_KG_CACHE_WRITE_SHARE, TC_KG_CACHE_WRITE_1H_SHARE,
 	TC_KG_REASONING_SHARE, TC_KG_BATCH_SHARE};
 
+tc_status eng_rewrap(tc_error *err, tc_status st, const char *element,
+		     const char *fmt, const char *arg)
+{
+	char what[300], msg[TC_ERROR_MESSAGE_MAX];
+
+	if (!err)
+		return st;
+	snprintf(what, sizeof what, fmt, arg);
+	snprintf(msg, sizeof msg, "%s", err->message);
+	tci_error_clear(err);
+	return tci_error(err, st, NULL, 0, element, "%s: %s", what, msg);
+}
+
 /* Months of the horizon: index of each day, first day of each month. */
 static tc_status setup_months(eng *e)
 {
@@ -59,9 +72,8 @@ static tc_status setup_prices(eng *e, eng_class *c, tc_error *err)
 		st = tc_catalog_find(e->cat, model, e->opts.start + t, &row,
 				     err);
 		if (st != TC_OK)
-			return tci_error(err, st, NULL, 0, c->name,
-					 "class '%s': %s", c->name,
-					 err->message);
+			return eng_rewrap(err, st, c->name, "class '%s'",
+					  c->name);
 		if (!c->n_prices || c->prices[c->n_prices - 1].row != row) {
 			if (c->n_prices == 255)
 				return tci_error(err, TC_ERR_LIMIT, NULL, 0,

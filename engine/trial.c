@@ -47,8 +47,8 @@ static tc_status draw_in_domain(const eng *e, gsl_rng *r, uint64_t trial,
 		tc_status st = tc_spec_sample_err(spec, r, x, err);
 
 		if (st != TC_OK)
-			return tci_error(err, st, NULL, 0, who, "attribute "
-					 "'%s': %s", info->name, err->message);
+			return eng_rewrap(err, st, who, "attribute '%s'",
+					  info->name);
 		if (tc_kg_in_domain(info, *x))
 			return TC_OK;
 	}
@@ -170,9 +170,8 @@ static tc_status class_model(const eng *e, eng_work *w, uint64_t trial,
 		       TC_RNG_PARAMETER, 0);
 		st = tc_spec_instantiate_err(s, w->r, &q->owned[k], err);
 		if (st != TC_OK)
-			return tci_error(err, st, NULL, 0, c->name,
-					 "attribute '%s': %s", name,
-					 err->message);
+			return eng_rewrap(err, st, c->name, "attribute '%s'",
+					  name);
 		q->spec[k] = q->owned[k];
 	}
 	st = node_value(e, w, trial, c->node, TC_KG_IO_RANK_CORR, 0, &rc,
