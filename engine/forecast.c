@@ -41,7 +41,7 @@ void tc_forecast_opts_init(tc_forecast_opts *o)
 	o->quantiles[2] = 95;
 	o->n_quantiles = 3;
 	o->daily = 1;
-	o->daily_trials = 4000;
+	o->daily_trials = 1000;
 	o->switch_requests = 200;
 	o->memory_budget = (size_t)700 << 20;
 }
@@ -231,7 +231,8 @@ static tc_status check_opts(const tc_forecast_opts *o, tc_error *err)
 				 "threads must be 1 to 64");
 	if (o->n_quantiles < 1 || o->n_quantiles > TC_FORECAST_MAX_QUANTILES)
 		return tci_error(err, TC_ERR_ARG, NULL, 0, NULL,
-				 "1 to %d quantiles", TC_FORECAST_MAX_QUANTILES);
+				 "1 to %d quantiles",
+				 TC_FORECAST_MAX_QUANTILES);
 	for (i = 0; i < o->n_quantiles; i++)
 		if (!(o->quantiles[i] > 0 && o->quantiles[i] < 100))
 			return tci_error(err, TC_ERR_ARG, NULL, 0, NULL,

@@ -106,7 +106,8 @@ static json_t *meta_json(const tc_forecast *f, const tc_forecast_meta *m)
 	char d[16];
 	size_t i;
 
-	json_object_set_new(o, "seed", json_integer((json_int_t)f->e.opts.seed));
+	json_object_set_new(o, "seed",
+			    json_integer((json_int_t)f->e.opts.seed));
 	json_object_set_new(o, "trials", json_integer((json_int_t)f->trials));
 	json_object_set_new(o, "version", json_string(tc_version()));
 	json_object_set_new(o, "graph_sha256",

@@ -52,7 +52,8 @@ static void sha_block(sha_ctx *c, const unsigned char *p)
 		w[i] = w[i - 16] + w[i - 7] +
 		       (ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^
 			(w[i - 15] >> 3)) +
-		       (ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10));
+		       (ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^
+			(w[i - 2] >> 10));
 	memcpy(s, c->h, sizeof s);
 	for (i = 0; i < 64; i++) {
 		t1 = s[7] + (ror(s[4], 6) ^ ror(s[4], 11) ^ ror(s[4], 25)) +

@@ -50,6 +50,27 @@ static void select_kth(double *a, size_t lo, size_t hi, size_t k)
 	}
 }
 
+/*
+ * Puts each of the sorted ranks r[0..k) in place in a[lo..hi]: the middle
+ * rank first, then the ranks either side within their half, so the work
+ * is about n log k rather than n k.
+ */
+static void multi_select(double *a, size_t lo, size_t hi, const size_t *r,
+			 size_t k)
+{
+	size_t mid;
+
+	while (k > 0 && lo <= hi) {
+		mid = k / 2;
+		select_kth(a, lo, hi, r[mid]);
+		if (mid > 0 && r[mid] > lo)
+			multi_select(a, lo, r[mid] - 1, r, mid);
+		lo = r[mid] + 1;
+		r += mid + 1;
+		k -= mid + 1;
+	}
+}
+
 static int cmp_size(const void *a, const void *b)
 {
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -98,12 +119,10 @@ void estat_column(double *a, size_t n, const double *pct, size_t nq,
 		nr += 4;
 	}
 	qsort(ranks, nr, sizeof *ranks, cmp_size);
-	for (i = 0; i < nr; i++) {
-		if (i && ranks[i] == ranks[i - 1])
-			continue;
-		select_kth(a, lo, n - 1, ranks[i]);
-		lo = ranks[i];
-	}
+	for (i = lo = 0; i < nr; i++)
+		if (!lo || ranks[i] != ranks[lo - 1])
+			ranks[lo++] = ranks[i];
+	multi_select(a, 0, n - 1, ranks, lo);
 	for (i = 0; i < nq; i++) {
 		ranks_of(pct[i] / 100, n, r, &frac[i]);
 		out->q[i] = a[r[0]] + frac[i] * (a[r[1]] - a[r[0]]);

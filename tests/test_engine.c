@@ -164,7 +164,8 @@ static void closed_form_moments(double *mean, double *var)
 	double rho = 2 * sin(M_PI * CF_RHO_S / 6);
 	double mc = CF_A * ei + CF_B * eo;
 	double vc = CF_A * CF_A * vi + CF_B * CF_B * vo +
-		    2 * CF_A * CF_B * ei * eo * (exp(rho * CF_S_I * CF_S_O) - 1);
+		    2 * CF_A * CF_B * ei * eo *
+			    (exp(rho * CF_S_I * CF_S_O) - 1);
 	double sg = 0, v = 0;
 	int t;
 

@@ -54,7 +54,7 @@ typedef struct tc_forecast_opts {
 	int no_parameter_uncertainty;	/* per-trial specs at their means */
 	int daily;		/* 1 (default): statistics per day too */
 	size_t daily_trials;	/* trials kept for daily quantiles,
-				   default 4,000 */
+				   default 1,000 */
 	double switch_requests;	/* below: requests one by one; default 200 */
 	size_t memory_budget;	/* bytes of per-trial values; default
 				   700 MB; more metrics need more passes */
