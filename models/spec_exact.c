@@ -338,6 +338,18 @@ tc_status tci_spec_mass_between(const tc_spec *s, double a, double b,
 	*m = clamp01(*m);
 	return st;
 }
+
+/* x^k for the small k of moments, by multiplication. */
+static double ipow(double x, int k)
+{
+	double r = 1;
+
+	while (k-- > 0)
+		r *= x;
+	return r;
+}
+
+/* Integrand of a partial moment: (x - c)^k times the density. */
 typedef struct pm_ctx {
 	const tci_family *f;
 	const double *v;
@@ -352,7 +364,7 @@ static double pm_integrand(double x, void *arg)
 
 	if (d == 0)
 		return 0;
-	return m->k == 1 ? (x - m->c) * d : (x - m->c) * (x - m->c) * d;
+	return ipow(x - m->c, m->k) * d;
 }
 
 /* Integrates over one piece [a, b] of the line (either end infinite). */
@@ -443,29 +455,43 @@ static double nb_mass(double p, double n, double a, double b)
 
 /*
  * The partial moment of a negative binomial in closed form. With q = 1 -
- * p, k P(k; n, p) = (n q / p) P(k - 1; n + 1, p) and k (k - 1) P(k; n, p)
- * = (n (n + 1) q^2 / p^2) P(k - 2; n + 2, p), so the first two partial
- * factorial moments are masses of negative binomials of sizes n + 1 and
- * n + 2 over shifted ranges.
+ * p, the falling factorial k (k - 1) ... (k - j + 1) times P(k; n, p) is
+ * n (n + 1) ... (n + j - 1) (q / p)^j P(k - j; n + j, p), so the partial
+ * factorial moments F_j are masses of negative binomials of size n + j
+ * over ranges shifted by j. Stirling numbers of the second kind turn them
+ * into raw partial moments, and the binomial theorem centres them.
  */
 static tc_status pm_negbinomial(const double *v, double a, double b,
 				double c, int k, double *out)
 {
-	double n = v[1], p = v[1] / (v[1] + v[0]), q = 1 - p;
-	double s0, s1, s2;
+	static const double stirling[5][5] = {
+		{1, 0, 0, 0, 0}, {0, 1, 0, 0, 0}, {0, 1, 1, 0, 0},
+		{0, 1, 3, 1, 0}, {0, 1, 7, 6, 1},
+	};
+	static const double binom[5][5] = {
+		{1, 0, 0, 0, 0}, {1, 1, 0, 0, 0}, {1, 2, 1, 0, 0},
+		{1, 3, 3, 1, 0}, {1, 4, 6, 4, 1},
+	};
+	double n = v[1], p = v[1] / (v[1] + v[0]), r = (1 - p) / p;
+	double f[5], raw[5], coef = 1, sum = 0;
+	int i, j;
 
-	s0 = nb_mass(p, n, a, b);
-	s1 = n * q / p * nb_mass(p, n + 1, a - 1, b - 1);
-	if (k == 1) {
-		*out = s1 - c * s0;
-		return TC_OK;
+	for (j = 0; j <= k; j++) {
+		f[j] = coef * nb_mass(p, n + j, a - j, b - j);
+		coef *= (n + j) * r;
 	}
-	s2 = n * (n + 1) * q * q / (p * p) * nb_mass(p, n + 2, a - 2, b - 2);
-	*out = s2 + s1 - 2 * c * s1 + c * c * s0;
+	for (i = 0; i <= k; i++) {
+		raw[i] = 0;
+		for (j = 0; j <= i; j++)
+			raw[i] += stirling[i][j] * f[j];
+	}
+	for (i = 0; i <= k; i++)
+		sum += binom[k][i] * raw[i] * ipow(-c, k - i);
+	*out = sum;
 	return TC_OK;
 }
 
-/* E[(X - c)^k; a <= X <= b] for k = 0, 1, 2 and constant parameters. */
+/* E[(X - c)^k; a <= X <= b] for k = 0 .. 4 and constant parameters. */
 static tc_status partial_moment(const tc_spec *s, double a, double b,
 				double c, int k, double *out);
 
@@ -515,7 +541,7 @@ static tc_status pm_empirical(const tc_spec *s, double a, double b,
 	for (i = 0; i < s->nvalues; i++) {
 		d = s->values[i] - c;
 		if (s->values[i] >= a && s->values[i] <= b)
-			t += k == 0 ? 1 : k == 1 ? d : d * d;
+			t += ipow(d, k);
 	}
 	*out = t / (double)s->nvalues;
 	return TC_OK;
@@ -524,9 +550,7 @@ static tc_status pm_empirical(const tc_spec *s, double a, double b,
 /* An infinite moment of order k makes an unbounded partial one so. */
 static int moment_infinite(const tci_family *f, const double *v, int k)
 {
-	double m;
-
-	return k == 1 ? f->mean(v, &m) != 0 : f->var(v, &m) != 0;
+	return f->id == TC_SPEC_LOGLOGISTIC && !(v[1] > k);
 }
 
 static tc_status partial_moment(const tc_spec *s, double a, double b,
@@ -540,7 +564,7 @@ static tc_status partial_moment(const tc_spec *s, double a, double b,
 	switch (s->family) {
 	case TC_SPEC_CONST:
 		*out = s->value >= a && s->value <= b
-			       ? pow(s->value - c, k) : 0;
+			       ? ipow(s->value - c, k) : 0;
 		return TC_OK;
 	case TC_SPEC_EMPIRICAL:
 		return pm_empirical(s, a, b, c, k, out);
@@ -742,4 +766,15 @@ tc_status tc_spec_mass_outside(const tc_spec *spec, double lo, double hi,
 		st = prob(spec, hi, P_GT, &beyond);
 	*mass = clamp01(below + beyond);
 	return st;
+}
+
+tc_status tc_spec_moment(const tc_spec *spec, int k, double center,
+			 double *out)
+{
+	if (tc_spec_has_uncertain_params(spec))
+		return TC_ERR_UNSUPPORTED;
+	if (k < 1 || k > 4 || !isfinite(center))
+		return TC_ERR_ARG;
+	tci_gsl_fence();
+	return partial_moment(spec, -INFINITY, INFINITY, center, k, out);
 }

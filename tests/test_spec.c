@@ -165,6 +165,7 @@ static const bad_case bad[] = {
 	{"empirical()", TC_ERR_PARSE, 11, "needs a file name or values"},
 	{"empirical(1, x)", TC_ERR_PARSE, 14, "expected a number"},
 	{"empirical(\"a.txt)", TC_ERR_PARSE, 11, "closing '\"'"},
+	{"empirical(a\" b.txt)", TC_ERR_PARSE, 12, "cannot hold '\"'"},
 	{"truncate(truncate(truncate(truncate(normal(0, 1), min=-1), "
 	 "min=-0.5), max=2), max=3)",
 	 TC_ERR_LIMIT, 28, "truncations nested more than 3 deep"},
@@ -310,6 +311,85 @@ static void moments_match_closed_forms(void **state)
 				 c->text, m, v, c->mean, c->var);
 		tc_spec_free(s);
 	}
+}
+
+/* A spec, its mean, third and fourth central moments. */
+typedef struct central_case {
+	const char *text;
+	double mean;
+	double m3;
+	double m4;
+} central_case;
+
+/*
+ * scipy: stats(moments='mvsk') gives skewness s and excess kurtosis k,
+ * so m3 = s var^1.5 and m4 = (k + 3) var^2; the mixture from its
+ * components' raw moments (.moment(i)) by the binomial theorem; the
+ * truncated negative binomial by summing nbinom.pmf over 5 .. 19999.
+ */
+static const central_case central[] = {
+	{"normal(1, 2)", 1.0, 0.0, 48.0},
+	{"lognormal(1, 0.5)", 3.080216848918031, 7.742207334034761,
+	 64.61803291977556},
+	{"gamma(2.5, 3)", 7.5, 135.0, 2733.7500000000005},
+	{"weibull(1.5, 100)", 90.27452929509336, 246850.65985930368,
+	 61967556.45257178},
+	{"loglogistic(100, 6)", 104.71975511965981, 68745.05719662506,
+	 18713307.829964038},
+	{"negbinomial(10, 2)", 10.0, 660.0, 21660.0},
+	{"beta(2, 5)", 0.2857142857142857, 0.0024295432458697765,
+	 0.001874219075385256},
+	{"triangular(0, 1, 3)", 1.3333333333333333, 0.0740740740740741,
+	 0.36296296296296304},
+	{"pert(1, 2, 6)", 2.5, 0.375, 1.5625},
+	{"range(100, 1000)", 404.00128269457264, 95715595.90535317,
+	 221282226353.6037},
+	{"truncate(normal(0.05, 0.03), min=0)", 0.053134093601031746,
+	 6.5495007030990404e-06, 1.4897047823695277e-06},
+	{"truncate(negbinomial(10, 2), min=5)", 12.727272727272732,
+	 618.7528174305033, 18808.90376340413},
+};
+
+/* |got - want| within rel of want, or of scale when want is 0. */
+static void assert_moment(const char *text, int k, double got, double want,
+			  double scale)
+{
+	if (fabs(got - want) > 1e-8 * fmax(fabs(want), scale))
+		fail_msg("%s: moment %d %.17g, want %.17g", text, k, got,
+			 want);
+}
+
+static void higher_moments_match_scipy(void **state)
+{
+	double m, m1, m2, m3, m4;
+	tc_spec *s;
+	size_t i;
+
+	for (i = 0; i < sizeof central / sizeof central[0]; i++) {
+		s = parse_ok(central[i].text);
+		assert_int_equal(tc_spec_mean(s, &m), TC_OK);
+		assert_int_equal(tc_spec_moment(s, 1, 0, &m1), TC_OK);
+		assert_int_equal(tc_spec_moment(s, 2, m, &m2), TC_OK);
+		assert_int_equal(tc_spec_moment(s, 3, m, &m3), TC_OK);
+		assert_int_equal(tc_spec_moment(s, 4, m, &m4), TC_OK);
+		assert_moment(central[i].text, 1, m1, central[i].mean, 0);
+		assert_moment(central[i].text, 3, m3, central[i].m3,
+			      pow(m2, 1.5));
+		assert_moment(central[i].text, 4, m4, central[i].m4, 0);
+		tc_spec_free(s);
+	}
+	s = parse_ok("mixture(0.7, lognormal(6, 1), 0.3, lognormal(8, 0.5))");
+	assert_int_equal(tc_spec_moment(s, 3, 1478.9595226331135, &m3), TC_OK);
+	assert_moment("mixture", 3, m3, 11848851441.320154, 0);
+	assert_int_equal(tc_spec_moment(s, 5, 0, &m3), TC_ERR_ARG);
+	tc_spec_free(s);
+	s = parse_ok("loglogistic(100, 3)");
+	assert_int_equal(tc_spec_moment(s, 2, 0, &m2), TC_OK);
+	assert_int_equal(tc_spec_moment(s, 3, 0, &m3), TC_ERR_NUMERIC);
+	tc_spec_free(s);
+	s = parse_ok("normal(mean=normal(0, 1), sd=1)");
+	assert_int_equal(tc_spec_moment(s, 1, 0, &m1), TC_ERR_UNSUPPORTED);
+	tc_spec_free(s);
 }
 
 static void infinite_and_uncertain_moments_refused(void **state)
@@ -484,6 +564,46 @@ static void samplers_match_exact_moments(void **state)
 		check_sampler(moment_cases[i].text, moment_cases[i].mean,
 			      moment_cases[i].var);
 	}
+}
+
+/*
+ * By hand, mean m and variance m + m^2 / size: the negative binomial's
+ * rate beyond 1e9 takes the normal approximation to the Poisson, whose
+ * mean and variance are still the rate's.
+ */
+static void large_negbinomial_keeps_its_moments(void **state)
+{
+	check_sampler("negbinomial(1e10, 1e4)", 1e10, 1e10 + 1e16);
+	check_sampler("negbinomial(3e9, 0.5)", 3e9, 3e9 + 9e18 / 0.5);
+}
+
+/*
+ * The negative binomial's draws against its exact cdf: the largest gap
+ * between the empirical and the exact cdf at the integers 0 .. 200 stays
+ * below 1.95 / sqrt(n) (conservative for a discrete law).
+ */
+static void negbinomial_draws_follow_the_cdf(void **state)
+{
+	const size_t n = 50000;
+	gsl_rng *r = new_rng();
+	tc_spec *s = parse_ok("negbinomial(10, 2)");
+	size_t *count = calloc(202, sizeof *count), i, below = 0;
+	double x, f, d = 0;
+
+	for (i = 0; i < n; i++) {
+		assert_int_equal(tc_spec_sample(s, r, &x), TC_OK);
+		assert_true(x >= 0 && x == floor(x));
+		count[x > 201 ? 201 : (size_t)x]++;
+	}
+	for (i = 0; i <= 200; i++) {
+		below += count[i];
+		assert_int_equal(tc_spec_cdf(s, (double)i, &f), TC_OK);
+		d = fmax(d, fabs((double)below / (double)n - f));
+	}
+	assert_true(d * sqrt((double)n) < 1.95);
+	free(count);
+	tc_spec_free(s);
+	gsl_rng_free(r);
 }
 
 /*
@@ -675,6 +795,13 @@ static void truncation_falls_back_to_inverse_cdf(void **state)
 		assert_true(x >= 10 && x < 12);
 	}
 	tc_spec_free(s);
+	/* A huge gamma-Poisson rate must not reach GSL's unsigned cast. */
+	s = parse_ok("truncate(negbinomial(1e9, 0.001), min=1e8)");
+	for (i = 0; i < 100; i++) {
+		assert_int_equal(tc_spec_sample(s, r, &x), TC_OK);
+		assert_true(x >= 1e8);
+	}
+	tc_spec_free(s);
 	s = parse_ok("truncate(normal(mean=normal(0, 0.1), sd=1), min=50)");
 	assert_int_equal(tc_spec_sample(s, r, &x), TC_ERR_NUMERIC);
 	tc_spec_free(s);
@@ -800,6 +927,18 @@ static void empirical_reads_files(void **state)
 	opts.max_empirical = 3;
 	assert_int_equal(tc_spec_parse("empirical(vals.txt)", &opts, &s, &err),
 			 TC_ERR_LIMIT);
+	/* The bound is over the whole spec: 4 + 2 values pass 5. */
+	opts.max_empirical = 6;
+	assert_int_equal(tc_spec_parse("mixture(1, empirical(vals.txt), 1, "
+				       "empirical(1, 2))",
+				       &opts, &s, &err),
+			 TC_OK);
+	tc_spec_free(s);
+	opts.max_empirical = 5;
+	assert_int_equal(tc_spec_parse("mixture(1, empirical(vals.txt), 1, "
+				       "empirical(1, 2))",
+				       &opts, &s, &err),
+			 TC_ERR_LIMIT);
 	opts.max_empirical = 0;
 
 	write_file(dir, "bad.txt", "1\n2\nx7\n");
@@ -820,6 +959,12 @@ static void empirical_reads_files(void **state)
 	assert_int_equal(tc_spec_mean(s, &mean), TC_OK);
 	assert_true(mean == 5.5);
 	tc_spec_free(s);
+
+	/* A directory or a device is refused before it is read. */
+	assert_int_equal(tc_spec_parse("empirical(/dev/zero)", &opts, &s, &err),
+			 TC_ERR_IO);
+	assert_int_equal(tc_spec_parse("empirical(\".\")", &opts, &s, &err),
+			 TC_ERR_IO);
 
 	memset(&err, 0, sizeof err);
 	assert_int_equal(tc_spec_parse("empirical(none.txt)", &opts, &s, &err),
@@ -966,10 +1111,13 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(errors_name_the_column),
 	cmocka_unit_test(domain_errors_name_the_parameter),
 	cmocka_unit_test(moments_match_closed_forms),
+	cmocka_unit_test(higher_moments_match_scipy),
 	cmocka_unit_test(infinite_and_uncertain_moments_refused),
 	cmocka_unit_test(cdf_and_quantile_match_scipy),
 	cmocka_unit_test(quantile_inverts_cdf),
 	cmocka_unit_test(samplers_match_exact_moments),
+	cmocka_unit_test(large_negbinomial_keeps_its_moments),
+	cmocka_unit_test(negbinomial_draws_follow_the_cdf),
 	cmocka_unit_test(nested_parameters_sample_the_compound),
 	cmocka_unit_test(samplers_pass_ks_against_cdf),
 	cmocka_unit_test(range_puts_five_percent_outside),

@@ -53,7 +53,8 @@ typedef enum tc_spec_family {
 /* Options for parsing. All fields may be zero. */
 typedef struct tc_spec_parse_opts {
 	const char *base_dir;	/* where empirical(FILE) paths start */
-	size_t max_empirical;	/* most values read by empirical(), 0: 10M */
+	size_t max_empirical;	/* most values read by empirical(), 0: 10M
+				   (in all, over every empirical() of a spec) */
 } tc_spec_parse_opts;
 
 /*
@@ -151,6 +152,20 @@ tc_status tc_spec_mean(const tc_spec *spec, double *mean);
 tc_status tc_spec_variance(const tc_spec *spec, double *variance);
 tc_status tc_spec_cdf(const tc_spec *spec, double x, double *p);
 tc_status tc_spec_quantile(const tc_spec *spec, double p, double *x);
+
+/*
+ * Addition: the moment E[(X - center)^k] of a spec with constant
+ * parameters for k = 1 .. 4 (the engine's aggregates need the third
+ * central moment: pass the mean as center). Closed forms for the
+ * negative binomial, sums for empirical values, weighted sums for
+ * mixtures, GSL quadrature for continuous families and truncations
+ * (relative accuracy about 1e-9). Returns TC_OK, TC_ERR_UNSUPPORTED
+ * (an uncertain parameter), TC_ERR_ARG (k outside 1 .. 4, center not
+ * finite) or TC_ERR_NUMERIC (the moment is infinite: log-logistic with
+ * shape <= k, or quadrature failed).
+ */
+tc_status tc_spec_moment(const tc_spec *spec, int k, double center,
+			 double *out);
 
 /*
  * The probability mass outside [lo, hi] (either bound may be -inf or inf),
