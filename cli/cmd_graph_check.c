@@ -16,6 +16,7 @@ static const struct check_option {
 	const char *help;
 } check_options[] = {
 	{"--json", "print one JSON object instead of lines"},
+	{"--schema", "list the schema's attributes and exit"},
 	{"--help", "show this help"},
 	{NULL, NULL},
 };
@@ -24,7 +25,8 @@ static void check_help(void)
 {
 	const struct check_option *o;
 
-	printf("usage: tokcast graph check FILE [--json]\n\n"
+	printf("usage: tokcast graph check FILE [--json]\n"
+	       "       tokcast graph check --schema\n\n"
 	       "Validates a knowledge graph (GraphML) against tokcast's "
 	       "schema: node kinds,\nattributes per kind, specs, domains, "
 	       "dates, edge kinds and lags, cycles.\nEvery problem is "
@@ -38,11 +40,69 @@ static void check_help(void)
 	       "The schema is described in docs/graph-schema.md.\n");
 }
 
+/* Writes where an attribute applies ("root kpi, root class") to buf. */
+static void where_text(unsigned where, unsigned required, char *buf,
+		       size_t size)
+{
+	static const struct {
+		unsigned mask;
+		const char *name;
+	} parts[] = {
+		{TC_KG_AT_NODE, "node"},
+		{TC_KG_AT_KPI, "kpi"},
+		{TC_KG_AT_CLASS, "class"},
+		{TC_KG_AT_ROOT_KPI, "root kpi"},
+		{TC_KG_AT_DRIVEN_KPI, "driven kpi"},
+		{TC_KG_AT_ROOT_CLASS, "root class"},
+		{TC_KG_AT_EDGE, "edge"},
+		{TC_KG_AT_GRAPH, "graph"},
+	};
+	size_t i, pos = 0;
+	unsigned left = where;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		if ((left & parts[i].mask) != parts[i].mask)
+			continue;
+		left &= ~parts[i].mask;
+		pos += (size_t)snprintf(buf + pos, size - pos, "%s%s",
+					pos ? ", " : "", parts[i].name);
+		if (pos >= size)
+			return;
+	}
+	if (required && pos < size)
+		snprintf(buf + pos, size - pos, " (required)");
+}
+
+/* Prints the schema table: every attribute, where, type, domain. */
+static void print_schema(void)
+{
+	const tc_kg_attr_info *rows;
+	char where[96], dom[64];
+	size_t i, n;
+
+	rows = tc_kg_schema(&n);
+	printf("%-21s %-28s %-9s %-10s %-11s %s\n", "ATTRIBUTE", "WHERE",
+	       "TYPE", "DOMAIN", "DRAWN", "DEFAULT");
+	for (i = 0; i < n; i++) {
+		where_text(rows[i].where, rows[i].required, where,
+			   sizeof where);
+		tc_kg_domain_text(&rows[i], dom, sizeof dom);
+		printf("%-21s %-28s %-9s %-10s %-11s %s\n", rows[i].name,
+		       where, tc_kg_type_name(rows[i].type), dom,
+		       tc_kg_draw_name(rows[i].draw),
+		       rows[i].default_text && *rows[i].default_text
+			       ? rows[i].default_text
+			       : "-");
+	}
+}
+
 /* The command line, parsed. */
 struct check_args {
 	const char *file;
 	int json;
 	int help;
+	int schema;
 };
 
 static int parse_args(int argc, char **argv, struct check_args *a)
@@ -56,6 +116,8 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 			a->help = 1;
 		else if (strcmp(argv[i], "--json") == 0)
 			a->json = 1;
+		else if (strcmp(argv[i], "--schema") == 0)
+			a->schema = 1;
 		else if (argv[i][0] == '-' && argv[i][1])
 			return cli_usage_error("tokcast graph check",
 					       "unknown option '%s'", argv[i]);
@@ -66,7 +128,7 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 		else
 			a->file = argv[i];
 	}
-	if (!a->file && !a->help)
+	if (!a->file && !a->help && !a->schema)
 		return cli_usage_error("tokcast graph check",
 				       "missing FILE");
 	return CLI_OK;
@@ -243,6 +305,10 @@ int cli_graph_check(int argc, char **argv)
 		if (a.help && rc == CLI_OK)
 			check_help();
 		return rc;
+	}
+	if (a.schema) {
+		print_schema();
+		return CLI_OK;
 	}
 	diags = tc_diags_new();
 	if (!diags) {

@@ -45,6 +45,7 @@ typedef xmlError tci_xml_error;
 #define ENTITY_MAX (64 * 1024)
 #define EXPANSION_MAX (1024 * 1024)
 #define ENTITIES_MAX 1000
+#define TOP_GRAPH_DEPTH 2	/* <graphml><graph> */
 
 /* What an open element is, as far as the reader cares. */
 enum frame {
@@ -95,6 +96,7 @@ struct reader {
 
 	long key;		/* key being declared, -1 when none */
 	long data_key;		/* key of the open <data> */
+	size_t key_hint;	/* where the next key search starts */
 	long data_line;
 	int data_xml;		/* the <data> holds elements */
 	tci_buf text;		/* text of the open <data> or <default> */
@@ -210,17 +212,29 @@ static const char *attr_copy(const struct attrs *at, const char *name,
 	return buf;
 }
 
-/* Element name for messages: "node 'n1'" etc. */
+/*
+ * Element name for messages: "node 'n1'" etc. Built by hand, as it runs
+ * for every edge.
+ */
 static void elem_name(char *buf, size_t size, const char *what,
 		      const char *id, size_t len)
 {
-	if (!id || len == 0) {
-		snprintf(buf, size, "%s", what);
-		return;
-	}
+	size_t w = strlen(what);
+
 	if (len > 200)
 		len = 200;
-	snprintf(buf, size, "%s '%.*s'", what, (int)len, id);
+	if (w + len + 4 > size)
+		len = 0;
+	memcpy(buf, what, w);
+	if (!id || len == 0) {
+		buf[w] = '\0';
+		return;
+	}
+	buf[w] = ' ';
+	buf[w + 1] = '\'';
+	memcpy(buf + w + 2, id, len);
+	buf[w + 2 + len] = '\'';
+	buf[w + 3 + len] = '\0';
 }
 
 /* The element name of the node or edge that owns the open element. */
@@ -502,64 +516,104 @@ static int add_pending(struct reader *r, size_t edge, const char *s,
 	return 1;
 }
 
-/* Reads an edge's directed attribute; -1 when invalid. */
-static int edge_directed(struct reader *r, const struct attrs *at)
+/* The attributes of an <edge>, gathered in one pass. */
+struct edge_attrs {
+	const char *v[6];	/* id source target directed ports */
+	size_t len[6];
+};
+
+enum { EA_ID, EA_SOURCE, EA_TARGET, EA_DIRECTED, EA_SPORT, EA_TPORT };
+
+static void edge_attrs(const struct attrs *at, struct edge_attrs *ea)
 {
-	const char *v;
-	size_t len;
+	static const char *const names[6] = {
+		"id", "source", "target", "directed", "sourceport",
+		"targetport",
+	};
+	const xmlChar **p;
+	int i, j;
+
+	memset(ea, 0, sizeof *ea);
+	for (i = 0; i < at->n; i++) {
+		p = at->a + 5 * i;
+		if (p[2] != NULL)
+			continue;
+		for (j = 0; j < 6; j++) {
+			if (strcmp((const char *)p[0], names[j]) == 0) {
+				ea->v[j] = (const char *)p[3];
+				ea->len[j] = (size_t)(p[4] - p[3]);
+				break;
+			}
+		}
+	}
+}
+
+/* Reads an edge's directed attribute; -1 when invalid. */
+static int edge_directed(struct reader *r, const struct edge_attrs *ea)
+{
 	int b;
 
-	v = attr(at, "directed", &len);
-	if (!v)
+	if (!ea->v[EA_DIRECTED])
 		return r->directed[r->depth - 1];
-	if (tci_parse_bool(v, len, &b) != TC_OK)
+	if (tci_parse_bool(ea->v[EA_DIRECTED], ea->len[EA_DIRECTED], &b) !=
+	    TC_OK)
 		return -1;
 	return b;
 }
 
 /*
- * <edge>: adds an edge. Its ends may be declared later in the graph, so
- * unknown ids are resolved when the document ends.
+ * Adds the edge; its ends may be declared later in the graph, so unknown
+ * ids are resolved when the document ends. Returns 0 when out of memory.
  */
+static int add_edge(struct reader *r, const struct edge_attrs *ea,
+		    const char *id, int dir, long line, size_t *edge)
+{
+	const char *st, *tt;
+	size_t sn, tn, src = 0, dst = 0;
+	int known;
+
+	tci_trim(ea->v[EA_SOURCE], ea->len[EA_SOURCE], &st, &sn);
+	tci_trim(ea->v[EA_TARGET], ea->len[EA_TARGET], &tt, &tn);
+	known = tci_graph_find_node_n(r->g, st, sn, &src) &&
+		tci_graph_find_node_n(r->g, tt, tn, &dst);
+	if (tci_graph_add_edge_at(r->g, src, dst, dir, id, line, edge) !=
+	    TC_OK)
+		return 0;
+	return known || add_pending(r, *edge, st, sn, tt, tn);
+}
+
+/* <edge>: checks its attributes and adds it. */
 static enum frame start_edge(struct reader *r, const struct attrs *at)
 {
-	const char *s, *t, *st, *tt;
-	size_t sl, tl, sn, tn, src = 0, dst = 0, edge;
+	struct edge_attrs ea;
+	const char *t;
+	size_t n, edge;
 	char id[512], el[600];
-	int has_id, dir, known;
+	int dir;
 	long line = line_of(r);
 
-	attr_copy(at, "id", id, sizeof id, &has_id);
-	if (has_id && *id)
-		elem_name(el, sizeof el, "edge", id, strlen(id));
-	else
-		snprintf(el, sizeof el, "edge");
-	s = attr(at, "source", &sl);
-	t = attr(at, "target", &tl);
-	if (!s || !t) {
+	edge_attrs(at, &ea);
+	tci_trim(ea.v[EA_ID] ? ea.v[EA_ID] : "", ea.len[EA_ID], &t, &n);
+	if (n >= sizeof id)
+		n = sizeof id - 1;
+	memcpy(id, t, n);
+	id[n] = '\0';
+	elem_name(el, sizeof el, "edge", id, n);
+	if (!ea.v[EA_SOURCE] || !ea.v[EA_TARGET]) {
 		fail(r, TC_ERR_PARSE, line, el,
 		     "an <edge> needs source and target attributes");
 		return F_SKIP;
 	}
-	dir = edge_directed(r, at);
+	dir = edge_directed(r, &ea);
 	if (dir < 0) {
 		fail(r, TC_ERR_PARSE, line, el,
 		     "directed must be true or false");
 		return F_SKIP;
 	}
-	if ((attr(at, "sourceport", &sl) || attr(at, "targetport", &tl)) &&
-	    !r->warned_port++)
+	if ((ea.v[EA_SPORT] || ea.v[EA_TPORT]) && !r->warned_port++)
 		warn(r, line, el, "ports are ignored; the edge joins the "
 		     "nodes");
-	s = attr(at, "source", &sl);
-	t = attr(at, "target", &tl);
-	tci_trim(s, sl, &st, &sn);
-	tci_trim(t, tl, &tt, &tn);
-	known = tci_graph_find_node_n(r->g, st, sn, &src) &&
-		tci_graph_find_node_n(r->g, tt, tn, &dst);
-	if (tci_graph_add_edge_at(r->g, src, dst, dir, has_id ? id : NULL,
-				  line, &edge) != TC_OK ||
-	    (!known && !add_pending(r, edge, st, sn, tt, tn))) {
+	if (!add_edge(r, &ea, ea.v[EA_ID] ? id : NULL, dir, line, &edge)) {
 		nomem(r);
 		return F_SKIP;
 	}
@@ -610,16 +664,24 @@ static void resolve_pending(struct reader *r)
 static long key_for(struct reader *r, const char *id, size_t n,
 		    tci_elem elem)
 {
+	size_t count = tc_graph_key_count(r->g), i, j;
 	const tc_key_info *k;
 	long first = -1;
-	size_t i;
 
-	for (i = 0; i < tc_graph_key_count(r->g); i++) {
+	if (n == 0)
+		return -1;
+
+	/* Files give a node's values in key order: try the next key first. */
+	for (j = 0; j < count; j++) {
+		i = (r->key_hint + j) % count;
 		k = tc_graph_key(r->g, i);
-		if (strncmp(k->id, id, n) != 0 || k->id[n] != '\0')
+		if (k->id[0] != id[0] || strncmp(k->id, id, n) != 0 ||
+		    k->id[n] != '\0')
 			continue;
-		if (tci_key_applies(k->domain, elem))
+		if (tci_key_applies(k->domain, elem)) {
+			r->key_hint = i + 1;
 			return (long)i;
+		}
 		if (first < 0)
 			first = (long)i;
 	}
@@ -636,17 +698,23 @@ static enum frame start_data(struct reader *r, const struct attrs *at)
 	char el[600];
 	long line = line_of(r);
 
+	/* Values of <graphml>, ports and nested graphs are not kept. */
 	if (parent != F_NODE && parent != F_EDGE && parent != F_GRAPH)
 		return F_SKIP;
-	owner_name(r, el, sizeof el);
+	if (parent == F_GRAPH && r->depth - 1 != TOP_GRAPH_DEPTH)
+		return F_SKIP;
 	k = attr(at, "key", &len);
 	if (!k) {
+		owner_name(r, el, sizeof el);
 		fail(r, TC_ERR_PARSE, line, el,
 		     "a <data> needs a key attribute");
 		return F_SKIP;
 	}
 	tci_trim(k, len, &t, &n);
 	key = key_for(r, t, n, r->owner_kind[r->depth - 1]);
+	if (key < 0 || !tci_key_applies(tc_graph_key(r->g, (size_t)key)->domain,
+					r->owner_kind[r->depth - 1]))
+		owner_name(r, el, sizeof el);
 	if (key < 0) {
 		fail(r, TC_ERR_INVALID, line, el,
 		     "<data> refers to key '%.*s', which is not declared "
@@ -690,11 +758,14 @@ static void end_data(struct reader *r)
 		nomem(r);
 		return;
 	}
+	if (st == TC_OK && !replaced)
+		return;
 	owner_name(r, el, sizeof el);
 	if (st != TC_OK) {
 		fail(r, TC_ERR_PARSE, r->data_line, el,
-		     "value '%.100s' of key '%s' (%s) is not a valid %s",
+		     "value '%.100s' of key '%s' (%s) is %s %s",
 		     r->text.data ? r->text.data : "", k->id, k->name,
+		     st == TC_ERR_LIMIT ? "out of range for" : "not a valid",
 		     tc_attr_type_name(k->type));
 		return;
 	}
@@ -793,6 +864,13 @@ static enum frame start_graphml_elem(struct reader *r, const char *name,
 {
 	enum frame parent = r->frame[r->depth - 1];
 
+	/* The hot paths first: <data>, <node>, <edge>. */
+	if (name[0] == 'd' && strcmp(name, "data") == 0)
+		return start_data(r, at);
+	if (name[0] == 'n' && strcmp(name, "node") == 0 && parent == F_GRAPH)
+		return start_node(r, at);
+	if (name[0] == 'e' && strcmp(name, "edge") == 0 && parent == F_GRAPH)
+		return start_edge(r, at);
 	if (strcmp(name, "key") == 0 &&
 	    (parent == F_GRAPHML || parent == F_GRAPH)) {
 		if (parent == F_GRAPH && !r->warned_key_place++)
@@ -811,12 +889,6 @@ static enum frame start_graphml_elem(struct reader *r, const char *name,
 	if (strcmp(name, "graph") == 0 &&
 	    (parent == F_GRAPHML || parent == F_NODE || parent == F_GRAPH))
 		return start_graph(r, at);
-	if (strcmp(name, "node") == 0 && parent == F_GRAPH)
-		return start_node(r, at);
-	if (strcmp(name, "edge") == 0 && parent == F_GRAPH)
-		return start_edge(r, at);
-	if (strcmp(name, "data") == 0)
-		return start_data(r, at);
 	if (strcmp(name, "key") == 0)
 		warn(r, line_of(r), "key",
 		     "a <key> inside <%s> is not GraphML; ignored",
@@ -1099,6 +1171,10 @@ static void on_xml_error(void *ctx, tci_xml_error *e)
 	else
 		fail(r, TC_ERR_PARSE, e->line, "",
 		     "not well-formed XML: %s", msg);
+
+	/* libxml2 knows the column too; keep it when this error is ours. */
+	if (r->err && r->err->line == e->line && r->err->column == 0)
+		r->err->column = e->int2;
 }
 
 /* ---- driving the parse ----------------------------------------------- */

@@ -72,6 +72,16 @@ static const char *near_word(const char *text, const char *const *words,
 	return hit;
 }
 
+/* 1 when text, white space around it aside, is word. */
+static int is_word(const char *text, const char *word)
+{
+	const char *start;
+	size_t len;
+
+	tci_trim(text, strlen(text), &start, &len);
+	return len == strlen(word) && memcmp(start, word, len) == 0;
+}
+
 /* Writes " (did you mean 'x'?)" into buf, or "" when there is no hint. */
 static const char *hint(const char *near, char *buf, size_t size)
 {
@@ -102,9 +112,9 @@ static void check_kinds(struct check *c)
 			continue;
 		}
 		nd->kind_ok = 1;
-		if (strcmp(v->text, "kpi") == 0) {
+		if (is_word(v->text, "kpi")) {
 			nd->kind = TC_KG_KPI;
-		} else if (strcmp(v->text, "feature_class") == 0) {
+		} else if (is_word(v->text, "feature_class")) {
 			nd->kind = TC_KG_FEATURE_CLASS;
 		} else {
 			nd->kind_ok = 0;
@@ -126,9 +136,9 @@ static int edge_kind(struct check *c, size_t e, const char *el,
 	char h[80];
 
 	ed->kind = TC_KG_DRIVES;
-	if (!v || strcmp(v->text, "drives") == 0)
+	if (!v || is_word(v->text, "drives"))
 		return 1;
-	if (strcmp(v->text, "calls") == 0) {
+	if (is_word(v->text, "calls")) {
 		ed->kind = TC_KG_CALLS;
 		return 1;
 	}
@@ -479,8 +489,10 @@ static void misplaced(struct check *c, const tc_kg_attr_info *info,
 		    "drives edges", info->name);
 	else
 		say(c, TC_SEV_ERROR, v->line, el,
-		    "attribute '%s' does not apply to a %s", info->name,
-		    position_name(pos));
+		    "attribute '%s' does not apply to a %s%s", info->name,
+		    pos & TC_KG_AT_KPI ? "kpi" : "feature_class",
+		    info->where & TC_KG_AT_KPI ? " (KPIs only)"
+					       : " (feature classes only)");
 }
 
 /* Whether a missing required attribute is only a warning. */
@@ -491,6 +503,26 @@ static int softly_required(const struct check *c, tc_kg_attr a)
 	return a == TC_KG_MODEL || a == TC_KG_INPUT_TOKENS ||
 	       a == TC_KG_OUTPUT_TOKENS || a == TC_KG_RATE ||
 	       a == TC_KG_REQUESTS_PER_DAY;
+}
+
+/*
+ * Warns when a class's mean cached and cache-write shares add up to more
+ * than its input (the engine then caps the write share, model.md).
+ */
+static void check_shares(struct check *c, const struct kg_node *nd,
+			 const char *el)
+{
+	const tc_spec *r = nd->spec[TC_KG_CACHED_SHARE];
+	const tc_spec *w = nd->spec[TC_KG_CACHE_WRITE_SHARE];
+	double mr, mw;
+
+	if (!r || !w || tc_spec_mean(r, &mr) != TC_OK ||
+	    tc_spec_mean(w, &mw) != TC_OK || mr + mw <= 1)
+		return;
+	say(c, TC_SEV_WARNING, nd->line, el,
+	    "the mean cached_share (%.3g) and cache_write_share (%.3g) add "
+	    "up to more than 1; the write share is capped at 1 - "
+	    "cached_share per request", mr, mw);
 }
 
 /* Reports required attributes a node lacks, and pointless ones. */
@@ -515,6 +547,7 @@ static void check_required(struct check *c, size_t node, unsigned pos,
 		    nd->line, el, "missing attribute '%s' (required for a %s)",
 		    schema[i].name, position_name(pos));
 	}
+	check_shares(c, nd, el);
 	if (nd->spec[TC_KG_RAMP_DAYS] && !nd->spec[TC_KG_LAUNCH])
 		say(c, TC_SEV_WARNING, nd->line, el,
 		    "attribute 'ramp_days' has no effect without 'launch'");
@@ -592,8 +625,8 @@ static void check_graph_attrs(struct check *c)
 {
 	const tc_kg_attr_info *info;
 	const tc_value *v;
-	const char *name;
-	size_t i, n = tc_graph_graph_attr_count(c->g);
+	const char *name, *start;
+	size_t i, len, n = tc_graph_graph_attr_count(c->g);
 
 	for (i = 0; i < n; i++) {
 		v = tc_graph_graph_attr_at(c->g, i, &name);
@@ -602,8 +635,8 @@ static void check_graph_attrs(struct check *c)
 			unknown_attr(c, name, v, TC_KG_AT_GRAPH, "graph");
 			continue;
 		}
-		if (tci_parse_date(v->text, strlen(v->text), &c->kg->as_of) ==
-		    TC_OK)
+		tci_trim(v->text, strlen(v->text), &start, &len);
+		if (tci_parse_date(start, len, &c->kg->as_of) == TC_OK)
 			c->kg->has_as_of = 1;
 		else
 			say(c, TC_SEV_ERROR, v->line, "graph",

@@ -134,67 +134,89 @@ static double retry_factor(const tc_kg *kg, size_t node)
 }
 
 /*
- * One step of y = (A + I) x over the nodes of component c, where A holds
- * the mean rates of the edges inside it. Returns 0 when a mean is
- * unknown.
+ * The factors of the edges inside component c into f (indexed by edge):
+ * the mean rate times 1 + retry_rate of a target class. Returns 0 when
+ * a mean is unknown.
  */
-static int gain_step(const tc_kg *kg, const size_t *members, size_t m,
-		     const size_t *comp, const double *x, double *y,
-		     const size_t *slot)
+static int edge_factors(const tc_kg *kg, const size_t *members, size_t m,
+			const size_t *comp, double *f)
 {
 	size_t i, j, e, t;
-	double r;
 
-	for (i = 0; i < m; i++)
-		y[i] = x[i];
 	for (i = 0; i < m; i++) {
 		t = members[i];
 		for (j = kg->in_start[t]; j < kg->in_start[t + 1]; j++) {
 			e = kg->in_list[j];
 			if (comp[kg->edges[e].source] != comp[t])
 				continue;
-			r = spec_mean(kg->edges[e].rate) *
-			    retry_factor(kg, t);
-			if (!isfinite(r))
+			f[e] = spec_mean(kg->edges[e].rate) *
+			       retry_factor(kg, t);
+			if (!isfinite(f[e]))
 				return 0;
-			y[i] += r * x[slot[kg->edges[e].source]];
 		}
 	}
 	return 1;
 }
 
+/* One step of y = (A + I) x over the members of a component. */
+static void gain_step(const tc_kg *kg, const size_t *members, size_t m,
+		      const size_t *comp, const double *f, const double *x,
+		      double *y, const size_t *slot)
+{
+	size_t i, j, e, t;
+
+	for (i = 0; i < m; i++) {
+		t = members[i];
+		y[i] = x[i];
+		for (j = kg->in_start[t]; j < kg->in_start[t + 1]; j++) {
+			e = kg->in_list[j];
+			if (comp[kg->edges[e].source] == comp[t])
+				y[i] += f[e] * x[slot[kg->edges[e].source]];
+		}
+	}
+}
+
+/* Work arrays of the gain: per node, per node, per node, per edge. */
+struct gain_work {
+	size_t *members, *slot;
+	double *x, *y, *f;
+};
+
 /*
  * The spectral radius of a component's mean-rate matrix A, by power
  * iteration on A + I (primitive, so the iteration converges even for a
- * single loop), bracketed by the Collatz-Wielandt bounds. NAN when a
- * rate has no mean.
+ * single loop), bracketed by the Collatz-Wielandt bounds min and max of
+ * ((A + I) x)_i / x_i. Without convergence, returns the lower bound.
+ * NAN when a rate has no mean.
  */
-static double gain(const tc_kg *kg, const size_t *members, size_t m,
-		   const size_t *comp, const size_t *slot, double *x,
-		   double *y)
+static double gain(const tc_kg *kg, size_t m, const size_t *comp,
+		   struct gain_work *w)
 {
 	double lo = 0, hi = 0, q, s;
 	size_t i, it;
 
+	if (!edge_factors(kg, w->members, m, comp, w->f))
+		return NAN;
 	for (i = 0; i < m; i++)
-		x[i] = 1;
-	for (it = 0; it < 2000; it++) {
-		if (!gain_step(kg, members, m, comp, x, y, slot))
-			return NAN;
+		w->x[i] = 1;
+	for (it = 0; it < 1000; it++) {
+		gain_step(kg, w->members, m, comp, w->f, w->x, w->y, w->slot);
 		lo = HUGE_VAL;
 		hi = s = 0;
 		for (i = 0; i < m; i++) {
-			q = y[i] / x[i];
+			q = w->y[i] / w->x[i];
 			lo = q < lo ? q : lo;
 			hi = q > hi ? q : hi;
-			s = y[i] > s ? y[i] : s;
+			s = w->y[i] > s ? w->y[i] : s;
 		}
 		for (i = 0; i < m; i++)
-			x[i] = y[i] / s + 1e-300;
+			w->x[i] = w->y[i] / s + 1e-300;
 		if (hi - lo < 1e-12 * hi)
-			break;
+			return (lo + hi) / 2 - 1;
+		if (hi < 2 - 1e-6)
+			break;	/* surely below 1: nothing to report */
 	}
-	return (lo + hi) / 2 - 1;
+	return lo - 1;	/* a lower bound */
 }
 
 /* A node with its sort keys for the first-day order. */
@@ -272,8 +294,8 @@ static tc_status number_cycles(tc_kg *kg, const size_t *comp, size_t ncomp)
 
 /* Reports cycle number c when its gain at the mean rates is >= 1. */
 static tc_status check_gain(tc_kg *kg, size_t c, const size_t *comp,
-			    size_t *members, size_t *slot, double *x,
-			    double *y, tc_diags *diags, size_t *errors)
+			    struct gain_work *w, tc_diags *diags,
+			    size_t *errors)
 {
 	char el[TC_ERROR_ELEMENT_MAX];
 	size_t i, m = 0;
@@ -283,23 +305,23 @@ static tc_status check_gain(tc_kg *kg, size_t c, const size_t *comp,
 
 	for (i = 0; i < kg->n_nodes; i++)
 		if (kg->cycle[i] == c) {
-			slot[i] = m;
-			members[m++] = i;
+			w->slot[i] = m;
+			w->members[m++] = i;
 		}
-	g = gain(kg, members, m, comp, slot, x, y);
+	g = gain(kg, m, comp, w);
 	if (!(g >= 1 - 1e-9))
 		return TC_OK;	/* below 1, or unknown (NAN) */
 
 	tci_buf_init(&b);
 	for (i = 0; i < m && i < 20; i++)
 		tci_buf_addf(&b, "%s'%s'", i ? ", " : "",
-			     tc_graph_node_id(kg->g, members[i]));
+			     tc_graph_node_id(kg->g, w->members[i]));
 	st = tci_buf_adds(&b, m > 20 ? ", ..." : "");
-	tci_kg_node_element(kg, members[0], el, sizeof el);
+	tci_kg_node_element(kg, w->members[0], el, sizeof el);
 	if (st == TC_OK)
 		st = tci_diag(diags, TC_SEV_ERROR, TC_ERR_INVALID,
 			      tc_graph_source(kg->g),
-			      kg->nodes[members[0]].line, 0, el,
+			      kg->nodes[w->members[0]].line, 0, el,
 			      "the cycle through %s has gain %.4g at the "
 			      "rates' means (rates times 1 + retry_rate "
 			      "around the loop); a cycle needs a gain below "
@@ -315,20 +337,23 @@ static tc_status check_gains(tc_kg *kg, const size_t *comp,
 			     tc_diags *diags, size_t *errors)
 {
 	size_t n = kg->n_nodes ? kg->n_nodes : 1, c;
-	size_t *members = malloc(n * sizeof *members);
-	size_t *slot = malloc(n * sizeof *slot);
-	double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+	struct gain_work w;
 	tc_status st = TC_OK;
 
-	if (!members || !slot || !x || !y)
+	w.members = malloc(n * sizeof *w.members);
+	w.slot = malloc(n * sizeof *w.slot);
+	w.x = malloc(n * sizeof *w.x);
+	w.y = malloc(n * sizeof *w.y);
+	w.f = malloc((kg->n_edges ? kg->n_edges : 1) * sizeof *w.f);
+	if (!w.members || !w.slot || !w.x || !w.y || !w.f)
 		st = TC_ERR_NOMEM;
 	for (c = 1; st == TC_OK && c <= kg->n_cycles; c++)
-		st = check_gain(kg, c, comp, members, slot, x, y, diags,
-				errors);
-	free(members);
-	free(slot);
-	free(x);
-	free(y);
+		st = check_gain(kg, c, comp, &w, diags, errors);
+	free(w.members);
+	free(w.slot);
+	free(w.x);
+	free(w.y);
+	free(w.f);
 	return st;
 }
 

@@ -184,6 +184,12 @@ static tc_status report_cycles(struct order_work *w, tc_diags *diags,
 				retire(w, w->path[i]);
 		done = peel(w, done);
 	}
+	if (reported > MAX_CYCLES &&
+	    tci_diag(diags, TC_SEV_ERROR, TC_ERR_INVALID,
+		     tc_graph_source(w->kg->g), 0, 0, "graph",
+		     "%zu more cycles with no lagged edge are not listed",
+		     reported - MAX_CYCLES) == TC_OK)
+		(*errors)++;
 	return TC_OK;
 }
 

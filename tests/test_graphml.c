@@ -332,7 +332,10 @@ static void nested_ports_hyperedges_multiple_graphs(void **state)
 	assert_false(tc_graph_find_node(g, "z", &n));
 	/* port, nested graph, hyperedge, second graph. */
 	assert_int_equal(tc_diags_warnings(w), 4);
-	assert_int_equal(tc_graph_key_count(g), 5);
+	assert_int_equal(tc_graph_key_count(g), 6);
+	/* The nested graph's own value does not replace the graph's. */
+	assert_string_equal(tc_graph_graph_attr(g, "name")->text, "outer");
+	assert_int_equal(tc_graph_graph_attr_count(g), 1);
 	tc_graph_free(g);
 	tc_diags_free(w);
 }
@@ -566,6 +569,72 @@ static void building_api_statuses(void **state)
 	tc_graph_free(g);
 }
 
+/*
+ * The id table: ids sharing their first 8 bytes, ids that are prefixes of
+ * others, and enough nodes to grow the table many times.
+ */
+static void node_ids_are_found_exactly(void **state)
+{
+	static const char *const tricky[] = {
+		"abcdefgh", "abcdefg", "abcdefgh1", "abcdefgh2", "abcdefghij",
+		"a", "b", "ab",
+	};
+	tc_graph *g = NULL;
+	char id[32];
+	size_t i, n, count = sizeof tricky / sizeof *tricky;
+
+	assert_int_equal(tc_graph_new(1, &g), TC_OK);
+	for (i = 0; i < count; i++)
+		assert_int_equal(tc_graph_add_node(g, tricky[i], NULL), TC_OK);
+	for (i = 0; i < 5000; i++) {
+		snprintf(id, sizeof id, "node-with-a-long-id-%zu", i);
+		assert_int_equal(tc_graph_add_node(g, id, NULL), TC_OK);
+	}
+	for (i = 0; i < count; i++) {
+		assert_true(tc_graph_find_node(g, tricky[i], &n));
+		assert_int_equal(n, i);
+	}
+	assert_false(tc_graph_find_node(g, "abcdefgh3", &n));
+	assert_false(tc_graph_find_node(g, "abcdef", &n));
+	assert_false(tc_graph_find_node(g, "abcdefghi", &n));
+	assert_true(tc_graph_find_node(g, "node-with-a-long-id-4321", &n));
+	assert_int_equal(n, count + 4321);
+	assert_int_equal(tc_graph_add_node(g, "abcdefgh2", &n), TC_ERR_INVALID);
+	assert_int_equal(n, 3);
+	tc_graph_free(g);
+}
+
+/*
+ * Parallel edges by hand: a->b twice (1 repeat), b->a directed (not
+ * parallel to a->b), a-b and b-a undirected (1 repeat), c-c three times
+ * (2 repeats, 3 loops), and a->b undirected vs directed differ.
+ */
+static void parallel_edges_by_direction(void **state)
+{
+	tc_graph *g = NULL;
+	tc_graph_stats s;
+	size_t a, b, c;
+
+	tc_graph_new(1, &g);
+	tc_graph_add_node(g, "a", &a);
+	tc_graph_add_node(g, "b", &b);
+	tc_graph_add_node(g, "c", &c);
+	tc_graph_add_edge(g, a, b, 1, NULL, NULL);
+	tc_graph_add_edge(g, a, b, 1, NULL, NULL);
+	tc_graph_add_edge(g, b, a, 1, NULL, NULL);
+	tc_graph_add_edge(g, a, b, 0, NULL, NULL);
+	tc_graph_add_edge(g, b, a, 0, NULL, NULL);
+	tc_graph_add_edge(g, c, c, 0, NULL, NULL);
+	tc_graph_add_edge(g, c, c, 0, NULL, NULL);
+	tc_graph_add_edge(g, c, c, 0, NULL, NULL);
+	tc_graph_get_stats(g, &s);
+	assert_int_equal(s.edges, 8);
+	assert_int_equal(s.directed_edges, 3);
+	assert_int_equal(s.parallel_edges, 1 + 1 + 2);
+	assert_int_equal(s.self_loops, 3);
+	tc_graph_free(g);
+}
+
 /* Builds a small graph with awkward strings through the API. */
 static tc_graph *awkward_graph(void)
 {
@@ -695,6 +764,7 @@ static void out_of_range_numbers_are_refused(void **state)
 	assert_int_equal(tc_graph_read_memory(doc, strlen(doc), "m", NULL,
 					      &g, NULL, &err), TC_ERR_PARSE);
 	assert_string_equal(err.element, "node 'n'");
+	assert_non_null(strstr(err.message, "out of range for long"));
 }
 
 static const struct CMUnitTest tests[] = {
@@ -728,6 +798,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(missing_file_is_io_error),
 	cmocka_unit_test(empty_input_is_refused),
 	cmocka_unit_test(building_api_statuses),
+	cmocka_unit_test(node_ids_are_found_exactly),
+	cmocka_unit_test(parallel_edges_by_direction),
 	cmocka_unit_test(writer_round_trips),
 	cmocka_unit_test(writer_round_trips_a_read_file),
 	cmocka_unit_test(writer_refuses_control_characters),

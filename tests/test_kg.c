@@ -32,6 +32,7 @@ static const char *const keys[] = {
 	"<key id=\"out\" for=\"node\" attr.name=\"output_tokens\"/>",
 	"<key id=\"corr\" for=\"node\" attr.name=\"io_rank_corr\"/>",
 	"<key id=\"cached\" for=\"node\" attr.name=\"cached_share\"/>",
+	"<key id=\"write\" for=\"node\" attr.name=\"cache_write_share\"/>",
 	"<key id=\"batch\" for=\"node\" attr.name=\"batch_share\"/>",
 	"<key id=\"retry\" for=\"node\" attr.name=\"retry_rate\"/>",
 	"<key id=\"launch\" for=\"node\" attr.name=\"launch\"/>",
@@ -277,7 +278,8 @@ static void class_attribute_on_kpi_is_an_error(void **state)
 		NULL};
 
 	expect_one_error(body, L(2), "node 'a'",
-			 "attribute 'model' does not apply to a root kpi");
+			 "attribute 'model' does not apply to a kpi (feature "
+			 "classes only)");
 }
 
 static void requests_on_driven_class_is_an_error(void **state)
@@ -622,6 +624,25 @@ static void ramp_without_launch_warns(void **state)
 			   "'ramp_days' has no effect without 'launch'");
 }
 
+/* Means by hand: beta(7, 3) has mean 0.7, beta(2, 3) 0.4; 1.1 > 1. */
+static void cache_shares_above_one_warn(void **state)
+{
+	static const char *const body[] = {
+		"<node id=\"c\"><data key=\"kind\">feature_class</data>"
+		"<data key=\"rpd\">10</data>" CLASS_REQ,
+		"<data key=\"cached\">beta(7, 3)</data>",
+		"<data key=\"write\">beta(2, 3)</data></node>",
+		"<node id=\"d\"><data key=\"kind\">feature_class</data>"
+		"<data key=\"rpd\">10</data>" CLASS_REQ,
+		"<data key=\"cached\">beta(7, 3)</data>",
+		"<data key=\"write\">0.3</data></node>",
+		NULL};
+
+	expect_one_warning(body, L(1), "node 'c'",
+			   "the mean cached_share (0.7) and cache_write_share "
+			   "(0.4) add up to more than 1");
+}
+
 static void undirected_edge_warns(void **state)
 {
 	static const char *const body[] = {
@@ -697,6 +718,61 @@ static void every_cycle_is_reported(void **state)
 	expect(&f, TC_SEV_ERROR, L(1), "node 'a'", "a -> b -> a");
 	expect(&f, TC_SEV_ERROR, L(3), "node 'c'", "c -> d -> c");
 	expect_counts(&f, 2, 0);
+	fx_free(&f);
+}
+
+/* Fifty cycles are listed; the rest are counted in one more error. */
+static void many_cycles_are_capped(void **state)
+{
+	const char *body[2 * 60 + 1];
+	char *lines[2 * 60];
+	struct fx f;
+	size_t i;
+
+	for (i = 0; i < 60; i++) {
+		lines[2 * i] = malloc(128);
+		lines[2 * i + 1] = malloc(128);
+		snprintf(lines[2 * i], 128,
+			 "<node id=\"k%zu\"><data key=\"kind\">kpi</data>"
+			 "</node>", i);
+		snprintf(lines[2 * i + 1], 128,
+			 "<edge source=\"k%zu\" target=\"k%zu\">"
+			 "<data key=\"rate\">0.5</data></edge>", i, i);
+		body[2 * i] = lines[2 * i];
+		body[2 * i + 1] = lines[2 * i + 1];
+	}
+	body[120] = NULL;
+	build(&f, body);
+	expect(&f, TC_SEV_ERROR, L(1), "node 'k0'", "k0 -> k0");
+	expect(&f, TC_SEV_ERROR, L(99), "node 'k49'", "k49 -> k49");
+	expect(&f, TC_SEV_ERROR, 0, "graph",
+	       "10 more cycles with no lagged edge are not listed");
+	expect_counts(&f, 51, 0);
+	fx_free(&f);
+	for (i = 0; i < 120; i++)
+		free(lines[i]);
+}
+
+/* Pretty-printed words: white space around kinds and dates is fine. */
+static void words_ignore_surrounding_space(void **state)
+{
+	static const char *const body[] = {
+		"<data key=\"as_of\"> 2027-01-04\n</data>",
+		"<node id=\"u\"><data key=\"kind\">",
+		"  kpi",
+		"</data><data key=\"start\">5</data></node>",
+		"<node id=\"c\"><data key=\"kind\"> feature_class </data>"
+		CLASS_REQ "</node>",
+		"<edge source=\"u\" target=\"c\"><data key=\"rate\">1</data>"
+		"<data key=\"ekind\"> drives</data></edge>",
+		NULL};
+	struct fx f;
+	int64_t as_of;
+
+	build(&f, body);
+	expect_counts(&f, 0, 0);
+	assert_int_equal(tc_kg_as_of(f.kg, &as_of), 1);
+	assert_true(as_of == tci_days_from_civil(2027, 1, 4));
 	fx_free(&f);
 }
 
@@ -903,6 +979,19 @@ static void schema_domains_and_spec_check(void **state)
 	assert_int_equal(tc_kg_check_spec(g, spec, &out, &err), TC_OK);
 	assert_true(fabs(out - 0.5) < 1e-12);
 	tc_spec_free(spec);
+
+	/* A date for a number, and a number for a date. */
+	assert_int_equal(tc_spec_parse("2027-01-01", NULL, &spec, &err),
+			 TC_OK);
+	assert_int_equal(tc_kg_check_spec(g, spec, &out, &err),
+			 TC_ERR_INVALID);
+	assert_string_equal(err.message,
+			    "expected a number or a spec, got a date");
+	assert_int_equal(tc_kg_check_spec(tc_kg_attr_get(TC_KG_LAUNCH), spec,
+					  &out, NULL),
+			 TC_OK);
+	tc_spec_free(spec);
+	assert_int_equal(tc_kg_check_spec(g, NULL, &out, NULL), TC_ERR_ARG);
 }
 
 /* Every attribute of the schema is documented in docs/graph-schema.md. */
@@ -955,6 +1044,26 @@ static void example_is_valid(void **state)
 	tc_diags_free(d);
 }
 
+/* A graph as yEd saves it: labels come from its y:NodeLabel. */
+static void yed_file_is_valid_with_labels(void **state)
+{
+	tc_diags *d = tc_diags_new();
+	tc_error err = {0};
+	tc_kg *kg = NULL;
+
+	assert_int_equal(tc_kg_load_file(tc_source_path("tests/fixtures/kg/"
+							"yed_small.graphml"),
+					 NULL, &kg, d, &err),
+			 TC_OK);
+	if (tc_diags_count(d))
+		dump(d);
+	assert_int_equal(tc_diags_count(d), 0);
+	assert_string_equal(tc_kg_node_label(kg, 0), "Active users");
+	assert_string_equal(tc_kg_node_label(kg, 1), "Chat");
+	tc_kg_free(kg);
+	tc_diags_free(d);
+}
+
 /*
  * The invalid fixture holds one problem per line listed below (found by
  * reading the file); all are reported in one run.
@@ -1000,6 +1109,12 @@ static void unreadable_file_is_reported(void **state)
 	assert_null(kg);
 	assert_int_equal(tc_diags_errors(d), 1);
 	assert_int_equal(tc_kg_build(NULL, NULL, &kg, d, &err), TC_ERR_ARG);
+	assert_int_equal(tc_kg_load_file(tc_source_path("tests/fixtures/kg/"
+							"broken.graphml"),
+					 NULL, &kg, d, &err),
+			 TC_ERR_PARSE);
+	assert_int_equal(tc_diags_errors(d), 2);
+	assert_int_equal(tc_diags_get(d, 1)->line, 5);
 	tc_diags_free(d);
 }
 
@@ -1024,10 +1139,13 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(unknown_attributes_warn_only_when_near),
 	cmocka_unit_test(edge_attribute_on_node_warns),
 	cmocka_unit_test(ramp_without_launch_warns),
+	cmocka_unit_test(cache_shares_above_one_warn),
 	cmocka_unit_test(undirected_edge_warns),
 	cmocka_unit_test(cycle_without_lag_is_an_error),
 	cmocka_unit_test(agent_calling_itself_same_day_is_an_error),
 	cmocka_unit_test(every_cycle_is_reported),
+	cmocka_unit_test(many_cycles_are_capped),
+	cmocka_unit_test(words_ignore_surrounding_space),
 	cmocka_unit_test(order_follows_same_day_edges),
 	cmocka_unit_test(first_day_order_respects_lagged_edges),
 	cmocka_unit_test(cycle_gain_must_stay_below_one),
@@ -1035,6 +1153,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(schema_domains_and_spec_check),
 	cmocka_unit_test(schema_is_documented),
 	cmocka_unit_test(example_is_valid),
+	cmocka_unit_test(yed_file_is_valid_with_labels),
 	cmocka_unit_test(all_problems_reported_at_once),
 	cmocka_unit_test(unreadable_file_is_reported),
 };

@@ -130,6 +130,16 @@ const tc_kg_attr_info *tc_kg_attr_get(tc_kg_attr attr);
  * TC_KG_AT_EDGE or TC_KG_AT_GRAPH. NULL when the schema has none.
  */
 const tc_kg_attr_info *tc_kg_attr_find(const char *name, unsigned element);
+/*
+ * Writes the attribute's domain as "[0, 1]" or "(-1, inf)" into buf
+ * (always NUL-terminated when size > 0); "" for attributes that are not
+ * numbers.
+ */
+void tc_kg_domain_text(const tc_kg_attr_info *info, char *buf, size_t size);
+/* "spec", "date spec", "weekly", "text", "word", "whole", "date". */
+const char *tc_kg_type_name(tc_kg_type type);
+/* "fixed", "per trial", "per request". */
+const char *tc_kg_draw_name(tc_kg_draw draw);
 /* 1 when x lies in the attribute's domain. */
 int tc_kg_in_domain(const tc_kg_attr_info *info, double x);
 /* "kpi", "feature_class"; "drives", "calls". */
@@ -143,7 +153,8 @@ const char *tc_kg_edge_kind_name(tc_kg_edge_kind kind);
  * number or a number for a date, when a constant lies outside the
  * domain, or when all of the spec's mass does; TC_OK otherwise, with
  * *outside (may be NULL) the mass outside the domain (the caller warns
- * when it is above 0.01). Also TC_ERR_NOMEM.
+ * when it is above 0.01). TC_ERR_ARG when info or spec is NULL;
+ * TC_ERR_NOMEM.
  */
 tc_status tc_kg_check_spec(const tc_kg_attr_info *info, const tc_spec *spec,
 			   double *outside, tc_error *err);
