@@ -153,6 +153,30 @@ static int record_fail(const char *path, const tc_usage *u, tc_error *err)
 	return cli_fail(err);
 }
 
+/*
+ * Rows of the usage exports (Anthropic usage report, OpenAI activity CSV)
+ * sum many requests, so a long-context tier, which reprices one request
+ * by its own prompt, cannot be judged from them.
+ */
+static int aggregate_tiered(tc_usage_reader *r, const tc_usage *u,
+			    const tc_cost *c, tc_error *err)
+{
+	const char *shape = tc_usage_reader_shape(r);
+
+	if (!c->tiered || (strcmp(shape, "anthropic-report") != 0 &&
+			   strcmp(shape, "openai-activity") != 0))
+		return 0;
+	err->status = TC_ERR_UNSUPPORTED;
+	snprintf(err->message, sizeof err->message,
+		 "an %s row sums many requests; its %llu input tokens "
+		 "cannot tell whether a request passed the %llu-token tier "
+		 "of %s",
+		 shape, (unsigned long long)tc_usage_input(u),
+		 (unsigned long long)c->price->tier_threshold,
+		 c->price->model);
+	return 1;
+}
+
 /* Prices every record of one log into the table. */
 static int cost_log(const struct cost_args *a, const tc_catalog *cat,
 		    tc_cost_table *t, const struct cli_usage_log *log)
@@ -168,6 +192,7 @@ static int cost_log(const struct cost_args *a, const tc_catalog *cat,
 		return cli_fail(&err);
 	while ((rc = tc_usage_reader_next(r, &u, &err)) == TC_OK) {
 		if (tc_cost_of(cat, &u, a->at, &c, &err) != TC_OK ||
+		    aggregate_tiered(r, &u, &c, &err) ||
 		    tc_cost_table_add(t, &u, &c, &err) != TC_OK) {
 			rc = record_fail(log->path, &u, &err);
 			goto out;
@@ -189,6 +214,7 @@ out:
 	return rc;
 }
 
+/* Prints one group's line of the table under label. */
 static void print_row(const tc_cost_row *r, const char *label)
 {
 	char c[64], i[64], cr[64], cw[64], o[64];
@@ -255,6 +281,7 @@ static int write_report(const tc_cost_table *t, const char *path)
 	return CLI_OK;
 }
 
+/* Writes the report where the options say. */
 static int report(const struct cost_args *a, const tc_cost_table *t)
 {
 	tc_error err = {0};

@@ -66,6 +66,7 @@ static json_t *percall_json(int64_t fe)
 					   sizeof buf));
 }
 
+/* Puts the six rates of r under prefix + their names. */
 static void put_rates(json_t *o, const char *prefix, const tc_rates *r)
 {
 	static const char *names[] = {"input", "cache_read", "cache_write_5m",
@@ -81,6 +82,7 @@ static void put_rates(json_t *o, const char *prefix, const tc_rates *r)
 	}
 }
 
+/* The names of the derived tier rates, as a JSON array. */
 static json_t *derived_json(unsigned bits)
 {
 	json_t *a = json_array();
@@ -167,6 +169,7 @@ static int in_effect(const tc_catalog *cat, size_t i, int64_t day)
 	       next->effective_from > day;
 }
 
+/* True when row i is listed: of the model asked for, in effect at --at. */
 static int selected(const tc_catalog *cat, size_t i,
 		    const struct prices_opts *o, const char *id)
 {
@@ -179,6 +182,7 @@ static int selected(const tc_catalog *cat, size_t i,
 	return in_effect(cat, i, o->at);
 }
 
+/* Prints the listed rows as a table or one JSON document. */
 static int print_rows(const tc_catalog *cat, const struct prices_opts *o,
 		      const char *id)
 {
@@ -215,6 +219,7 @@ static int print_rows(const tc_catalog *cat, const struct prices_opts *o,
 	return CLI_OK;
 }
 
+/* Parses the command line; -1 after --help, else an exit code. */
 static int parse_opts(int argc, char **argv, struct prices_opts *o)
 {
 	static const struct option longopts[] = {

@@ -37,6 +37,9 @@ static const char usage_help[] =
 	"feature class the records, token buckets and time range.\n"
 	"\n"
 	"  --json                print one JSON document instead of a table\n"
+	"  --match CLASS:RULE    classify records by a match rule, as a class"
+	"\n                        node's match attribute does (repeatable;"
+	"\n                        first match wins; every log)\n"
 	"  -h, --help            this help\n"
 	"\n";
 
@@ -122,11 +125,12 @@ static void note_file(struct usage_run *run, const char *path,
 	size_t i;
 
 	json_array_append_new(run->files, json_pack(
-		"{s:s, s:s, s:I, s:I, s:I, s:I}", "path", path, "shape",
+		"{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "path", path, "shape",
 		tc_usage_reader_shape(r), "rows", (json_int_t)t->rows,
 		"records", (json_int_t)t->records, "bad_rows",
 		(json_int_t)t->bad_rows, "duplicates",
-		(json_int_t)t->duplicates));
+		(json_int_t)t->duplicates, "without_usage",
+		(json_int_t)t->without_usage));
 	for (i = 0; i < tc_diags_count(bad); i++) {
 		d = tc_diags_get(bad, i);
 		json_array_append_new(run->bad, json_pack(
@@ -157,6 +161,11 @@ static int read_log(struct usage_run *run, const struct cli_usage_log *log)
 		add_record(&c->t, &u);
 	}
 	note_file(run, log->path, r);
+
+	/* A log read with --class has its bad rows in that class. */
+	c = log->opts.class_name ? class_of(run, log->opts.class_name) : NULL;
+	if (c)
+		c->t.bad_rows += tc_usage_reader_totals(r)->bad_rows;
 	if (rc != TC_USAGE_END) {
 		cli_print_diags(tc_usage_reader_bad_rows(r));
 		tc_usage_reader_close(r);
@@ -171,8 +180,9 @@ static json_t *class_json(const tc_usage_totals *t)
 {
 	char a[64], b[64];
 
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:s}",
-			 "records", (json_int_t)t->records,
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, "
+			 "s:s}", "records", (json_int_t)t->records,
+			 "bad_rows", (json_int_t)t->bad_rows,
 			 "uncached_input", (json_int_t)t->uncached_input,
 			 "cache_read", (json_int_t)t->cache_read,
 			 "cache_write_5m", (json_int_t)t->cache_write_5m,
@@ -209,13 +219,18 @@ static void print_files(const struct usage_run *run)
 	json_array_foreach(run->files, i, f)
 		printf("%s: shape %s, %" JSON_INTEGER_FORMAT " rows, %"
 		       JSON_INTEGER_FORMAT " records, %" JSON_INTEGER_FORMAT
-		       " bad, %" JSON_INTEGER_FORMAT " duplicates\n",
+		       " bad, %" JSON_INTEGER_FORMAT " duplicates, %"
+		       JSON_INTEGER_FORMAT " without usage\n",
 		       json_string_value(json_object_get(f, "path")),
-		       json_string_value(json_object_get(f, "shape")),
+		       json_string_length(json_object_get(f, "shape")) ?
+			       json_string_value(json_object_get(f, "shape")) :
+			       "-",
 		       json_integer_value(json_object_get(f, "rows")),
 		       json_integer_value(json_object_get(f, "records")),
 		       json_integer_value(json_object_get(f, "bad_rows")),
-		       json_integer_value(json_object_get(f, "duplicates")));
+		       json_integer_value(json_object_get(f, "duplicates")),
+		       json_integer_value(json_object_get(f,
+							  "without_usage")));
 	json_array_foreach(run->bad, i, b) {
 		if (i == SHOW_BAD)
 			break;
@@ -234,16 +249,17 @@ static void print_table(const struct usage_run *run)
 	size_t i;
 
 	print_files(run);
-	printf("\n%-16s %9s %14s %13s %13s %13s %13s %13s\n", "class",
-	       "records", "uncached_input", "cache_read", "cache_write_5m",
-	       "cache_write_1h", "output", "reasoning");
+	printf("\n%-16s %9s %6s %14s %13s %14s %14s %13s %13s\n", "class",
+	       "records", "bad", "uncached_input", "cache_read",
+	       "cache_write_5m", "cache_write_1h", "output", "reasoning");
 	for (i = 0; i < run->nclasses; i++) {
 		t = &run->classes[i].t;
-		printf("%-16s %9" PRIu64 " %14" PRIu64 " %13" PRIu64
-		       " %13" PRIu64 " %13" PRIu64 " %13" PRIu64 " %13" PRIu64
-		       "\n", run->classes[i].name[0] ?
+		printf("%-16s %9" PRIu64 " %6" PRIu64 " %14" PRIu64
+		       " %13" PRIu64 " %14" PRIu64 " %14" PRIu64 " %13" PRIu64
+		       " %13" PRIu64 "\n", run->classes[i].name[0] ?
 				     run->classes[i].name : "(none)",
-		       t->records, t->uncached_input, t->cache_read,
+		       t->records, t->bad_rows, t->uncached_input,
+		       t->cache_read,
 		       t->cache_write_5m, t->cache_write_1h, t->output,
 		       t->reasoning);
 	}
@@ -268,12 +284,31 @@ static void run_free(struct usage_run *run)
 	json_decref(run->bad);
 }
 
+/* Adds "CLASS:RULE" to the match rules. Returns 0 or an exit code. */
+static int add_match(tc_usage_match *m, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+	tc_error err = {0};
+	char name[256];
+
+	if (!colon || colon == arg || (size_t)(colon - arg) >= sizeof name)
+		return cli_usage_error("tokcast usage", "--match expects "
+				       "CLASS:RULE, got '%s'", arg);
+	memcpy(name, arg, (size_t)(colon - arg));
+	name[colon - arg] = '\0';
+	if (tc_usage_match_add(m, name, colon + 1, &err) != TC_OK)
+		return cli_usage_error("tokcast usage", "--match: %s",
+				       err.message);
+	return 0;
+}
+
 /* Parses the command line into ua; returns -1 to stop with *code. */
 static int parse_args(int argc, char **argv, struct cli_usage_args *ua,
-		      int *json, int *code)
+		      tc_usage_match *m, int *json, int *code)
 {
 	static const struct option opts[] = {
 		{"json", no_argument, NULL, 'j'},
+		{"match", required_argument, NULL, 'm'},
 		{"help", no_argument, NULL, 'h'},
 		CLI_USAGE_LONGOPTS,
 		{NULL, 0, NULL, 0},
@@ -290,6 +325,12 @@ static int parse_args(int argc, char **argv, struct cli_usage_args *ua,
 		}
 		if (c == 'j') {
 			*json = 1;
+			continue;
+		}
+		if (c == 'm') {
+			*code = add_match(m, optarg);
+			if (*code)
+				return -1;
 			continue;
 		}
 		if (c == 'h') {
@@ -316,14 +357,18 @@ int cli_usage(int argc, char **argv)
 {
 	struct cli_usage_args ua;
 	struct usage_run run = {0};
+	tc_usage_match *m = tc_usage_match_new();
 	int json = 0, code = CLI_OK;
 	size_t i;
 
 	cli_usage_args_init(&ua);
-	if (parse_args(argc, argv, &ua, &json, &code) < 0) {
+	if (!m || parse_args(argc, argv, &ua, m, &json, &code) < 0) {
+		tc_usage_match_free(m);
 		cli_usage_args_free(&ua);
-		return code;
+		return m ? code : CLI_FAILURE;
 	}
+	for (i = 0; i < ua.nlogs && tc_usage_match_count(m); i++)
+		ua.logs[i].opts.match = m;
 	run.files = json_array();
 	run.bad = json_array();
 	for (i = 0; i < ua.nlogs && code == CLI_OK; i++)
@@ -334,5 +379,6 @@ int cli_usage(int argc, char **argv)
 		print_table(&run);
 	run_free(&run);
 	cli_usage_args_free(&ua);
+	tc_usage_match_free(m);
 	return code;
 }

@@ -257,6 +257,7 @@ tc_status tc_cost_table_add(tc_cost_table *t, const tc_usage *u,
 	return TC_OK;
 }
 
+/* Orders groups by class, model and period. */
 static int row_cmp(const void *a, const void *b)
 {
 	const tc_cost_row *x = a, *y = b;
@@ -370,6 +371,7 @@ static json_t *row_json(const tc_cost_table *t, const tc_cost_row *r)
 	return o;
 }
 
+/* The grouping keys as a JSON array of names. */
 static json_t *by_json(unsigned by)
 {
 	json_t *a = json_array();
@@ -430,6 +432,7 @@ static void csv_field(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
+/* Writes one group as a CSV line, keys first. */
 static void csv_row(FILE *fp, const tc_cost_table *t, const tc_cost_row *r)
 {
 	uint64_t counts[NCOUNTS];

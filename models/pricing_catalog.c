@@ -135,6 +135,7 @@ const tc_price *tc_catalog_row(const tc_catalog *cat, size_t i)
 	return cat && i < cat->n ? &cat->rows[i] : NULL;
 }
 
+/* Appends a copy of *p, taking its strings. */
 static tc_status catalog_push(tc_catalog *cat, const tc_price *p)
 {
 	tc_price *rows;
@@ -152,6 +153,7 @@ static tc_status catalog_push(tc_catalog *cat, const tc_price *p)
 	return TC_OK;
 }
 
+/* An empty row: every price and multiplier TC_RATE_NONE. */
 static void row_init(tc_price *p)
 {
 	int64_t *r;
@@ -494,6 +496,7 @@ static tc_status parse_file(load_ctx *c, FILE *fp)
 	return c->st;
 }
 
+/* Orders rows by model, then effective date. */
 static int row_cmp(const void *a, const void *b)
 {
 	const tc_price *x = a, *y = b;

@@ -304,6 +304,10 @@ tc_status tc_cost_of(const tc_catalog *cat, const tc_usage *u,
 		if (u->time_us % US_PER_DAY < 0)
 			day--;
 	}
+	if (!u->model || !*u->model)
+		return tci_error(err, TC_ERR_INVALID, NULL, u->line, NULL,
+				 "the record names no model (assign one to "
+				 "the log, e.g. --model ID)");
 	st = tc_catalog_find(cat, u->model, day, &p, err);
 	if (st == TC_OK)
 		st = tc_price_request(p, u, out, err);

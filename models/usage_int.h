@@ -186,6 +186,8 @@ int tci_lines_next(struct tci_lines *l, const char *path, const char **s,
 struct tci_node {
 	json_t *v;
 	long parent;		/* index of the parent node, -1 at the root */
+	long depth;
+	const struct tci_shape *shape;	/* when a usage object */
 };
 
 #define TCI_NODES_MAX 10000
@@ -216,10 +218,15 @@ struct tc_usage_reader {
 	size_t nnodes;
 	size_t cap_nodes;
 	long usage_node;
+	long *hits;		/* the usage objects found in the record */
+	size_t nhits;
+	size_t cap_hits;
+	size_t pos;		/* the one being read */
 
 	/* The current row. */
 	long row_line;
 	const char *bad;	/* why the row cannot be read, or NULL */
+	int null_usage;		/* the row says "usage": null */
 	char why[512];
 	char model[TCI_TEXT_MAX];
 	char class_name[TCI_TEXT_MAX];
@@ -245,6 +252,16 @@ struct tc_usage_reader {
  * Returns NULL, or why the row is bad.
  */
 const char *tci_usage_record(tc_usage_reader *r, tc_usage *u);
+
+/*
+ * Finds the usage objects of the current JSON record: every object of a
+ * known shape at the shallowest depth where one is. Returns how many; with
+ * none, r->why says so. Turns OTLP attribute lists into objects first.
+ */
+size_t tci_usage_find(tc_usage_reader *r);
+
+/* True when the record searched holds "usage": null (or usageMetadata). */
+int tci_usage_null(const tc_usage_reader *r);
 
 /* Picks the shape of a CSV file from its header; fills r->col. */
 tc_status tci_usage_csv_columns(tc_usage_reader *r, tc_error *err);

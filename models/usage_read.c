@@ -143,7 +143,7 @@ static tc_status open_pass(tc_usage_reader *r, tc_error *err)
 static int csv_row(tc_usage_reader *r, tc_error *err)
 {
 	const char *s;
-	size_t n;
+	size_t n, fed = 0;
 	int k, pending = 0;
 	tc_status st;
 
@@ -162,11 +162,20 @@ static int csv_row(tc_usage_reader *r, tc_error *err)
 			if (!pending)
 				r->row_line = r->lines.line;
 			pending = 1;
+			fed += n;
+			if (fed > TCI_LINE_MAX)
+				return -(int)tci_error(err, TC_ERR_LIMIT,
+					r->path, r->row_line, NULL,
+					"CSV record longer than %zu bytes (a "
+					"quote never closed?)", TCI_LINE_MAX);
 			st = tci_csv_feed(&r->csv, s, n, s[n - 1] != '\n');
 		}
 		if (st != TC_OK)
 			return -(int)tci_error(err, st, r->path, r->row_line,
-					       NULL, "cannot read CSV record");
+					       NULL, st == TC_ERR_LIMIT ?
+					       "CSV record with more than %d "
+					       "fields" : "out of memory",
+					       TCI_CSV_MAX_FIELDS);
 		if (r->csv.complete || k == 0)
 			return 1;
 	}
@@ -180,8 +189,13 @@ static int json_row(tc_usage_reader *r, tc_error *err)
 	size_t n;
 	int k;
 
+	if (r->root && r->pos + 1 < r->nhits) {
+		r->pos++;
+		return 1;
+	}
 	json_decref(r->root);
 	r->root = NULL;
+	r->nhits = 0;
 	do {
 		k = tci_lines_next(&r->lines, r->path, &s, &n, err);
 		if (k <= 0)
@@ -196,6 +210,9 @@ static int json_row(tc_usage_reader *r, tc_error *err)
 	} else if (!json_is_object(r->root)) {
 		snprintf(r->why, sizeof r->why, "not a JSON object");
 		r->bad = r->why;
+	} else if (tci_usage_find(r) == 0) {
+		r->null_usage = tci_usage_null(r);
+		r->bad = r->null_usage ? NULL : r->why;
 	}
 	return 1;
 }
@@ -204,6 +221,7 @@ static int json_row(tc_usage_reader *r, tc_error *err)
 static int read_row(tc_usage_reader *r, tc_error *err)
 {
 	r->bad = NULL;
+	r->null_usage = 0;
 	return r->csv_mode ? csv_row(r, err) : json_row(r, err);
 }
 
@@ -274,7 +292,8 @@ static tc_status look_ahead(tc_usage_reader *r, tc_error *err)
 
 	r->pass = 1;
 	while ((k = read_row(r, err)) > 0) {
-		if (r->bad || tci_usage_record(r, &u) || !r->has_id)
+		if (r->bad || r->null_usage || tci_usage_record(r, &u) ||
+		    !r->has_id)
 			continue;
 		if (note_id(r) != TC_OK)
 			return tci_error(err, TC_ERR_NOMEM, r->path, 0, NULL,
@@ -360,6 +379,7 @@ void tc_usage_reader_close(tc_usage_reader *r)
 	free_header(r);
 	json_decref(r->root);
 	free(r->nodes);
+	free(r->hits);
 	free(r->ids);
 	tci_u64map_free(&r->dups);
 	tci_u64map_free(&r->blocks);
@@ -539,9 +559,15 @@ static int too_many_bad(tc_usage_reader *r, int at_end)
 /* Reads the current row into rec. Returns 1 for a record, 0 to skip. */
 static int take_row(tc_usage_reader *r, tc_usage *rec, tc_status *st)
 {
-	const char *why = r->bad ? r->bad : tci_usage_record(r, rec);
+	const char *why;
 
 	*st = TC_OK;
+	if (r->null_usage) {
+		r->totals.without_usage++;
+		r->totals.rows++;
+		return 0;
+	}
+	why = r->bad ? r->bad : tci_usage_record(r, rec);
 	if (why) {
 		*st = bad_row(r, why);
 		return 0;

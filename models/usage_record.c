@@ -191,10 +191,67 @@ static int push_node(tc_usage_reader *r, json_t *v, long parent)
 		r->nodes = n;
 		r->cap_nodes = cap;
 	}
-	r->nodes[r->nnodes].v = v;
-	r->nodes[r->nnodes].parent = parent;
+	n = &r->nodes[r->nnodes];
+	n->v = v;
+	n->parent = parent;
+	n->depth = parent < 0 ? 0 : r->nodes[parent].depth + 1;
+	n->shape = NULL;
 	r->nnodes++;
 	return 1;
+}
+
+/* Marks node i as a usage object of shape s. */
+static void add_hit(tc_usage_reader *r, size_t i, const struct tci_shape *s)
+{
+	long *h;
+	size_t cap;
+
+	if (r->nhits == r->cap_hits) {
+		cap = r->cap_hits ? r->cap_hits * 2 : 16;
+		h = realloc(r->hits, cap * sizeof *h);
+		if (!h)
+			return;
+		r->hits = h;
+		r->cap_hits = cap;
+	}
+	r->nodes[i].shape = s;
+	r->hits[r->nhits++] = (long)i;
+}
+
+/* True when a is an OTLP attribute list: [{"key": .., "value": {..}}]. */
+static int is_attribute_list(json_t *a)
+{
+	json_t *e;
+	size_t i;
+
+	if (!json_is_array(a) || json_array_size(a) == 0)
+		return 0;
+	json_array_foreach(a, i, e)
+		if (!json_is_string(json_object_get(e, "key")) ||
+		    !json_is_object(json_object_get(e, "value")))
+			return 0;
+	return 1;
+}
+
+/*
+ * Replaces an OTLP attribute list by an object of its keys, each value
+ * unwrapped from {"stringValue": ..}, {"intValue": ..} and the like.
+ */
+static void unwrap_attributes(json_t *obj)
+{
+	json_t *a = json_object_get(obj, "attributes"), *o, *e, *v;
+	size_t i;
+
+	if (!is_attribute_list(a) || !(o = json_object()))
+		return;
+	json_array_foreach(a, i, e) {
+		v = json_object_iter_value(
+			json_object_iter(json_object_get(e, "value")));
+		if (v)
+			json_object_set(o, json_string_value(
+					   json_object_get(e, "key")), v);
+	}
+	json_object_set_new(obj, "attributes", o);
 }
 
 /* Queues the objects and arrays inside node i. */
@@ -205,6 +262,7 @@ static void push_children(tc_usage_reader *r, size_t i)
 	size_t k;
 
 	if (json_is_object(v)) {
+		unwrap_attributes(v);
 		json_object_foreach(v, key, c)
 			if (json_is_object(c) || json_is_array(c))
 				push_node(r, c, (long)i);
@@ -216,35 +274,71 @@ static void push_children(tc_usage_reader *r, size_t i)
 }
 
 /*
- * Finds the usage object: at --usage-path, or the shallowest object of a
- * known shape (breadth first). Sets r->usage_node and returns the shape.
+ * The breadth-first search: the first usage object found fixes the depth,
+ * and every other usage object at that depth is a record too (the spans
+ * of an OTLP export, the results of a usage-report page).
  */
-static const struct tci_shape *find_usage(tc_usage_reader *r,
-					  const struct tci_shape *only)
+static void find_all(tc_usage_reader *r)
+{
+	const struct tci_shape *s;
+	long depth = -1;
+	size_t i;
+
+	for (i = 0; i < r->nnodes; i++) {
+		if (depth >= 0 && r->nodes[i].depth > depth)
+			break;
+		s = shape_of(r->nodes[i].v, r->shape);
+		if (s) {
+			add_hit(r, i, s);
+			depth = r->nodes[i].depth;
+		} else if (depth < 0) {
+			push_children(r, i);
+		}
+	}
+}
+
+size_t tci_usage_find(tc_usage_reader *r)
 {
 	const struct tci_shape *s;
 	json_t *u;
-	size_t i;
 
-	r->nnodes = 0;
+	r->nnodes = r->nhits = r->pos = 0;
 	push_node(r, r->root, -1);
-	if (r->opts.usage_path) {
+	if (map_has_counts(&r->opts)) {
+		add_hit(r, 0, r->shape ? r->shape : tci_shape_mapped());
+	} else if (r->opts.usage_path) {
 		u = tci_json_path(r->root, r->opts.usage_path,
 				  strlen(r->opts.usage_path));
-		if (!u || !push_node(r, u, 0))
-			return NULL;
-		r->usage_node = 1;
-		return shape_of(u, only);
+		s = u && push_node(r, u, 0) ? shape_of(u, r->shape) : NULL;
+		if (s)
+			add_hit(r, 1, s);
+	} else {
+		find_all(r);
 	}
+	if (r->nhits > 0)
+		return r->nhits;
+	if (r->opts.usage_path)
+		snprintf(r->why, sizeof r->why, "no %s usage object at '%s'",
+			 r->shape ? r->shape->name : "known",
+			 r->opts.usage_path);
+	else
+		snprintf(r->why, sizeof r->why, "no %s usage object found",
+			 r->shape ? r->shape->name : "known");
+	return 0;
+}
+
+int tci_usage_null(const tc_usage_reader *r)
+{
+	json_t *v;
+	size_t i;
+
 	for (i = 0; i < r->nnodes; i++) {
-		s = shape_of(r->nodes[i].v, only);
-		if (s) {
-			r->usage_node = (long)i;
-			return s;
-		}
-		push_children(r, i);
+		v = r->nodes[i].v;
+		if (json_is_null(json_object_get(v, "usage")) ||
+		    json_is_null(json_object_get(v, "usageMetadata")))
+			return 1;
 	}
-	return NULL;
+	return 0;
 }
 
 /* A key's value in the current CSV row. */
@@ -343,6 +437,23 @@ static int batch_of(const struct tci_val *v)
 	return 0;
 }
 
+/*
+ * True when the usage object sits in a line of a batch results file
+ * (OpenAI's and Anthropic's both carry "custom_id" beside the result).
+ */
+static int in_batch_result(const tc_usage_reader *r)
+{
+	long i;
+
+	if (r->csv_mode || r->opts.map[TC_KEY_BATCH] ||
+	    r->opts.map[TC_KEY_TIER])
+		return 0;
+	for (i = r->usage_node; i >= 0; i = r->nodes[i].parent)
+		if (json_is_string(json_object_get(r->nodes[i].v, "custom_id")))
+			return 1;
+	return 0;
+}
+
 /* Gets a key's value from whichever source the reader has. */
 static void get_value(const tc_usage_reader *r, const struct tci_shape *s,
 		      int key, struct tci_val *v)
@@ -431,7 +542,7 @@ static void read_context(tc_usage_reader *r, const struct tci_shape *s,
 	val_text(&v, tier, sizeof tier);
 	u->tier = tier[0] ? tier_of(tier) : TC_TIER_STANDARD;
 	get_value(r, s, TC_KEY_BATCH, &v);
-	if (batch_of(&v))
+	if (batch_of(&v) || in_batch_result(r))
 		u->tier = TC_TIER_BATCH;
 	r->hash_ids = NULL;
 	if (!r->csv_mode) {
@@ -441,30 +552,6 @@ static void read_context(tc_usage_reader *r, const struct tci_shape *s,
 	}
 }
 
-/* The shape of the current JSON record, or why there is none. */
-static const struct tci_shape *json_shape(tc_usage_reader *r)
-{
-	const struct tci_shape *s;
-
-	if (map_has_counts(&r->opts)) {
-		r->nnodes = 0;
-		push_node(r, r->root, -1);
-		r->usage_node = 0;
-		return r->shape ? r->shape : tci_shape_mapped();
-	}
-	s = find_usage(r, r->shape);
-	if (s)
-		return s;
-	if (r->opts.usage_path)
-		snprintf(r->why, sizeof r->why, "no %s usage object at '%s'",
-			 r->shape ? r->shape->name : "known",
-			 r->opts.usage_path);
-	else
-		snprintf(r->why, sizeof r->why, "no %s usage object found",
-			 r->shape ? r->shape->name : "known");
-	return NULL;
-}
-
 const char *tci_usage_record(tc_usage_reader *r, tc_usage *u)
 {
 	const struct tci_shape *s = r->shape;
@@ -472,8 +559,10 @@ const char *tci_usage_record(tc_usage_reader *r, tc_usage *u)
 
 	memset(u, 0, sizeof *u);
 	u->line = r->row_line;
-	if (!r->csv_mode && !(s = json_shape(r)))
-		return r->why;
+	if (!r->csv_mode) {
+		r->usage_node = r->hits[r->pos];
+		s = r->nodes[r->usage_node].shape;
+	}
 	r->last_shape = s;
 	if (read_counts(r, s, &raw) || read_time(r, s, u))
 		return r->why;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
 
 #include "tc_test.h"
 #include "tci.h"
@@ -726,6 +727,133 @@ static void expected_cost_api_on_specs(void **state)
 	tc_catalog_free(cat);
 }
 
+/*
+ * A discrete input distribution (negative binomial, a step cdf) against
+ * its partial moments summed term by term from GSL's probability mass
+ * function: E[C] = a0 E[X; X <= t] + a1 E[X; X > t] + E[Y] (b0 P(X <= t)
+ * + b1 P(X > t)) with Y constant 100.
+ */
+static void expected_cost_discrete_input(void **state)
+{
+	tc_catalog *cat = catalog_from(TIERED);
+	tc_request_mix mix = {NULL, NULL, 0, 0, 0, 0, 0};
+	double size = 5, mean = 150000, p = size / (size + mean);
+	double lo1 = 0, hi1 = 0, up = 0, pk, want;
+	tc_cost_moments m;
+	unsigned k;
+
+	for (k = 0; k < 2000000; k++) {
+		pk = gsl_ran_negative_binomial_pdf(k, p, size);
+		if (k > 200000) {
+			hi1 += k * pk;
+			up += pk;
+		} else {
+			lo1 += k * pk;
+		}
+	}
+	want = 2e-6 * lo1 + 4e-6 * hi1 + 100 * (12e-6 * (1 - up) +
+						18e-6 * up);
+	mix.input_tokens = spec_of("negbinomial(mean=150000, size=5)");
+	mix.output_tokens = spec_of("100");
+	assert_int_equal(tc_expected_cost(cat, "m4", 20600, &mix, &m, NULL),
+			 TC_OK);
+	/* A step function defeats the quadrature's 1e-12 target; its
+	 * result is still within 1e-6 (docs/pricing.md). */
+	assert_true(fabs(m.mean - want) <= 1e-6 * want);
+	assert_true(fabs(m.tier_share - up) <= 1e-9);
+	tc_spec_free((tc_spec *)mix.input_tokens);
+	tc_spec_free((tc_spec *)mix.output_tokens);
+	tc_catalog_free(cat);
+}
+
+/* The other documented statuses of the pricing API. */
+static void documented_statuses_returned(void **state)
+{
+	tc_catalog *cat = catalog_from(TIERED);
+	tc_request_mix mix = {NULL, NULL, 0, 0, 0, 0, 0};
+	tc_usage u = usage_at("m4", 2025, 6, 1, 0);
+	tc_cost_moments m;
+	tc_cost c;
+	tc_money v;
+	char big[6000];
+
+	/* Money and catalog limits. */
+	assert_int_equal(tc_money_parse("1e3", &v), TC_ERR_PARSE);
+	assert_int_equal(tc_money_parse("1.2.3", &v), TC_ERR_PARSE);
+	assert_int_equal(tc_money_parse("1000000000000000000", &v),
+			 TC_ERR_LIMIT);
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	assert_int_equal(load_text(big, NULL), TC_ERR_LIMIT);
+
+	/* Request cost: reasoning above output, a cost beyond 128 bits. */
+	u.output = 1;
+	u.reasoning = 2;
+	assert_int_equal(tc_cost_of(cat, &u, TC_TIME_NONE, &c, NULL),
+			 TC_ERR_INVALID);
+	tc_catalog_free(cat);
+	cat = catalog_from("model,effective_from,input,output,"
+			   "batch_multiplier\nm4,2025-01-01,1000000,1,100\n");
+	u.reasoning = 0;
+	u.tier = TC_TIER_BATCH;
+	u.uncached_input = UINT64_MAX;
+	/* 1.8e19 tokens x 1e15 x 1e8 (100 in millionths) > 1.7e38. */
+	assert_int_equal(tc_cost_of(cat, &u, TC_TIME_NONE, &c, NULL),
+			 TC_ERR_LIMIT);
+	tc_catalog_free(cat);
+	cat = catalog_from(TIERED);
+
+	/* Expectations: uncertain parameters, an infinite third moment. */
+	mix.output_tokens = spec_of("100");
+	mix.input_tokens = spec_of("lognormal(mu=normal(8, 0.1), sigma=1)");
+	assert_int_equal(tc_expected_cost(cat, "m4", 20600, &mix, &m, NULL),
+			 TC_ERR_UNSUPPORTED);
+	tc_spec_free((tc_spec *)mix.input_tokens);
+	mix.input_tokens = spec_of("loglogistic(scale=1000, shape=2.5)");
+	assert_int_equal(tc_expected_cost(cat, "m4", 20600, &mix, &m, NULL),
+			 TC_ERR_NUMERIC);
+	tc_spec_free((tc_spec *)mix.input_tokens);
+
+	/* Truncated at a context window, every moment is finite; the mean
+	 * of a constant output of 100 tokens needs no tier (max < t). */
+	mix.input_tokens = spec_of("truncate(loglogistic(scale=1000, "
+				   "shape=1.5), max=150000)");
+	assert_int_equal(tc_expected_cost(cat, "m4", 20600, &mix, &m, NULL),
+			 TC_OK);
+	assert_true(m.tier_share == 0.0);
+	tc_spec_free((tc_spec *)mix.input_tokens);
+	tc_spec_free((tc_spec *)mix.output_tokens);
+	mix.input_tokens = NULL;
+	assert_int_equal(tc_expected_cost(cat, "m4", 20600, &mix, &m, NULL),
+			 TC_ERR_ARG);
+
+	/* Cost tables: two periods, a period without a time. */
+	assert_null(tc_cost_table_new(TC_BY_DAY | TC_BY_MONTH));
+	tc_catalog_free(cat);
+}
+
+static void cost_table_needs_time_for_periods(void **state)
+{
+	tc_catalog *cat = catalog_from(TIERED);
+	tc_cost_table *t = tc_cost_table_new(TC_BY_CLASS | TC_BY_WEEK);
+	tc_usage u = usage_at("m4", 2027, 1, 1, 0);
+	tc_cost c;
+
+	u.class_name = "chat";
+	u.uncached_input = 100000;
+	assert_int_equal(tc_cost_of(cat, &u, TC_TIME_NONE, &c, NULL), TC_OK);
+	assert_int_equal(tc_cost_table_add(t, &u, &c, NULL), TC_OK);
+	/* 2027-01-01 is a Friday of ISO week 53 of 2026. */
+	assert_string_equal(tc_cost_table_row(t, 0)->period, "2026-W53");
+	/* 100,000 x 2 per MTok = 0.2 USD = 2e20 units of 1e-21. */
+	assert_true(tc_cost_table_total(t)->cost_input ==
+		    (tc_money)2000000000 * 1000000000 * 100);
+	u.time_us = TC_TIME_NONE;
+	assert_int_equal(tc_cost_table_add(t, &u, &c, NULL), TC_ERR_INVALID);
+	tc_cost_table_free(t);
+	tc_catalog_free(cat);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(money_formats_exactly),
 	cmocka_unit_test(one_token_at_tiny_rate_is_not_zero),
@@ -749,6 +877,9 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(tier_cache_rates_derived_and_flagged),
 	cmocka_unit_test(expected_cost_matches_closed_form),
 	cmocka_unit_test(expected_cost_api_on_specs),
+	cmocka_unit_test(expected_cost_discrete_input),
+	cmocka_unit_test(documented_statuses_returned),
+	cmocka_unit_test(cost_table_needs_time_for_periods),
 };
 
 TC_TEST_MAIN(tests)

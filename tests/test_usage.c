@@ -215,6 +215,56 @@ static void otel_span_attributes(void **state)
 	assert_string_equal(g.model[1], "claude-haiku-4-5");
 }
 
+/*
+ * An OTLP JSON export: attribute lists of {"key", "value": {"intValue"}}
+ * and two spans in one line, each a record. Span 1: 1000 input including
+ * 600 cache reads gives 400 uncached.
+ */
+static void otlp_export_spans(void **state)
+{
+	struct got g;
+
+	read_fixture("otlp.jsonl", NULL, &g);
+	assert_int_equal(g.n, 2);
+	assert_string_equal(g.shape, "otel");
+	buckets(&g.u[0], 400, 600, 0, 0, 50, 0);
+	assert_string_equal(g.model[0], "gpt-4o");
+	assert_string_equal(g.id[0], "chatcmpl-A");
+	assert_int_equal(g.u[0].time_us, INT64_C(1740823200) * 1000000);
+	buckets(&g.u[1], 200, 0, 0, 0, 20, 0);
+	assert_string_equal(g.model[1], "gpt-4o-mini");
+	assert_int_equal(g.u[1].time_us, INT64_C(1740823201) * 1000000);
+	assert_int_equal(g.u[1].line, 1);
+}
+
+/* A usage-report page: every result of the page is a record. */
+static void anthropic_report_page(void **state)
+{
+	struct got g;
+
+	read_fixture("anthropic_report_page.jsonl", NULL, &g);
+	assert_int_equal(g.n, 2);
+	buckets(&g.u[0], 10, 30, 20, 0, 40, 0);
+	buckets(&g.u[1], 1, 3, 0, 2, 4, 0);
+	assert_string_equal(g.model[1], "claude-opus-4-1");
+	assert_int_equal(g.u[1].time_us, INT64_C(1754006400) * 1000000);
+}
+
+/* Lines of OpenAI and Anthropic batch results run on the batch tier. */
+static void batch_results(void **state)
+{
+	struct got g;
+
+	read_fixture("batch_output.jsonl", NULL, &g);
+	assert_int_equal(g.n, 2);
+	buckets(&g.u[0], 100, 0, 0, 0, 10, 0);
+	assert_int_equal(g.u[0].tier, TC_TIER_BATCH);
+	assert_string_equal(g.id[0], "chatcmpl-B1");
+	buckets(&g.u[1], 30, 70, 0, 0, 5, 0);
+	assert_int_equal(g.u[1].tier, TC_TIER_BATCH);
+	assert_string_equal(g.id[1], "msg_B2");
+}
+
 /* The Activity export: input_tokens includes input_cached_tokens. */
 static void openai_activity_csv(void **state)
 {
@@ -324,6 +374,16 @@ static void csv_quotes_and_newlines(void **state)
 	assert_int_equal(g.u[2].line, 4);
 	buckets(&g.u[3], 40, 0, 0, 0, 4, 0);
 	assert_int_equal(g.u[3].line, 6);
+
+	/* CRLF line ends, and no line end after the last row. */
+	assert_int_equal(read_path(temp_file("crlf.csv",
+		"TIMESTAMP,ContextTokens,GeneratedTokens\r\n"
+		"2023-11-16 18:17:03,10,1\r\n"
+		"2023-11-16 18:17:04,20,2"), NULL, &g), TC_OK);
+	assert_int_equal(g.rc, TC_USAGE_END);
+	assert_int_equal(g.n, 2);
+	buckets(&g.u[1], 20, 0, 0, 0, 2, 0);
+	assert_int_equal(g.u[1].line, 3);
 }
 
 /* A tab-separated file read through --map, the class from a column. */
@@ -383,6 +443,46 @@ static void csv_unknown_header(void **state)
 			 TC_ERR_PARSE);
 	assert_int_equal(read_path("/nonexistent/x.csv", NULL, &g),
 			 TC_ERR_IO);
+}
+
+/* A header or a row of more than 4096 fields hits the safety limit. */
+static void csv_field_limit(void **state)
+{
+	char *text = malloc(20000);
+	struct got g;
+	size_t i, n;
+
+	assert_non_null(text);
+	n = (size_t)snprintf(text, 20000, "input,output\n1,2\n");
+	for (i = 0; i < 5000; i++)
+		text[n++] = ',';
+	text[n++] = '\n';
+	text[n] = '\0';
+	assert_int_equal(read_path(temp_file("l.csv", text), NULL, &g),
+			 TC_OK);
+	assert_int_equal(g.rc, TC_ERR_LIMIT);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.err.line, 3);
+	memmove(text, text + 17, n - 17 + 1);
+	assert_int_equal(read_path(temp_file("h.csv", text), NULL, &g),
+			 TC_ERR_LIMIT);
+	free(text);
+}
+
+/* Options that contradict each other or are out of range. */
+static void bad_options(void **state)
+{
+	const char *p = tc_source_path("tests/fixtures/usage/bad.csv");
+	tc_usage_opts o;
+	struct got g;
+
+	tc_usage_opts_init(&o);
+	assert_int_equal(tc_usage_opts_map(&o, "input=a", NULL), TC_OK);
+	assert_int_equal(tc_usage_opts_map(&o, "uncached=b", NULL), TC_OK);
+	assert_int_equal(read_path(p, &o, &g), TC_ERR_ARG);
+	tc_usage_opts_init(&o);
+	o.max_bad_rows = -2;
+	assert_int_equal(read_path(p, &o, &g), TC_ERR_ARG);
 }
 
 /* Writes text gzip-compressed; static path. */
@@ -613,6 +713,56 @@ static void dedupe_keeps_last(void **state)
 	read_fixture("dupes.jsonl", &o, &g);
 	assert_int_equal(g.n, 4);
 	assert_int_equal(g.t.output, 556);
+
+	/* CSV with an id column: x repeats on lines 2 and 4. */
+	assert_int_equal(read_path(temp_file("d.csv",
+		"request_id,uncached_input,output\n"
+		"x,1,1\ny,2,2\nx,3,3\n"), NULL, &g), TC_OK);
+	assert_int_equal(g.n, 2);
+	assert_string_equal(g.id[0], "y");
+	assert_string_equal(g.id[1], "x");
+	assert_int_equal(g.u[1].uncached_input, 3);
+	assert_int_equal(g.t.duplicates, 1);
+}
+
+/*
+ * A log of streamed chunks: "usage": null until the last chunk, which
+ * repeats the id. The null rows are counted apart, not bad rows.
+ */
+static void stream_chunks(void **state)
+{
+	struct got g;
+	const char *p = temp_file("s.jsonl",
+		"{\"id\": \"c1\", \"choices\": [], \"usage\": null}\n"
+		"{\"id\": \"c1\", \"choices\": [], \"usage\": null}\n"
+		"{\"id\": \"c1\", \"choices\": [], \"usage\": "
+		"{\"prompt_tokens\": 9, \"completion_tokens\": 4}}\n");
+
+	assert_int_equal(read_path(p, NULL, &g), TC_OK);
+	assert_int_equal(g.rc, TC_USAGE_END);
+	assert_int_equal(g.n, 1);
+	buckets(&g.u[0], 9, 0, 0, 0, 4, 0);
+	assert_int_equal(g.t.without_usage, 2);
+	assert_int_equal(g.t.bad_rows, 0);
+	assert_int_equal(g.t.rows, 3);
+}
+
+/* A quote never closed ends in an error at the end, not a hang. */
+static void csv_unclosed_quote(void **state)
+{
+	struct got g;
+
+	assert_int_equal(read_path(temp_file("q.csv",
+		"TIMESTAMP,ContextTokens,GeneratedTokens\n"
+		"2023-11-16 18:17:03,1,2\n"
+		"2023-11-16 18:17:04,\"3,4\n"
+		"2023-11-16 18:17:05,5,6\n"), NULL, &g), TC_OK);
+	assert_int_equal(g.rc, TC_ERR_INVALID);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.nbad, 1);
+	/* The quoted field runs to the end: "3,4\n2023-...,5,6\n". */
+	assert_int_equal(g.bad_line[0], 3);
+	assert_string_equal(g.bad[0], "input tokens: not a number");
 }
 
 /*
@@ -875,6 +1025,9 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(anthropic_messages),
 	cmocka_unit_test(gemini_usage_metadata),
 	cmocka_unit_test(otel_span_attributes),
+	cmocka_unit_test(otlp_export_spans),
+	cmocka_unit_test(anthropic_report_page),
+	cmocka_unit_test(batch_results),
 	cmocka_unit_test(openai_activity_csv),
 	cmocka_unit_test(anthropic_report),
 	cmocka_unit_test(litellm_spend_logs),
@@ -884,6 +1037,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(csv_tab_mapped),
 	cmocka_unit_test(map_errors),
 	cmocka_unit_test(csv_unknown_header),
+	cmocka_unit_test(csv_field_limit),
+	cmocka_unit_test(bad_options),
 	cmocka_unit_test(gzip_csv_and_jsonl),
 	cmocka_unit_test(gzip_truncated),
 	cmocka_unit_test(timestamps),
@@ -891,6 +1046,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(mooncake_hash_ids),
 	cmocka_unit_test(mooncake_cache_ttl),
 	cmocka_unit_test(dedupe_keeps_last),
+	cmocka_unit_test(csv_unclosed_quote),
+	cmocka_unit_test(stream_chunks),
 	cmocka_unit_test(bad_rows_reported),
 	cmocka_unit_test(inconsistent_counts),
 	cmocka_unit_test(usage_path_option),

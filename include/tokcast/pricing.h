@@ -174,7 +174,8 @@ tc_status tc_price_request(const tc_price *price, const tc_usage *u,
  * Finds the row for u->model on the day of u->time_us (or on at_day when
  * u has no time or at_day is not TC_TIME_NONE) and prices u with it.
  * Returns the statuses of tc_catalog_find and tc_price_request, and
- * TC_ERR_INVALID when the record has no time and no at_day is given.
+ * TC_ERR_INVALID when the record names no model, or has no time and no
+ * at_day is given. out->price is the row used (NULL when none was found).
  */
 tc_status tc_cost_of(const tc_catalog *cat, const tc_usage *u,
 		     int64_t at_day, tc_cost *out, tc_error *err);
@@ -275,7 +276,10 @@ typedef struct tc_cost_moments {
  * share above 1, a NULL spec), TC_ERR_INVALID (the class uses a bucket or
  * batch the row does not price), TC_ERR_UNSUPPORTED (a spec whose
  * parameters are uncertain: instantiate it first) or TC_ERR_NUMERIC
- * (a moment is infinite or the integration failed).
+ * (the input or output spec has no finite third moment, e.g. a
+ * log-logistic of shape 3 or less not truncated above, or the
+ * integration failed). Moments are good to about 1e-9 relative for
+ * continuous specs and 1e-6 for discrete ones (docs/pricing.md).
  */
 tc_status tc_expected_cost(const tc_catalog *cat, const char *model,
 			   int64_t day, const tc_request_mix *mix,

@@ -158,10 +158,13 @@ tc_status tc_usage_parse_unit(const char *s, tc_time_unit *unit);
 
 /* Totals over the records a reader has returned so far. */
 typedef struct tc_usage_totals {
-	uint64_t rows;		/* data rows read: records + bad + dups */
+	uint64_t rows;		/* data rows read: records + bad + dups +
+				   without_usage */
 	uint64_t records;	/* records returned */
 	uint64_t bad_rows;	/* rows rejected, each in the bad-row list */
 	uint64_t duplicates;	/* earlier copies of a repeated id, dropped */
+	uint64_t without_usage;	/* JSON rows whose usage is null (streamed
+				   chunks before the last), dropped */
 	uint64_t uncached_input;
 	uint64_t cache_read;
 	uint64_t cache_write_5m;
@@ -190,8 +193,10 @@ typedef struct tc_usage_reader tc_usage_reader;
  * Returns TC_OK, TC_ERR_IO (cannot open or read), TC_ERR_PARSE (empty
  * file, malformed header), TC_ERR_NOT_FOUND (an unknown shape, or a mapped
  * column the header lacks), TC_ERR_INVALID (a CSV header that matches no
- * shape), TC_ERR_ARG (bad options), TC_ERR_LIMIT (a line over 64 MiB) or
- * TC_ERR_NOMEM.
+ * shape or lacks an input or output column), TC_ERR_ARG (contradictory or
+ * negative options), TC_ERR_LIMIT (a line over 64 MiB, a header of more
+ * than 4096 fields) or TC_ERR_NOMEM. Bad rows met during the look-ahead
+ * are reported by tc_usage_reader_next(), not here.
  */
 tc_status tc_usage_reader_open(const char *path, const tc_usage_opts *opts,
 			       tc_usage_reader **out, tc_error *err);
@@ -202,8 +207,10 @@ tc_status tc_usage_reader_open(const char *path, const tc_usage_opts *opts,
  * returned. Returns TC_OK with a record, TC_USAGE_END at the end of the
  * log, or a tc_status: TC_ERR_INVALID when the bad rows exceed
  * max_bad_rows (checked at the end, or as soon as an explicit limit is
- * passed), TC_ERR_IO, TC_ERR_LIMIT or TC_ERR_NOMEM. After an error or the
- * end, every further call returns the same.
+ * passed), TC_ERR_IO (a read error, a truncated gzip stream),
+ * TC_ERR_LIMIT (a line or CSV record over 64 MiB, a row of more than 4096
+ * fields) or TC_ERR_NOMEM; err gets the file, line and message. After an
+ * error or the end, every further call returns the same.
  */
 int tc_usage_reader_next(tc_usage_reader *r, tc_usage *rec, tc_error *err);
 
@@ -232,8 +239,8 @@ const char *tc_usage_reader_shape(const tc_usage_reader *r);
  * or top-level field, a field of "metadata", or a dotted path. Classes are
  * tried in the order they were added; the first whose rule holds wins.
  */
-tc_usage_match *tc_usage_match_new(void);
-void tc_usage_match_free(tc_usage_match *m);
+tc_usage_match *tc_usage_match_new(void);	/* NULL when out of memory */
+void tc_usage_match_free(tc_usage_match *m);	/* accepts NULL */
 
 /*
  * Adds the class class_name with rule. Returns TC_OK, TC_ERR_PARSE for a

@@ -51,6 +51,37 @@ jcheck "$tmp/m.json" 'rows.0.model="claude-sonnet-4-5"' \
 	'rows.3.output_tokens=482' 'rows.3.reasoning_tokens=448' \
 	'total_cost_usd="0.58381865"'
 
+# OpenTelemetry span attributes and a LiteLLM spend log:
+# gpt-4.1: 600 x 2 + 400 x 0.5 + 50 x 8 (20 of them reasoning, inside
+#   output) per MTok = 0.0018;
+# claude-sonnet-4-5: 1500 x 3 + 1000 x 0.3 + 500 x 3.75 (a write of
+#   unstated lifetime is a 5-minute write) + 100 x 15 per MTok = 0.008175.
+cat >"$tmp/more.jsonl" <<'JS'
+{"timestamp":"2026-05-01T10:00:00Z","feature":"otel","attributes":{"gen_ai.request.model":"gpt-4.1","gen_ai.usage.input_tokens":1000,"gen_ai.usage.cache_read.input_tokens":400,"gen_ai.usage.output_tokens":50,"gen_ai.usage.reasoning.output_tokens":20}}
+{"startTime":"2026-05-01T11:00:00Z","feature":"litellm","model":"claude-sonnet-4-5","prompt_tokens":3000,"completion_tokens":100,"cache_read_input_tokens":1000,"cache_creation_input_tokens":500,"spend":0.01}
+JS
+"$bin" cost "$tmp/more.jsonl" --map class=feature --by class --json \
+	>"$tmp/o.json" 2>/dev/null || fail "cost otel, litellm"
+jcheck "$tmp/o.json" 'rows.0.class="litellm"' 'rows.0.cost_usd="0.008175"' \
+	'rows.0.cost_cache_write_usd="0.001875"' 'rows.1.class="otel"' \
+	'rows.1.cost_usd="0.0018"' 'rows.1.reasoning_tokens=20'
+
+# The Anthropic usage report (daily sums): 1000 x 3 + 2000 x 0.3 + 300 x
+# 3.75 + 400 x 6 + 500 x 15 per MTok + 3 web searches at $10 per 1,000
+# = 0.014625 + 0.03 = 0.044625. A day's sum above the 200k tier cannot
+# be priced: the tier is judged per request.
+printf 'starting_at,model,uncached_input_tokens,cache_read_input_tokens,cache_creation_ephemeral_5m_input_tokens,cache_creation_ephemeral_1h_input_tokens,output_tokens,web_search_requests\n2026-05-01,claude-sonnet-4-5,1000,2000,300,400,500,3\n' \
+	>"$tmp/rep.csv"
+"$bin" cost "$tmp/rep.csv" --class r --json >"$tmp/r.json" 2>/dev/null ||
+	fail "cost anthropic-report"
+jcheck "$tmp/r.json" 'total_cost_usd="0.044625"' \
+	'rows.0.cost_per_call_usd="0.03"'
+printf '2026-05-02,claude-sonnet-4-5,300000,0,0,0,10,0\n' >>"$tmp/rep.csv"
+"$bin" cost "$tmp/rep.csv" --class r 2>"$tmp/err" >/dev/null
+[ $? -eq 1 ] || fail "aggregate row above a tier"
+grep -q "rep.csv:3: an anthropic-report row sums many requests" \
+	"$tmp/err" || fail "aggregate message: $(cat "$tmp/err")"
+
 # By class: chat = 0.00019365 + 0.047025, search = 0.535 + 0.0016.
 "$bin" cost "$tmp/shapes.jsonl" --map class=feature --by class --json \
 	>"$tmp/c.json" 2>/dev/null || fail "cost by class"
@@ -122,6 +153,17 @@ printf 'time,model,class,uncached_input,output\n2023-11-16,gpt-5,a,1000000,0\n' 
 "$bin" cost "$tmp/old.csv" --at 2026-01-01 --json >"$tmp/at.json" \
 	2>/dev/null || fail "--at"
 jcheck "$tmp/at.json" 'total_cost_usd="1.25"'
+
+# A log that names no model needs one assigned.
+printf 'time,input,output\n2026-05-01,10,10\n' >"$tmp/nomodel.csv"
+"$bin" cost "$tmp/nomodel.csv" 2>"$tmp/err"
+[ $? -eq 1 ] || fail "record without a model"
+grep -q "nomodel.csv:2: the record names no model" "$tmp/err" ||
+	fail "no-model message: $(cat "$tmp/err")"
+"$bin" cost "$tmp/nomodel.csv" --model gpt-5 --json >"$tmp/nm.json" \
+	2>/dev/null || fail "--model"
+# 10 x 1.25 + 10 x 10 per MTok.
+jcheck "$tmp/nm.json" 'total_cost_usd="0.0001125"'
 
 "$bin" cost "$tmp/old.csv" --by class,day,week 2>/dev/null
 [ $? -eq 2 ] || fail "two periods is a usage error"

@@ -44,6 +44,15 @@ check "per-log class" "1 2" "$(field "$tmp/b.json" \
 	'd["classes"]["all"]["records"], d["classes"]["claude"]["records"]' |
 	tr -d '(),')"
 
+# Match rules from the command line: first matching class wins.
+"$tokcast" usage "$fx/litellm.jsonl" --match 'sonnet:model=*sonnet*' \
+	--match 'other:model=*' --json >"$tmp/m.json"
+check "match" "1 1" "$(field "$tmp/m.json" \
+	'd["classes"]["sonnet"]["records"], d["classes"]["other"]["records"]' |
+	tr -d '(),')"
+"$tokcast" usage "$fx/litellm.jsonl" --match 'nocolon' >/dev/null 2>&1
+check "bad match" 2 $?
+
 # Too many bad rows: exit 1, every bad row named with its line.
 "$tokcast" usage "$fx/bad.csv" >"$tmp/out" 2>"$tmp/err"
 check "bad rows exit" 1 $?
@@ -54,6 +63,11 @@ grep -q "4 bad rows of 6" "$tmp/err" ||
 	{ echo "FAIL: bad-row total not reported"; fail=1; }
 "$tokcast" usage "$fx/bad.csv" --max-bad-rows 4 >"$tmp/out" 2>&1
 check "allowed bad rows exit" 0 $?
+"$tokcast" usage "$fx/bad.csv" --class b --max-bad-rows 4 --json \
+	>"$tmp/d.json"
+check "class bad rows" "2 4" "$(field "$tmp/d.json" \
+	'd["classes"]["b"]["records"], d["classes"]["b"]["bad_rows"]' |
+	tr -d '(),')"
 grep -q "bad row .*bad.csv:6: cannot read the time" "$tmp/out" ||
 	{ echo "FAIL: bad rows not listed"; fail=1; }
 
