@@ -322,7 +322,10 @@ static int run(struct fc_args *a)
 	if (isatty(STDERR_FILENO))
 		a->o.progress = progress;
 	if (tc_forecast_run(kg, cat, &a->o, &f, &err) != TC_OK) {
+		/* A spec whose draws leave the domain is invalid input. */
 		rc = cli_fail(&err);
+		if (err.status == TC_ERR_NUMERIC)
+			rc = CLI_INVALID;
 		goto out;
 	}
 	rc = a->out ? write_out(a, f, &meta) : CLI_OK;

@@ -18,7 +18,7 @@
 #include "tci.h"
 
 #define BLOCK 64
-#define ROUND_BLOCKS 16
+#define ROUND_BLOCKS 8
 
 static const char *const metric_names[TC_M_COUNT] = {
 	"cost_usd", "requests", "input_tokens", "uncached_input_tokens",
