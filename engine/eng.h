@@ -117,6 +117,7 @@ typedef struct eng {
 	uint64_t *node_id;	/* stream ids */
 	uint64_t *edge_id;
 	const size_t *order, *first_order;
+	size_t *cycle;		/* node -> cycle number, 0 when none */
 	int64_t as_of;
 	int n_months;
 	int *day_month;		/* month index of each day */
@@ -136,6 +137,7 @@ typedef struct eng_work {
 	double *val;		/* [node][day]: K(t) or N(t) */
 	double *out;		/* [day][class][metric] */
 	double *kpi_sum;	/* per KPI: sum of K(t) over days */
+	double *pre;		/* per node on a cycle: its value before day 0 */
 } eng_work;
 
 /* setup.c: prefixes err's message with "WHAT: " and sets its element. */

@@ -203,11 +203,13 @@ static tc_status setup_nodes(eng *e, tc_error *err)
 	e->edge_id = malloc((e->n_edges + 1) * sizeof *e->edge_id);
 	e->cls = calloc(n + 1, sizeof *e->cls);
 	e->central_specs = calloc((n + 1) * ENG_Q_COUNT, sizeof(tc_spec *));
-	if (!e->class_of || !e->kpi_of || !e->kpi_node || !e->node_id ||
+	e->cycle = calloc(n + 1, sizeof *e->cycle);
+	if (!e->cycle || !e->class_of || !e->kpi_of || !e->kpi_node || !e->node_id ||
 	    !e->edge_id || !e->cls || !e->central_specs)
 		return TC_ERR_NOMEM;
 	for (i = 0; i < n; i++) {
 		e->node_id[i] = tc_rng_id(tc_kg_node_id(e->kg, i));
+		e->cycle[i] = tc_kg_node_cycle(e->kg, i);
 		e->class_of[i] = e->kpi_of[i] = SIZE_MAX;
 		if (tc_kg_node_kind(e->kg, i) == TC_KG_KPI) {
 			e->kpi_of[i] = e->n_kpis;
@@ -245,10 +247,6 @@ tc_status eng_setup(eng *e, const tc_kg *kg, const tc_catalog *cat,
 	e->opts = *o;
 	e->n_nodes = tc_kg_node_count(kg);
 	e->n_edges = tc_kg_edge_count(kg);
-	if (tc_kg_cycle_count(kg) > 0)
-		return tci_error(err, TC_ERR_UNSUPPORTED, NULL, 0, NULL,
-				 "the engine does not yet forecast graphs "
-				 "with cycles (docs/engine.md)");
 	e->order = tc_kg_order(kg, &cnt);
 	e->first_order = tc_kg_first_day_order(kg, &cnt);
 	if (!tc_kg_as_of(kg, &e->as_of))
@@ -282,6 +280,7 @@ void eng_cleanup(eng *e)
 	free(e->central_specs);
 	free(e->cls);
 	free(e->class_of);
+	free(e->cycle);
 	free(e->kpi_of);
 	free(e->kpi_node);
 	free(e->node_id);
@@ -308,8 +307,9 @@ eng_work *eng_work_new(const eng *e)
 	w->val = calloc(e->n_nodes * days, sizeof *w->val);
 	w->out = calloc(e->n_classes * days * TC_M_COUNT, sizeof *w->out);
 	w->kpi_sum = calloc(e->n_kpis + 1, sizeof *w->kpi_sum);
+	w->pre = calloc(e->n_nodes + 1, sizeof *w->pre);
 	if (!w->r || !w->par || !w->rate || !w->req || !w->reqp || !w->val ||
-	    !w->out || !w->kpi_sum)
+	    !w->out || !w->kpi_sum || !w->pre)
 		goto fail;
 	for (i = 0; i < e->n_classes; i++) {
 		w->req[i].agg = calloc(e->cls[i].n_prices, sizeof(eng_agg));
@@ -341,5 +341,6 @@ void eng_work_free(const eng *e, eng_work *w)
 	free(w->val);
 	free(w->out);
 	free(w->kpi_sum);
+	free(w->pre);
 	free(w);
 }

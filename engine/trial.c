@@ -194,11 +194,16 @@ static double ramp(const eng_par *p, int64_t d)
 	return fmin(1, (double)(d - p->launch + 1) / p->ramp);
 }
 
-/* Sum over incoming edges of one kind of rate x source(t - lag). */
+/*
+ * Sum over incoming edges of one kind of rate x source(t - lag). Before
+ * the first day a source holds its first day's value, or, on the
+ * target's own cycle, the cycle's steady state (model.md). With steady
+ * set every source on the cycle reads its steady-state iterate.
+ */
 static double inflow(const eng *e, const eng_work *w, size_t node, int t,
-		     tc_kg_edge_kind kind)
+		     tc_kg_edge_kind kind, int steady)
 {
-	size_t i, n = tc_kg_in_count(e->kg, node);
+	size_t i, n = tc_kg_in_count(e->kg, node), cyc = e->cycle[node];
 	int days = e->opts.days;
 	double sum = 0;
 
@@ -206,21 +211,27 @@ static double inflow(const eng *e, const eng_work *w, size_t node, int t,
 		size_t ei = tc_kg_in_edge(e->kg, node, i);
 		tc_kg_edge ed;
 		int64_t s;
+		double v;
 
 		tc_kg_edge_get(e->kg, ei, &ed);
 		if (ed.kind != kind)
 			continue;
 		s = t - ed.lag_days;
-		if (s < 0)
-			s = 0;
-		sum += w->rate[ei] * w->val[ed.source * days + s];
+		if (cyc && e->cycle[ed.source] == cyc && (steady || s < 0))
+			v = w->pre[ed.source];
+		else
+			v = w->val[ed.source * days + (s < 0 ? 0 : s)];
+		sum += w->rate[ei] * v;
 	}
 	return sum;
 }
 
-/* The day's value of a node: a KPI's level or a class's drawn count. */
-static double node_day(const eng *e, eng_work *w, uint64_t trial,
-		       size_t node, int t)
+/*
+ * The day's expected value of a node: a KPI's level before its noise, a
+ * class's expected count m(t).
+ */
+static double node_mean(const eng *e, const eng_work *w, size_t node,
+			int t, int steady)
 {
 	const eng_par *p = &w->par[node];
 	int64_t d = e->opts.start + t;
@@ -229,9 +240,23 @@ static double node_day(const eng *e, eng_work *w, uint64_t trial,
 	int root = tc_kg_node_is_root(e->kg, node);
 	double m;
 
+	if (tc_kg_node_kind(e->kg, node) == TC_KG_KPI)
+		return root ? p->level * season
+			    : inflow(e, w, node, t, TC_KG_DRIVES, steady);
+	m = root ? (p->level >= 0 ? p->level * season : 0)
+		 : inflow(e, w, node, t, TC_KG_DRIVES, steady);
+	return (m * ramp(p, d) + inflow(e, w, node, t, TC_KG_CALLS, steady)) *
+	       (1 + p->retry);
+}
+
+/* The day's value of a node: a KPI's level or a class's drawn count. */
+static double node_day(const eng *e, eng_work *w, uint64_t trial,
+		       size_t node, int t)
+{
+	const eng_par *p = &w->par[node];
+	double m = node_mean(e, w, node, t, 0);
+
 	if (tc_kg_node_kind(e->kg, node) == TC_KG_KPI) {
-		m = root ? p->level * season
-			 : inflow(e, w, node, t, TC_KG_DRIVES);
 		if (p->noise_s > 0) {
 			stream(e, w->r, trial, e->node_id[node],
 			       TC_RNG_NOISE, (uint32_t)t);
@@ -240,15 +265,49 @@ static double node_day(const eng *e, eng_work *w, uint64_t trial,
 		}
 		return m;
 	}
-	m = root ? (p->level >= 0 ? p->level * season : 0)
-		 : inflow(e, w, node, t, TC_KG_DRIVES);
-	m = (m * ramp(p, d) + inflow(e, w, node, t, TC_KG_CALLS)) *
-	    (1 + p->retry);
 	if (!(m > 0))
 		return 0;
 	stream(e, w->r, trial, e->node_id[node], TC_RNG_COUNT, (uint32_t)t);
 	return isfinite(p->disp) ? tci_ran_negbin(w->r, m, p->disp)
 				 : tci_ran_poisson(w->r, m);
+}
+
+/*
+ * The steady state of a cycle's expected first-day values, x = b + A x,
+ * by Gauss-Seidel sweeps from 0 (model.md); TC_ERR_NUMERIC naming the
+ * cycle when the sweeps do not settle, which is when its gain is 1 or
+ * more.
+ */
+static tc_status solve_cycle(const eng *e, eng_work *w, size_t cyc,
+			     size_t first, tc_error *err)
+{
+	const size_t *ord = e->first_order;
+	size_t i, it;
+
+	for (i = 0; i < e->n_nodes; i++)
+		if (e->cycle[i] == cyc)
+			w->pre[i] = 0;
+	for (it = 0; it < 100000; it++) {
+		double change = 0, size = 0;
+
+		for (i = first; i < e->n_nodes && e->cycle[ord[i]] == cyc;
+		     i++) {
+			double x = node_mean(e, w, ord[i], 0, 1);
+
+			change = fmax(change, fabs(x - w->pre[ord[i]]));
+			size = fmax(size, fabs(x));
+			w->pre[ord[i]] = x;
+		}
+		if (!isfinite(size) || size > 1e300)
+			break;
+		if (change <= 1e-13 * size)
+			return TC_OK;
+	}
+	return tci_error(err, TC_ERR_NUMERIC, NULL, 0,
+			 tc_kg_node_id(e->kg, ord[first]), "the cycle through "
+			 "node '%s' has a gain of 1 or more with this trial's "
+			 "rates, so its volume grows without bound",
+			 tc_kg_node_id(e->kg, ord[first]));
 }
 
 /* Draws the parameters of every node, edge and class. */
@@ -302,6 +361,10 @@ tc_status eng_trial(const eng *e, eng_work *w, uint64_t trial,
 		for (i = 0; i < e->n_nodes; i++) {
 			size_t v = ord[i];
 
+			if (!t && e->cycle[v] && (!i || e->cycle[ord[i - 1]] !=
+						  e->cycle[v]) &&
+			    (st = solve_cycle(e, w, e->cycle[v], i, err)))
+				return st;
 			w->val[v * days + t] = node_day(e, w, trial, v, t);
 		}
 	}

@@ -464,6 +464,72 @@ static void calls_and_lags(void **state)
 	tc_kg_free(kg);
 }
 
+/* Two classes calling each other, the second back a day later. */
+static tc_kg *cycle_graph(const char *name, const char *r1,
+			  const char *r2)
+{
+	char body[2048];
+
+	snprintf(body, sizeof body,
+		"<node id=\"chat\"><data key=\"kind\">feature_class</data>"
+		"<data key=\"model\">pc</data><data key=\"requests_per_day\">"
+		"1000</data><data key=\"input_tokens\">100</data>"
+		"<data key=\"output_tokens\">10</data></node>\n"
+		"<node id=\"tools\"><data key=\"kind\">feature_class</data>"
+		"<data key=\"model\">pc</data><data key=\"requests_per_day\">"
+		"0</data><data key=\"input_tokens\">100</data>"
+		"<data key=\"output_tokens\">10</data></node>\n"
+		"<edge source=\"chat\" target=\"tools\"><data key=\"rate\">"
+		"%s</data><data key=\"edge_kind\">calls</data></edge>\n"
+		"<edge source=\"tools\" target=\"chat\"><data key=\"rate\">"
+		"%s</data><data key=\"lag_days\">1</data>"
+		"<data key=\"edge_kind\">calls</data></edge>\n", r1, r2);
+	return load_graph(name, "2027-01-01", body);
+}
+
+/*
+ * A cycle's first day is its steady state (model.md): chat makes 1000
+ * requests a day of its own and 0.4 per tool call of the day before;
+ * each chat request calls tools 0.5 times the same day. Then
+ * x_chat = 1000 + 0.4 x_tools, x_tools = 0.5 x_chat: 1250 and 625 on
+ * every day, the first included. With the second rate uniform(0.1,
+ * 3.5) the gain at the means is below 1 (the graph is valid) but a
+ * trial drawing it above 2 has a gain above 1: the run fails.
+ */
+static void cycle_steady_state(void **state)
+{
+	tc_kg *kg = cycle_graph("cy.graphml", "0.5", "0.4");
+	tc_catalog *cat = load_catalog("pc,t,2000-01-01,1,1,,,,\n");
+	tc_forecast_opts o;
+	tc_forecast *f = NULL;
+	tc_error err = {0};
+	tc_stat a, b;
+	int d;
+
+	(void)state;
+	tc_forecast_opts_init(&o);
+	o.start = day_of("2027-01-01");
+	o.days = 5;
+	o.trials = 3000;
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err), TC_OK);
+	for (d = 0; d < 5; d++) {
+		tc_forecast_stat(f, TC_PERIOD_DAY, d, 0, TC_M_REQUESTS, &a);
+		tc_forecast_stat(f, TC_PERIOD_DAY, d, 1, TC_M_REQUESTS, &b);
+		assert_true(fabs(a.mean - 1250) < 3 * a.sd / sqrt(3000));
+		assert_true(fabs(b.mean - 625) < 3 * b.sd / sqrt(3000));
+	}
+	tc_forecast_free(f);
+	tc_kg_free(kg);
+	kg = cycle_graph("cy2.graphml", "0.5", "uniform(0.1, 3.5)");
+	memset(&err, 0, sizeof err);
+	o.trials = 10;
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err),
+			 TC_ERR_NUMERIC);
+	assert_non_null(strstr(err.message, "gain"));
+	tc_kg_free(kg);
+	tc_catalog_free(cat);
+}
+
 /* The two-sample Kolmogorov-Smirnov distance (sorts both). */
 static int cmp_double(const void *a, const void *b)
 {
@@ -600,6 +666,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(conservation),
 	cmocka_unit_test(price_change),
 	cmocka_unit_test(calls_and_lags),
+	cmocka_unit_test(cycle_steady_state),
 	cmocka_unit_test(switch_point_ks),
 	cmocka_unit_test(bad_input),
 };

@@ -77,8 +77,9 @@ typedef struct tc_forecast tc_forecast;
  * TC_ERR_INVALID (a graph without feature classes, a class without
  * model or token sizes); TC_ERR_NUMERIC (a per-trial draw stayed outside
  * its attribute's domain after 100 redraws, err names the node and the
- * attribute; a per-request spec whose moments are infinite);
- * TC_ERR_UNSUPPORTED (a graph with a cycle of edges); TC_ERR_NOMEM.
+ * attribute; a per-request spec whose moments are infinite; a cycle
+ * whose drawn rates give a gain of 1 or more); TC_ERR_LIMIT (more than
+ * 255 price changes of one class in the horizon); TC_ERR_NOMEM.
  * On failure *out is NULL.
  */
 tc_status tc_forecast_run(const tc_kg *kg, const tc_catalog *cat,
