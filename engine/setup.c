@@ -204,8 +204,8 @@ static tc_status setup_nodes(eng *e, tc_error *err)
 	e->cls = calloc(n + 1, sizeof *e->cls);
 	e->central_specs = calloc((n + 1) * ENG_Q_COUNT, sizeof(tc_spec *));
 	e->cycle = calloc(n + 1, sizeof *e->cycle);
-	if (!e->cycle || !e->class_of || !e->kpi_of || !e->kpi_node || !e->node_id ||
-	    !e->edge_id || !e->cls || !e->central_specs)
+	if (!e->cycle || !e->class_of || !e->kpi_of || !e->kpi_node ||
+	    !e->node_id || !e->edge_id || !e->cls || !e->central_specs)
 		return TC_ERR_NOMEM;
 	for (i = 0; i < n; i++) {
 		e->node_id[i] = tc_rng_id(tc_kg_node_id(e->kg, i));
