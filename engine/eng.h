@@ -137,7 +137,7 @@ typedef struct eng_work {
 	double *val;		/* [node][day]: K(t) or N(t) */
 	double *out;		/* [day][class][metric] */
 	double *kpi_sum;	/* per KPI: sum of K(t) over days */
-	double *pre;		/* per node on a cycle: its value before day 0 */
+	double *pre;		/* per node: steady first-day value */
 } eng_work;
 
 /* setup.c: prefixes err's message with "WHAT: " and sets its element. */
