@@ -142,7 +142,9 @@ static void *round_worker(void *arg)
 			break;
 		t0 = (r->first_block + b) * BLOCK;
 		t1 = t0 + BLOCK < f->trials ? t0 + BLOCK : f->trials;
-		dsum = f->slots ? f->slots + b * f->slot_len : NULL;
+		/* Every pass reruns the same trials: sum days once. */
+		dsum = f->slots && f->pass_no == 0
+			       ? f->slots + b * f->slot_len : NULL;
 		if (dsum)
 			memset(dsum, 0, f->slot_len * sizeof *dsum);
 		for (t = t0; t < t1 && r->st[b] == TC_OK; t++) {
@@ -185,7 +187,7 @@ static tc_status run_round(tc_forecast *f, eng_work **work, size_t first,
 			*err = r.err[b];
 			return r.st[b];
 		}
-	for (b = 0; f->slots && b < nb; b++)
+	for (b = 0; f->slots && f->pass_no == 0 && b < nb; b++)
 		for (j = 0; j < f->slot_len; j++)
 			f->dsum[j] += f->slots[b * f->slot_len + j];
 	return TC_OK;

@@ -166,6 +166,34 @@ tc_status tc_forecast_write_json(const tc_forecast *f,
 	return TC_OK;
 }
 
+/* One CSV field, quoted (RFC 4180) when it holds a comma or quote. */
+static void csv_field(FILE *fp, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, fp);
+		return;
+	}
+	fputc('"', fp);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', fp);
+		fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
+/* One row: period,class,metric,statistic,value (empty when undefined). */
+static void csv_row(FILE *fp, const char *period, const char *cls,
+		    const char *metric, const char *stat, double v)
+{
+	fprintf(fp, "%s,", period);
+	csv_field(fp, cls);
+	fprintf(fp, ",%s,%s,", metric, stat);
+	if (isfinite(v))
+		fprintf(fp, "%.12g", v);
+	fputc('\n', fp);
+}
+
 /* CSV rows of one statistic record. */
 static void csv_stat(FILE *fp, const char *period, const char *cls,
 		     const char *metric, const tc_stat *s)
@@ -173,15 +201,13 @@ static void csv_stat(FILE *fp, const char *period, const char *cls,
 	char key[40];
 	size_t i;
 
-	fprintf(fp, "%s,%s,%s,mean,%.12g\n", period, cls, metric, s->mean);
-	fprintf(fp, "%s,%s,%s,sd,%.12g\n", period, cls, metric, s->sd);
+	csv_row(fp, period, cls, metric, "mean", s->mean);
+	csv_row(fp, period, cls, metric, "sd", s->sd);
 	for (i = 0; i < s->n_quantiles; i++) {
 		pct_key(s->percent[i], "p", key, sizeof key);
-		fprintf(fp, "%s,%s,%s,%s,%.12g\n", period, cls, metric, key,
-			s->quantile[i]);
+		csv_row(fp, period, cls, metric, key, s->quantile[i]);
 		pct_key(s->percent[i], "mc_se_p", key, sizeof key);
-		fprintf(fp, "%s,%s,%s,%s,%.12g\n", period, cls, metric, key,
-			s->mc_se[i]);
+		csv_row(fp, period, cls, metric, key, s->mc_se[i]);
 	}
 }
 

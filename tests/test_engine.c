@@ -272,7 +272,7 @@ static tc_catalog *bundled(void)
 
 /* The JSON of a run of the example at some thread count, in memory. */
 static char *example_json(const tc_kg *kg, const tc_catalog *cat,
-			  unsigned threads, size_t *len)
+			  unsigned threads, size_t budget, size_t *len)
 {
 	tc_forecast_opts o;
 	tc_forecast *f = NULL;
@@ -286,6 +286,8 @@ static char *example_json(const tc_kg *kg, const tc_catalog *cat,
 	o.trials = 700;		/* 11 blocks of 64: a partial round */
 	o.threads = threads;
 	o.daily_trials = 300;
+	if (budget)
+		o.memory_budget = budget;
 	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err), TC_OK);
 	assert_int_equal(tc_forecast_write_json(f, NULL, fp, &err), TC_OK);
 	fclose(fp);
@@ -293,15 +295,21 @@ static char *example_json(const tc_kg *kg, const tc_catalog *cat,
 	return buf;
 }
 
-/* The same seed gives byte-identical JSON at 1, 2 and 4 threads. */
+/*
+ * The same seed gives byte-identical JSON at 1, 2 and 4 threads, and
+ * when a memory budget of 1 byte splits the run into one pass per
+ * metric (each pass reruns the same trials).
+ */
 static void threads_identical(void **state)
 {
 	tc_kg *kg = example();
 	tc_catalog *cat = bundled();
 	size_t n1, n2, n4;
-	char *a = example_json(kg, cat, 1, &n1);
-	char *b = example_json(kg, cat, 2, &n2);
-	char *c = example_json(kg, cat, 4, &n4);
+	char *a = example_json(kg, cat, 1, 0, &n1);
+	char *b = example_json(kg, cat, 2, 0, &n2);
+	char *c = example_json(kg, cat, 4, 0, &n4);
+	size_t np;
+	char *p = example_json(kg, cat, 2, 1, &np);
 
 	(void)state;
 	assert_true(n1 > 100000);
@@ -309,6 +317,9 @@ static void threads_identical(void **state)
 	assert_int_equal(n1, n4);
 	assert_memory_equal(a, b, n1);
 	assert_memory_equal(a, c, n1);
+	assert_int_equal(n1, np);
+	assert_memory_equal(a, p, n1);
+	free(p);
 	free(a);
 	free(b);
 	free(c);
