@@ -49,7 +49,9 @@ static double token_at(const eng_req *q, int k, double z)
 
 	if (q->logn[k])
 		return exp(q->mu[k] + q->sigma[k] * z);
+	/* Probabilities within 1e-15 of 0 or 1, where quantiles stay finite. */
 	p = z < 0 ? gsl_cdf_ugaussian_P(z) : 1 - gsl_cdf_ugaussian_Q(z);
+	p = fmin(1 - 1e-15, fmax(1e-15, p));
 	return fmax(0, spec_at(q->spec[k], q->p0[k], p));
 }
 
