@@ -138,6 +138,7 @@ typedef struct eng_work {
 	double *out;		/* [day][class][metric] */
 	double *kpi_sum;	/* per KPI: sum of K(t) over days */
 	double *pre;		/* per node: steady first-day value */
+	double *month_sums;	/* [month][class+1][metric] of a trial */
 } eng_work;
 
 /* setup.c: prefixes err's message with "WHAT: " and sets its element. */
