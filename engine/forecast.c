@@ -43,6 +43,7 @@ void tc_forecast_opts_init(tc_forecast_opts *o)
 	o->quantiles[2] = 95;
 	o->n_quantiles = 3;
 	o->daily = 1;
+	o->monthly_sums = 1;
 	o->daily_trials = 1000;
 	o->switch_requests = 200;
 	o->memory_budget = (size_t)700 << 20;
@@ -68,6 +69,8 @@ static void keep_trial(tc_forecast *f, eng_work *w, size_t trial,
 	int t, m, days = e->opts.days;
 	double *ms = w->month_sums;
 	double tot[TC_M_COUNT];
+	/* Only month sums to make: a day without requests adds nothing. */
+	int quick = !dsum && trial >= f->keep, any;
 
 	memset(ms, 0, nm * C1 * TC_M_COUNT * sizeof *ms);
 	for (t = 0; t < days; t++) {
@@ -75,8 +78,12 @@ static void keep_trial(tc_forecast *f, eng_work *w, size_t trial,
 		double *mrow = &ms[(size_t)e->day_month[t] * C1 * TC_M_COUNT];
 
 		memset(tot, 0, sizeof tot);
-		for (c = 0; c < C1; c++) {
+		for (c = any = 0; c < C1; c++) {
 			const double *v = c < C ? &o[c * TC_M_COUNT] : tot;
+
+			if (quick && (c < C ? v[TC_M_REQUESTS] == 0 : !any))
+				continue;
+			any = 1;
 
 			for (m = 0; m < TC_M_COUNT; m++) {
 				if (c < C)

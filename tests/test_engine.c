@@ -179,7 +179,7 @@ static void closed_form_moments(double *mean, double *var)
 	*var = v + (er2 - er * er) * mc * mc * sg * sg;
 }
 
-static void closed_form_run(double switch_n, size_t trials)
+static void closed_form_run(double switch_n, size_t trials, int monthly)
 {
 	char body[2048], rows[256];
 	tc_kg *kg;
@@ -210,6 +210,7 @@ static void closed_form_run(double switch_n, size_t trials)
 	o.threads = 2;
 	o.daily = 0;
 	o.switch_requests = switch_n;
+	o.monthly_sums = monthly;
 	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err), TC_OK);
 	for (t = 0; t < trials; t++) {
 		assert_int_equal(tc_forecast_trial_value(f, t, 0, TC_M_COST,
@@ -225,8 +226,9 @@ static void closed_form_run(double switch_n, size_t trials)
 	}
 	se_v = sqrt((m4 - v * v * (trials - 3.0) / (trials - 1)) / trials);
 	closed_form_moments(&mean, &var);
-	print_message("closed form, switch %g: mean %.4f exact %.4f (z %.2f); "
-		      "var %.5g exact %.5g (z %.2f)\n", switch_n, m, mean,
+	print_message("closed form, switch %g%s: mean %.4f exact %.4f (z %.2f); "
+		      "var %.5g exact %.5g (z %.2f)\n", switch_n,
+		      monthly ? ", monthly" : "", m, mean,
 		      (m - mean) / sqrt(v / trials), v, var, (v - var) / se_v);
 	assert_true(fabs(m - mean) < 3 * sqrt(v / trials));
 	assert_true(fabs(v - var) < 3 * se_v);
@@ -239,14 +241,24 @@ static void closed_form_run(double switch_n, size_t trials)
 static void closed_form_requests(void **state)
 {
 	(void)state;
-	closed_form_run(1e12, 4000);
+	closed_form_run(1e12, 4000, 0);
 }
 
 /* Every day from the aggregate. */
 static void closed_form_aggregate(void **state)
 {
 	(void)state;
-	closed_form_run(1, 20000);
+	closed_form_run(1, 20000, 0);
+}
+
+/*
+ * Monthly mode: the month's count from the daily counts' cumulants and
+ * its sums at once (the 28 days from 2027-01-04 are one run in January).
+ */
+static void closed_form_monthly(void **state)
+{
+	(void)state;
+	closed_form_run(200, 20000, 1);
 }
 
 /* The example graph with the bundled catalog. */
@@ -742,6 +754,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(sha256_vectors),
 	cmocka_unit_test(closed_form_requests),
 	cmocka_unit_test(closed_form_aggregate),
+	cmocka_unit_test(closed_form_monthly),
 	cmocka_unit_test(threads_identical),
 	cmocka_unit_test(conservation),
 	cmocka_unit_test(price_change),
