@@ -226,8 +226,8 @@ static void closed_form_run(double switch_n, size_t trials, int monthly)
 	}
 	se_v = sqrt((m4 - v * v * (trials - 3.0) / (trials - 1)) / trials);
 	closed_form_moments(&mean, &var);
-	print_message("closed form, switch %g%s: mean %.4f exact %.4f (z %.2f); "
-		      "var %.5g exact %.5g (z %.2f)\n", switch_n,
+	print_message("closed form, switch %g%s: mean %.4f exact %.4f "
+		      "(z %.2f); var %.5g exact %.5g (z %.2f)\n", switch_n,
 		      monthly ? ", monthly" : "", m, mean,
 		      (m - mean) / sqrt(v / trials), v, var, (v - var) / se_v);
 	assert_true(fabs(m - mean) < 3 * sqrt(v / trials));
