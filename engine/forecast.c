@@ -355,7 +355,7 @@ tc_status tc_forecast_run(const tc_kg *kg, const tc_catalog *cat,
 		pass_metrics(f, k);
 		st = run_pass(f, work, err);
 		if (st == TC_OK)
-			fc_summarise_pass(f);
+			st = fc_summarise_pass(f);
 	}
 	free_work(f, work);
 	if (st == TC_OK)
