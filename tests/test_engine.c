@@ -714,7 +714,10 @@ static void moments_by_quadrature(void **state)
 	tc_catalog_free(cat);
 }
 
-/* Zero trials, a bad quantile, an unknown model: clear errors, no result. */
+/*
+ * Zero trials, a bad quantile, an unknown model, 1e8 trials (more memory
+ * than the budget allows): clear errors, no result.
+ */
 static void bad_input(void **state)
 {
 	static const char body[] = "<node id=\"c\"><data key=\"kind\">"
@@ -741,6 +744,20 @@ static void bad_input(void **state)
 	memset(&err, 0, sizeof err);
 	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err), TC_ERR_ARG);
 	o.quantiles[0] = 5;
+	o.trials = 100000000;
+	memset(&err, 0, sizeof err);
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err),
+			 TC_ERR_NOT_FOUND);
+	tc_catalog_free(cat);
+	cat = load_catalog("no-such-model,t,2000-01-01,1,1,,,,\n");
+	memset(&err, 0, sizeof err);
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err),
+			 TC_ERR_LIMIT);
+	assert_null(f);
+	assert_non_null(strstr(err.message, "MB"));
+	tc_catalog_free(cat);
+	cat = bundled();
+	o.trials = 10;
 	memset(&err, 0, sizeof err);
 	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err),
 			 TC_ERR_NOT_FOUND);
