@@ -426,6 +426,22 @@ static void price_change(void **state)
 				    1e-9 * n);
 		}
 	}
+
+	/* Monthly mode: the runs of days split at the price change too. */
+	o.daily = 0;
+	o.switch_requests = 200;
+	assert_int_equal(tc_forecast_one_trial(kg, cat, &o, 3, v, &err),
+			 TC_OK);
+	for (sw = 0; sw < 2; sw++) {
+		double n = 0, cost = 0;
+
+		for (d = sw ? 40 : 0; d < (sw ? 90 : 40); d++) {
+			n += v[d * TC_M_COUNT + TC_M_REQUESTS];
+			cost += v[d * TC_M_COUNT];
+		}
+		assert_true(n > 300 * (sw ? 50 : 40));
+		assert_true(fabs(cost - n * (sw ? 0.003 : 0.001)) < 1e-9 * n);
+	}
 	tc_catalog_free(cat);
 	tc_kg_free(kg);
 }
