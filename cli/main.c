@@ -14,6 +14,8 @@ static const struct cli_command commands[] = {
 	 cli_cost},
 	{"fit", "fit per-class token distributions and volume from usage logs",
 	 cli_fit},
+	{"forecast", "forecast a quarter's cost per class by Monte Carlo",
+	 cli_forecast},
 	{"graph", "load, inspect, check and draw knowledge graphs", cli_graph},
 	{"prices", "list the price catalog as of a date", cli_prices},
 	{"usage", "read usage logs and sum their tokens per class", cli_usage},
