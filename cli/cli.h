@@ -42,6 +42,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
+ * Reports the option getopt_long() refused (it returned c, '?' or ':'
+ * with a leading ':' in its option string): unknown, or missing its
+ * value. Call it before optind moves on; returns CLI_USAGE.
+ */
+int cli_bad_option(const char *cmd, int c, char *const *argv);
+
+/*
  * Runs the subcommand named argv[0] among table (NULL-terminated), or
  * prints the table when argv[0] is --help. prog is "tokcast graph" etc.
  */

@@ -116,7 +116,11 @@ static int parse_args(int argc, char **argv, struct cost_args *a, int *code)
 	optind = 1;
 	opterr = 0;
 	*code = CLI_USAGE;
-	while ((c = getopt_long(argc, argv, "-ho:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "-:ho:", opts, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			cli_bad_option("tokcast cost", c, argv);
+			return -1;
+		}
 		if (c == 1) {
 			if (cli_usage_add_log(&a->ua, optarg) == 0)
 				continue;

@@ -544,7 +544,12 @@ int cli_fit(int argc, char **argv)
 	memset(&run, 0, sizeof run);
 	cli_usage_args_init(&ua);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "-ho:", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "-:ho:", opts, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			rc = cli_bad_option("tokcast fit", c, argv);
+			goto out;
+		}
 		if (c == 'h') {
 			printf("%s%s", fit_help, cli_usage_help);
 			rc = CLI_OK;

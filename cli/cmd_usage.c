@@ -316,7 +316,12 @@ static int parse_args(int argc, char **argv, struct cli_usage_args *ua,
 	int c, k;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "-h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "-:h", opts, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			*code = cli_bad_option("tokcast usage", c, argv);
+			return -1;
+		}
 		if (c == 1) {
 			if (cli_usage_add_log(ua, optarg) == 0)
 				continue;

@@ -1,6 +1,7 @@
 /*
  * util.c - error reporting and subcommand dispatch for the CLI.
  */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -66,6 +67,15 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\ntokcast: see '%s --help'\n", cmd);
 	return CLI_USAGE;
+}
+
+int cli_bad_option(const char *cmd, int c, char *const *argv)
+{
+	const char *opt = argv[optind - 1];
+
+	if (c == ':')
+		return cli_usage_error(cmd, "option '%s' needs a value", opt);
+	return cli_usage_error(cmd, "unknown option '%s'", opt);
 }
 
 static void list_commands(FILE *fp, const char *prog,
