@@ -29,4 +29,35 @@ check "long field sums" "5 7" "$(python3 -c 'import json,sys
 c = json.load(open(sys.argv[1]))["classes"][""]
 print(c["uncached_input"], c["output"])' "$tmp/long.json")"
 
+# A count of 2^63 - 1 tokens was accepted as digits (but not as 9.2e18)
+# and four of them wrapped the sums around to 2^64 - 4, printed as -4 in
+# JSON. Counts at or above 9e15 are bad rows, whatever their notation.
+{
+	echo "TIMESTAMP,ContextTokens,GeneratedTokens"
+	echo "2026-01-01 00:00:00,9223372036854775807,1"
+	echo "2026-01-01 00:00:01,9000000000000000,1"
+	echo "2026-01-01 00:00:02,8999999999999999,1"
+} >"$tmp/huge.csv"
+"$tokcast" usage "$tmp/huge.csv" --max-bad-rows 2 --json \
+	>"$tmp/huge.json" 2>"$tmp/err"
+check "huge counts exit" 0 $?
+check "huge counts" "2 8999999999999999" "$(python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+print(d["files"][0]["bad_rows"], d["classes"][""]["uncached_input"])' \
+	"$tmp/huge.json")"
+
+# 1025 x (9e15 - 1) = 9.225e18 passes int64's 9.223e18 at the 1025th
+# record (line 1026); 1024 of them (9.216e18) still fit.
+python3 -c 'print("TIMESTAMP,ContextTokens,GeneratedTokens")
+for i in range(1025): print("2026-01-01 00:00:00,8999999999999999,1")' \
+	>"$tmp/sum.csv"
+"$tokcast" usage "$tmp/sum.csv" >"$tmp/out" 2>"$tmp/err"
+check "sum overflow exit" 1 $?
+check "sum overflow message" \
+	"tokcast: $tmp/sum.csv:1026: the token sums of class '(none)' overflow" \
+	"$(cat "$tmp/err")"
+head -1025 "$tmp/sum.csv" >"$tmp/sum1024.csv"
+"$tokcast" usage "$tmp/sum1024.csv" >/dev/null
+check "sum of 1024 exit" 0 $?
+
 exit $fail
