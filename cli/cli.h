@@ -49,6 +49,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 int cli_bad_option(const char *cmd, int c, char *const *argv);
 
 /*
+ * 1 when paths a and b name the same existing file (same device and
+ * inode, whatever the spelling), else 0. Guards inputs from -o.
+ */
+int cli_same_file(const char *a, const char *b);
+
+/*
  * Runs the subcommand named argv[0] among table (NULL-terminated), or
  * prints the table when argv[0] is --help. prog is "tokcast graph" etc.
  */

@@ -301,6 +301,24 @@ static int report(const struct cost_args *a, const tc_cost_table *t)
 	return CLI_OK;
 }
 
+/* Refuses an output that would replace a log or the catalog it read. */
+static int check_output(const struct cost_args *a)
+{
+	size_t i;
+
+	if (!a->out)
+		return CLI_OK;
+	for (i = 0; i < a->ua.nlogs; i++)
+		if (cli_same_file(a->out, a->ua.logs[i].path))
+			return cli_usage_error("tokcast cost", "-o %s would "
+					       "replace the log it reads",
+					       a->out);
+	if (a->catalog && cli_same_file(a->out, a->catalog))
+		return cli_usage_error("tokcast cost", "-o %s would replace "
+				       "the catalog it reads", a->out);
+	return CLI_OK;
+}
+
 int cli_cost(int argc, char **argv)
 {
 	struct cost_args a;
@@ -320,6 +338,9 @@ int cli_cost(int argc, char **argv)
 				       "in .csv or .json, got '%s'", a.out);
 		goto out;
 	}
+	code = check_output(&a);
+	if (code != CLI_OK)
+		goto out;
 	code = cli_load_catalog(a.catalog, &cat);
 	if (code != CLI_OK)
 		goto out;

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -76,6 +77,15 @@ int cli_bad_option(const char *cmd, int c, char *const *argv)
 	if (c == ':')
 		return cli_usage_error(cmd, "option '%s' needs a value", opt);
 	return cli_usage_error(cmd, "unknown option '%s'", opt);
+}
+
+int cli_same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (stat(a, &sa) != 0 || stat(b, &sb) != 0)
+		return 0;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 static void list_commands(FILE *fp, const char *prog,

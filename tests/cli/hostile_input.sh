@@ -60,4 +60,13 @@ head -1025 "$tmp/sum.csv" >"$tmp/sum1024.csv"
 "$tokcast" usage "$tmp/sum1024.csv" >/dev/null
 check "sum of 1024 exit" 0 $?
 
+# cost -o naming the log it reads replaced the log with the report.
+head -3 "$tmp/sum.csv" >"$tmp/log.csv"
+cp "$tmp/log.csv" "$tmp/keep.csv"
+"$tokcast" cost "$tmp/log.csv" --model gpt-5 --at 2026-01-01 \
+	-o "$tmp/./log.csv" >/dev/null 2>&1
+check "cost -o the log exit" 2 $?
+cmp -s "$tmp/log.csv" "$tmp/keep.csv"
+check "cost -o the log leaves it" 0 $?
+
 exit $fail
