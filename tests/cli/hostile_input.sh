@@ -69,4 +69,13 @@ check "cost -o the log exit" 2 $?
 cmp -s "$tmp/log.csv" "$tmp/keep.csv"
 check "cost -o the log leaves it" 0 $?
 
+# Messages quote the user's files: a header holding an escape sequence
+# was sent to the terminal as is. Control characters now print as '?'.
+printf 'a\033[31mb,c\n1,2\n' >"$tmp/esc.csv"
+"$tokcast" usage "$tmp/esc.csv" 2>"$tmp/err"
+check "escape exit" 1 $?
+grep -q "header (a?\[31mb, c)" "$tmp/err"
+check "escape shown as ?" 0 $?
+check "no escape byte" 0 "$(tr -cd '\033' <"$tmp/err" | wc -c)"
+
 exit $fail
