@@ -69,6 +69,12 @@ check "cost -o the log exit" 2 $?
 cmp -s "$tmp/log.csv" "$tmp/keep.csv"
 check "cost -o the log leaves it" 0 $?
 
+# fit --report naming its log replaced the log with the JSON report.
+"$tokcast" fit "$tmp/log.csv" --report "$tmp/./log.csv" >/dev/null 2>&1
+check "fit --report the log exit" 2 $?
+cmp -s "$tmp/log.csv" "$tmp/keep.csv"
+check "fit --report the log leaves it" 0 $?
+
 # Messages quote the user's files: a header holding an escape sequence
 # was sent to the terminal as is. Control characters now print as '?'.
 printf 'a\033[31mb,c\n1,2\n' >"$tmp/esc.csv"
