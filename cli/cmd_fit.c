@@ -502,12 +502,15 @@ static int check_outputs(const struct cli_usage_args *ua, const char *out,
 	const char *outs[3] = {out, report, plot};
 	size_t i, k;
 
-	for (k = 0; k < 3; k++)
-		for (i = 0; outs[k] && i < ua->nlogs; i++)
-			if (cli_same_file(outs[k], ua->logs[i].path))
-				return cli_usage_error("tokcast fit", "%s would "
-						       "replace the log it "
-						       "reads", outs[k]);
+	for (k = 0; k < 3; k++) {
+		for (i = 0; outs[k] && i < ua->nlogs; i++) {
+			if (!cli_same_file(outs[k], ua->logs[i].path))
+				continue;
+			return cli_usage_error("tokcast fit", "%s would "
+					       "replace the log it reads",
+					       outs[k]);
+		}
+	}
 	return CLI_OK;
 }
 
