@@ -75,6 +75,13 @@ check "fit --report the log exit" 2 $?
 cmp -s "$tmp/log.csv" "$tmp/keep.csv"
 check "fit --report the log leaves it" 0 $?
 
+# The catalog was read with fgets and strlen: a NUL byte ended the line
+# unseen, so /dev/zero was read forever as empty lines.
+timeout 20 "$tokcast" prices --catalog /dev/zero >/dev/null 2>"$tmp/err"
+check "catalog of NULs exit" 1 $?
+check "catalog of NULs message" \
+	"tokcast: /dev/zero:1: a NUL byte: not a CSV text file" "$(cat "$tmp/err")"
+
 # Messages quote the user's files: a header holding an escape sequence
 # was sent to the terminal as is. Control characters now print as '?'.
 printf 'a\033[31mb,c\n1,2\n' >"$tmp/esc.csv"
