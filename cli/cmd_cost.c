@@ -235,8 +235,23 @@ static void print_row(const tc_cost_row *r, const char *label)
 	       tc_money_format(r->cost_output, o, sizeof o));
 }
 
+/*
+ * A group's label: its keys joined by spaces, a record without a class as
+ * "(none)" (as tokcast usage prints it), not as a missing word.
+ */
+static void group_label(const tc_cost_row *r, unsigned by, char *buf,
+			size_t size)
+{
+	const char *cls = r->class_name[0] ? r->class_name : "(none)";
+
+	snprintf(buf, size, "%s%s%s%s%s", by & TC_BY_CLASS ? cls : "",
+		 by & TC_BY_CLASS && r->model[0] ? " " : "", r->model,
+		 (by & TC_BY_CLASS || r->model[0]) && r->period[0] ? " " : "",
+		 r->period);
+}
+
 /* Prints the table of groups and the total on standard output. */
-static void print_table(const tc_cost_table *t)
+static void print_table(const tc_cost_table *t, unsigned by)
 {
 	const tc_cost_row *r;
 	char label[256];
@@ -247,9 +262,7 @@ static void print_table(const tc_cost_table *t)
 	       "cache_read", "cache_write", "output");
 	for (i = 0; i < tc_cost_table_count(t); i++) {
 		r = tc_cost_table_row(t, i);
-		snprintf(label, sizeof label, "%s%s%s%s%s", r->class_name,
-			 r->class_name[0] && r->model[0] ? " " : "", r->model,
-			 r->period[0] ? " " : "", r->period);
+		group_label(r, by, label, sizeof label);
 		print_row(r, label[0] ? label : "(all)");
 	}
 	print_row(tc_cost_table_total(t), "TOTAL");
@@ -297,7 +310,7 @@ static int report(const struct cost_args *a, const tc_cost_table *t)
 			return cli_fail(&err);
 		return CLI_OK;
 	}
-	print_table(t);
+	print_table(t, a->by);
 	return CLI_OK;
 }
 
