@@ -42,6 +42,19 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
+ * Reports the option getopt_long() refused (it returned c, '?' or ':'
+ * with a leading ':' in its option string): unknown, or missing its
+ * value. Call it before optind moves on; returns CLI_USAGE.
+ */
+int cli_bad_option(const char *cmd, int c, char *const *argv);
+
+/*
+ * 1 when paths a and b name the same existing file (same device and
+ * inode, whatever the spelling), else 0. Guards inputs from -o.
+ */
+int cli_same_file(const char *a, const char *b);
+
+/*
  * Runs the subcommand named argv[0] among table (NULL-terminated), or
  * prints the table when argv[0] is --help. prog is "tokcast graph" etc.
  */

@@ -116,7 +116,11 @@ static int parse_args(int argc, char **argv, struct cost_args *a, int *code)
 	optind = 1;
 	opterr = 0;
 	*code = CLI_USAGE;
-	while ((c = getopt_long(argc, argv, "-ho:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "-:ho:", opts, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			cli_bad_option("tokcast cost", c, argv);
+			return -1;
+		}
 		if (c == 1) {
 			if (cli_usage_add_log(&a->ua, optarg) == 0)
 				continue;
@@ -231,8 +235,23 @@ static void print_row(const tc_cost_row *r, const char *label)
 	       tc_money_format(r->cost_output, o, sizeof o));
 }
 
+/*
+ * A group's label: its keys joined by spaces, a record without a class as
+ * "(none)" (as tokcast usage prints it), not as a missing word.
+ */
+static void group_label(const tc_cost_row *r, unsigned by, char *buf,
+			size_t size)
+{
+	const char *cls = r->class_name[0] ? r->class_name : "(none)";
+
+	snprintf(buf, size, "%s%s%s%s%s", by & TC_BY_CLASS ? cls : "",
+		 by & TC_BY_CLASS && r->model[0] ? " " : "", r->model,
+		 (by & TC_BY_CLASS || r->model[0]) && r->period[0] ? " " : "",
+		 r->period);
+}
+
 /* Prints the table of groups and the total on standard output. */
-static void print_table(const tc_cost_table *t)
+static void print_table(const tc_cost_table *t, unsigned by)
 {
 	const tc_cost_row *r;
 	char label[256];
@@ -243,9 +262,7 @@ static void print_table(const tc_cost_table *t)
 	       "cache_read", "cache_write", "output");
 	for (i = 0; i < tc_cost_table_count(t); i++) {
 		r = tc_cost_table_row(t, i);
-		snprintf(label, sizeof label, "%s%s%s%s%s", r->class_name,
-			 r->class_name[0] && r->model[0] ? " " : "", r->model,
-			 r->period[0] ? " " : "", r->period);
+		group_label(r, by, label, sizeof label);
 		print_row(r, label[0] ? label : "(all)");
 	}
 	print_row(tc_cost_table_total(t), "TOTAL");
@@ -293,7 +310,25 @@ static int report(const struct cost_args *a, const tc_cost_table *t)
 			return cli_fail(&err);
 		return CLI_OK;
 	}
-	print_table(t);
+	print_table(t, a->by);
+	return CLI_OK;
+}
+
+/* Refuses an output that would replace a log or the catalog it read. */
+static int check_output(const struct cost_args *a)
+{
+	size_t i;
+
+	if (!a->out)
+		return CLI_OK;
+	for (i = 0; i < a->ua.nlogs; i++)
+		if (cli_same_file(a->out, a->ua.logs[i].path))
+			return cli_usage_error("tokcast cost", "-o %s would "
+					       "replace the log it reads",
+					       a->out);
+	if (a->catalog && cli_same_file(a->out, a->catalog))
+		return cli_usage_error("tokcast cost", "-o %s would replace "
+				       "the catalog it reads", a->out);
 	return CLI_OK;
 }
 
@@ -316,6 +351,9 @@ int cli_cost(int argc, char **argv)
 				       "in .csv or .json, got '%s'", a.out);
 		goto out;
 	}
+	code = check_output(&a);
+	if (code != CLI_OK)
+		goto out;
 	code = cli_load_catalog(a.catalog, &cat);
 	if (code != CLI_OK)
 		goto out;

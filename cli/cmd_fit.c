@@ -478,7 +478,11 @@ static int fit_option(struct fit_run *run, int c, const char *arg,
 	case OPT_WINDOW:
 		v = strtod(arg, &end);
 		if (*end || !(v > 0) || (c == OPT_KS && v >= 1)) {
-			cli_usage_error("tokcast fit", "bad value '%s'", arg);
+			cli_usage_error("tokcast fit", "%s wants a number %s, "
+					"got '%s'", c == OPT_KS ?
+					"--ks-threshold" : "--context-window",
+					c == OPT_KS ? "between 0 and 1" :
+					"above 0", arg);
 			return -1;
 		}
 		if (c == OPT_KS)
@@ -489,6 +493,25 @@ static int fit_option(struct fit_run *run, int c, const char *arg,
 	default:
 		return 0;
 	}
+}
+
+/* Refuses an output (-o, --report, --plot) that is one of the logs. */
+static int check_outputs(const struct cli_usage_args *ua, const char *out,
+			 const char *report, const char *plot)
+{
+	const char *outs[3] = {out, report, plot};
+	size_t i, k;
+
+	for (k = 0; k < 3; k++) {
+		for (i = 0; outs[k] && i < ua->nlogs; i++) {
+			if (!cli_same_file(outs[k], ua->logs[i].path))
+				continue;
+			return cli_usage_error("tokcast fit", "%s would "
+					       "replace the log it reads",
+					       outs[k]);
+		}
+	}
+	return CLI_OK;
 }
 
 /* Reads the logs, fits, prints and writes. Returns an exit code. */
@@ -544,7 +567,12 @@ int cli_fit(int argc, char **argv)
 	memset(&run, 0, sizeof run);
 	cli_usage_args_init(&ua);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "-ho:", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "-:ho:", opts, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			rc = cli_bad_option("tokcast fit", c, argv);
+			goto out;
+		}
 		if (c == 'h') {
 			printf("%s%s", fit_help, cli_usage_help);
 			rc = CLI_OK;
@@ -577,6 +605,9 @@ int cli_fit(int argc, char **argv)
 				     "together");
 		goto out;
 	}
+	rc = check_outputs(&ua, out, report, plot);
+	if (rc != CLI_OK)
+		goto out;
 	if (join_sources(&run, &ua))
 		goto fail;
 	rc = fit_main(&run, &ua, graph, out, report, add, plot);

@@ -126,6 +126,10 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 			a->no_catalog = 1;
 		else if (strcmp(argv[i], "--catalog") == 0 && i + 1 < argc)
 			a->catalog = argv[++i];
+		else if (strcmp(argv[i], "--catalog") == 0)
+			return cli_usage_error("tokcast graph check",
+					       "option '--catalog' needs a "
+					       "value");
 		else if (argv[i][0] == '-' && argv[i][1])
 			return cli_usage_error("tokcast graph check",
 					       "unknown option '%s'", argv[i]);

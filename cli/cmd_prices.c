@@ -236,7 +236,7 @@ static int parse_opts(int argc, char **argv, struct prices_opts *o)
 	o->at = cli_today();
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (cli_parse_date(optarg, &o->at) != 0)
@@ -259,9 +259,7 @@ static int parse_opts(int argc, char **argv, struct prices_opts *o)
 			o->model = optarg;
 			break;
 		default:
-			return cli_usage_error("tokcast prices",
-					       "unknown option '%s'",
-					       argv[optind - 1]);
+			return cli_bad_option("tokcast prices", c, argv);
 		}
 	}
 	if (optind < argc)

@@ -72,22 +72,33 @@ static struct class_sum *class_of(struct usage_run *run, const char *name)
 	return n;
 }
 
-/* Adds one record to its class's sums. */
-static void add_record(tc_usage_totals *t, const tc_usage *u)
+/* Adds v to *sum; -1 when the sum would leave int64 (JSON is signed). */
+static int add_sum(uint64_t *sum, uint64_t v)
+{
+	if (v > (uint64_t)INT64_MAX - *sum)
+		return -1;
+	*sum += v;
+	return 0;
+}
+
+/* Adds one record to its class's sums; -1 when a sum overflows. */
+static int add_record(tc_usage_totals *t, const tc_usage *u)
 {
 	t->records++;
-	t->uncached_input += u->uncached_input;
-	t->cache_read += u->cache_read;
-	t->cache_write_5m += u->cache_write_5m;
-	t->cache_write_1h += u->cache_write_1h;
-	t->output += u->output;
-	t->reasoning += u->reasoning;
+	if (add_sum(&t->uncached_input, u->uncached_input) ||
+	    add_sum(&t->cache_read, u->cache_read) ||
+	    add_sum(&t->cache_write_5m, u->cache_write_5m) ||
+	    add_sum(&t->cache_write_1h, u->cache_write_1h) ||
+	    add_sum(&t->output, u->output) ||
+	    add_sum(&t->reasoning, u->reasoning))
+		return -1;
 	if (u->time_us == TC_TIME_NONE)
-		return;
+		return 0;
 	if (t->time_min == TC_TIME_NONE || u->time_us < t->time_min)
 		t->time_min = u->time_us;
 	if (t->time_max == TC_TIME_NONE || u->time_us > t->time_max)
 		t->time_max = u->time_us;
+	return 0;
 }
 
 /* Formats a time as ISO 8601 UTC with microseconds, or "-". */
@@ -158,7 +169,13 @@ static int read_log(struct usage_run *run, const struct cli_usage_log *log)
 				log->path, MAX_CLASSES);
 			return CLI_INVALID;
 		}
-		add_record(&c->t, &u);
+		if (add_record(&c->t, &u) != 0) {
+			cli_say("%s:%ld: the token sums of class '%s' overflow",
+				log->path, u.line, c->name[0] ? c->name :
+								"(none)");
+			tc_usage_reader_close(r);
+			return CLI_INVALID;
+		}
 	}
 	note_file(run, log->path, r);
 
@@ -316,7 +333,12 @@ static int parse_args(int argc, char **argv, struct cli_usage_args *ua,
 	int c, k;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "-h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "-:h", opts, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			*code = cli_bad_option("tokcast usage", c, argv);
+			return -1;
+		}
 		if (c == 1) {
 			if (cli_usage_add_log(ua, optarg) == 0)
 				continue;

@@ -1,11 +1,42 @@
 /*
  * util.c - error reporting and subcommand dispatch for the CLI.
  */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
+
+/*
+ * Writes a message to stderr with its control characters (but newlines
+ * and tabs) as '?': messages quote the user's files, and a binary log's
+ * header must not send escape sequences to the terminal.
+ */
+static void put_message(const char *fmt, va_list ap)
+{
+	va_list again;
+	char *s;
+	int n, i;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
+	s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	if (!s) {
+		vfprintf(stderr, fmt, ap);
+		return;
+	}
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\n' &&
+		     s[i] != '\t') || s[i] == 0x7f)
+			s[i] = '?';
+	fputs(s, stderr);
+	free(s);
+}
 
 void cli_say(const char *fmt, ...)
 {
@@ -13,7 +44,7 @@ void cli_say(const char *fmt, ...)
 
 	fputs("tokcast: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_message(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -62,10 +93,28 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 
 	fputs("tokcast: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_message(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\ntokcast: see '%s --help'\n", cmd);
 	return CLI_USAGE;
+}
+
+int cli_bad_option(const char *cmd, int c, char *const *argv)
+{
+	const char *opt = argv[optind - 1];
+
+	if (c == ':')
+		return cli_usage_error(cmd, "option '%s' needs a value", opt);
+	return cli_usage_error(cmd, "unknown option '%s'", opt);
+}
+
+int cli_same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (stat(a, &sa) != 0 || stat(b, &sb) != 0)
+		return 0;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 static void list_commands(FILE *fp, const char *prog,

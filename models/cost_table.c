@@ -122,13 +122,20 @@ static int row_is(const tc_cost_row *r, const char *cls, const char *model,
 	       strcmp(r->model, model) == 0 && strcmp(r->period, period) == 0;
 }
 
-/* Rebuilds the hash slots at twice the size. */
+/*
+ * Rebuilds the hash slots at twice the size, and at least twice the rows
+ * plus one: sort_rows() rebuilds from no slots at all, and a table fuller
+ * than its slots would probe forever.
+ */
 static tc_status rehash(tc_cost_table *t)
 {
 	size_t n = t->nslots ? t->nslots * 2 : 64, i, j;
-	size_t *slots = calloc(n, sizeof *slots);
+	size_t *slots;
 	const tc_cost_row *r;
 
+	while (n < 2 * (t->n + 1))
+		n *= 2;
+	slots = calloc(n, sizeof *slots);
 	if (!slots)
 		return TC_ERR_NOMEM;
 	for (i = 0; i < t->n; i++) {

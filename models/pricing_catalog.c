@@ -461,7 +461,38 @@ static void on_row(int term, void *data)
 	clear_fields(c);
 }
 
-/* Feeds the file to libcsv line by line, so errors know their line. */
+/*
+ * Feeds a block of the file to libcsv a line at a time, so errors know
+ * their line. A NUL byte is refused: the catalog is text, and a file of
+ * NULs (/dev/zero) would otherwise be read forever as empty lines.
+ */
+static void feed_block(load_ctx *c, struct csv_parser *p, const char *buf,
+		       size_t n)
+{
+	const char *nl;
+	size_t len;
+
+	while (n && c->st == TC_OK) {
+		nl = memchr(buf, '\n', n);
+		len = nl ? (size_t)(nl - buf) + 1 : n;
+		if (memchr(buf, '\0', len)) {
+			c->st = tci_error(c->err, TC_ERR_PARSE, c->path,
+					  c->line, NULL, "a NUL byte: not a "
+					  "CSV text file");
+			return;
+		}
+		if (csv_parse(p, buf, len, on_field, on_row, c) != len)
+			c->st = tci_error(c->err, TC_ERR_PARSE, c->path,
+					  c->line, NULL, "malformed CSV: %s",
+					  csv_strerror(csv_error(p)));
+		if (nl)
+			c->line++;
+		buf += len;
+		n -= len;
+	}
+}
+
+/* Feeds the file to libcsv in blocks, up to MAX_FILE_BYTES. */
 static tc_status parse_file(load_ctx *c, FILE *fp)
 {
 	struct csv_parser parser;
@@ -472,20 +503,14 @@ static tc_status parse_file(load_ctx *c, FILE *fp)
 	if (csv_init(&parser, CSV_APPEND_NULL | CSV_STRICT) != 0)
 		return TC_ERR_NOMEM;
 	c->line = 1;
-	while (c->st == TC_OK && fgets(buf, sizeof buf, fp)) {
-		len = strlen(buf);
+	while (c->st == TC_OK && (len = fread(buf, 1, sizeof buf, fp)) > 0) {
 		total += (long)len;
 		if (total > MAX_FILE_BYTES) {
 			c->st = tci_error(c->err, TC_ERR_LIMIT, c->path, 0,
 					  NULL, "file larger than 16 MiB");
 			break;
 		}
-		if (csv_parse(&parser, buf, len, on_field, on_row, c) != len)
-			c->st = tci_error(c->err, TC_ERR_PARSE, c->path,
-					  c->line, NULL, "malformed CSV: %s",
-					  csv_strerror(csv_error(&parser)));
-		if (len && buf[len - 1] == '\n')
-			c->line++;
+		feed_block(c, &parser, buf, len);
 	}
 	if (c->st == TC_OK && csv_fini(&parser, on_field, on_row, c) != 0)
 		c->st = tci_error(c->err, TC_ERR_PARSE, c->path, c->line, NULL,

@@ -210,12 +210,37 @@ void tci_csv_free(struct tci_csv *c)
 	memset(c, 0, sizeof *c);
 }
 
+/* Bytes given to libcsv at a time (see tci_csv_feed). */
+#define CSV_SLICE 65536
+
+/*
+ * libcsv grows its field buffer by a fixed block, so a long field costs
+ * a copy per block: quadratic, and minutes for a 10 MB field where
+ * realloc cannot grow in place (AddressSanitizer, other allocators).
+ * Setting the block to the buffer's size makes the growth geometric.
+ */
+static void grow_geometric(struct csv_parser *p)
+{
+	size_t size = csv_get_buffer_size(p);
+
+	if (size > p->blk_size)
+		csv_set_blk_size(p, size);
+}
+
+/* Feeds a line in slices, so the block size keeps up with the field. */
 tc_status tci_csv_feed(struct tci_csv *c, const char *line, size_t n,
 		       int last)
 {
-	if (csv_parse(&c->parser, line, n, on_field, on_record, c) != n)
-		return csv_error(&c->parser) == CSV_ENOMEM ? TC_ERR_NOMEM :
-							      TC_ERR_LIMIT;
+	size_t off, k;
+
+	for (off = 0; off < n; off += k) {
+		k = n - off < CSV_SLICE ? n - off : CSV_SLICE;
+		grow_geometric(&c->parser);
+		if (csv_parse(&c->parser, line + off, k, on_field, on_record,
+			      c) != k)
+			return csv_error(&c->parser) == CSV_ENOMEM ?
+				       TC_ERR_NOMEM : TC_ERR_LIMIT;
+	}
 	if (last)
 		csv_fini(&c->parser, on_field, on_record, c);
 	if (c->nomem)

@@ -245,6 +245,13 @@ void tci_val_json(json_t *j, struct tci_val *v)
 	}
 }
 
+/*
+ * The largest token count accepted, whatever its notation: far above any
+ * context window, and small enough that sums of many stay exact in a
+ * double and inside int64 (the JSON reports are signed).
+ */
+#define COUNT_MAX 9000000000000000ULL
+
 /* Parses plain decimal digits fast; 0 when s is not only digits. */
 static int digits_u64(const char *s, size_t n, uint64_t *out)
 {
@@ -271,7 +278,7 @@ static const char *real_count(double d, uint64_t *out)
 		return "negative count";
 	if (d != floor(d))
 		return "count is not a whole number";
-	if (d >= 9.0e15)
+	if (d >= (double)COUNT_MAX)
 		return "count too large";
 	*out = (uint64_t)d;
 	return NULL;
@@ -285,13 +292,15 @@ const char *tci_val_count(const struct tci_val *v, uint64_t *out)
 	case TCI_VAL_INT:
 		if (v->i < 0)
 			return "negative count";
+		if ((uint64_t)v->i >= COUNT_MAX)
+			return "count too large";
 		*out = (uint64_t)v->i;
 		return NULL;
 	case TCI_VAL_REAL:
 		return real_count(v->d, out);
 	case TCI_VAL_STR:
 		if (digits_u64(v->s, v->n, out))
-			return NULL;
+			return *out < COUNT_MAX ? NULL : "count too large";
 		if (tci_parse_double(v->s, v->n, 0, &d) != TC_OK)
 			return "not a number";
 		return real_count(d, out);

@@ -854,6 +854,39 @@ static void cost_table_needs_time_for_periods(void **state)
 	tc_catalog_free(cat);
 }
 
+/*
+ * More groups than the first 64 hash slots: reading the rows sorts them
+ * and rebuilt the slots at 64, which then probed forever (tokcast cost
+ * --by day over a quarter hung). 100 classes c000..c099 come back sorted,
+ * and adding to one after reading finds it again.
+ */
+static void cost_table_many_groups(void **state)
+{
+	tc_catalog *cat = catalog_from(TIERED);
+	tc_cost_table *t = tc_cost_table_new(TC_BY_CLASS);
+	tc_usage u = usage_at("m4", 2027, 1, 1, 0);
+	char name[16];
+	tc_cost c;
+	int i;
+
+	u.uncached_input = 1000;
+	assert_int_equal(tc_cost_of(cat, &u, TC_TIME_NONE, &c, NULL), TC_OK);
+	for (i = 99; i >= 0; i--) {
+		snprintf(name, sizeof name, "c%03d", i);
+		u.class_name = name;
+		assert_int_equal(tc_cost_table_add(t, &u, &c, NULL), TC_OK);
+	}
+	assert_int_equal(tc_cost_table_count(t), 100);
+	assert_string_equal(tc_cost_table_row(t, 0)->class_name, "c000");
+	assert_string_equal(tc_cost_table_row(t, 99)->class_name, "c099");
+	u.class_name = "c042";
+	assert_int_equal(tc_cost_table_add(t, &u, &c, NULL), TC_OK);
+	assert_int_equal(tc_cost_table_count(t), 100);
+	assert_int_equal(tc_cost_table_row(t, 42)->requests, 2);
+	tc_cost_table_free(t);
+	tc_catalog_free(cat);
+}
+
 /* The knowledge graph's model check: snapshots pass, typos get hints. */
 static void model_check_hook_suggests_ids(void **state)
 {
@@ -873,6 +906,7 @@ static void model_check_hook_suggests_ids(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(cost_table_many_groups),
 	cmocka_unit_test(model_check_hook_suggests_ids),
 	cmocka_unit_test(money_formats_exactly),
 	cmocka_unit_test(one_token_at_tiny_rate_is_not_zero),

@@ -167,4 +167,13 @@ jcheck "$tmp/nm.json" 'total_cost_usd="0.0001125"'
 
 "$bin" cost "$tmp/old.csv" --by class,day,week 2>/dev/null
 [ $? -eq 2 ] || fail "two periods is a usage error"
+
+# Records without a class are "(none)" in the table, as in tokcast usage;
+# the label was "(all)" by class, and " 2026-05-01" by class and day.
+label=$("$bin" cost "$tmp/nomodel.csv" --model gpt-5 --by class 2>/dev/null |
+	sed -n 2p | cut -d' ' -f1)
+[ "$label" = "(none)" ] || fail "class label '$label'"
+label=$("$bin" cost "$tmp/nomodel.csv" --model gpt-5 --by class,day \
+	2>/dev/null | sed -n 2p | awk '{print $1, $2}')
+[ "$label" = "(none) 2026-05-01" ] || fail "class,day label '$label'"
 exit 0

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Every command names an unknown option and an option missing its value
+# in one "tokcast: " line and exits 2 (getopt's own messages, without the
+# prefix, and "unknown option" for a missing value were printed before).
+set -u
+tokcast=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+printf 'TIMESTAMP,ContextTokens,GeneratedTokens\n' >"$tmp/log.csv"
+printf '2026-01-01 00:00:00,10,5\n' >>"$tmp/log.csv"
+
+expect() {	# expect MESSAGE ARGS...: exit 2 and exactly this first line
+	local msg=$1 rc first
+	shift
+	"$tokcast" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	first=$(head -1 "$tmp/err")
+	if [ $rc -ne 2 ] || [ "$first" != "tokcast: $msg" ]; then
+		echo "FAIL: tokcast $*: exit $rc, '$first'"
+		fail=1
+	fi
+}
+
+log=$tmp/log.csv
+expect "option '--class' needs a value" usage "$log" --class
+expect "unknown option '--bogus'" usage "$log" --bogus
+expect "option '--report' needs a value" fit "$log" --report
+expect "unknown option '--bogus'" fit "$log" --bogus
+expect "option '--at' needs a value" prices --at
+expect "unknown option '--bogus'" prices --bogus
+expect "option '--by' needs a value" cost "$log" --by
+expect "option '-o' needs a value" cost "$log" -o
+expect "unknown option '-x'" cost "$log" -x
+expect "option '--catalog' needs a value" graph check "$log" --catalog
+
+exit $fail
