@@ -159,9 +159,7 @@ static int read_graph(const char *path, tc_graph **g)
 	st = tc_graph_read_file(path, NULL, g, NULL, &err);
 	if (st == TC_OK)
 		return CLI_OK;
-	cli_fail(&err);
-	return st == TC_ERR_NOMEM || st == TC_ERR_INTERNAL ? CLI_FAILURE
-							   : CLI_INVALID;
+	return cli_fail(&err);
 }
 
 /* Maps a drawing failure to an exit code: formats are a usage matter. */

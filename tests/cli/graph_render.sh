@@ -77,7 +77,7 @@ expect_files
 
 label="missing input"
 run graph render "$work/nosuch.graphml" -o "$work/out/g.svg"
-expect_code 1 "$label"
+expect_code 3 "$label"
 expect_files
 
 label="invalid input"
