@@ -514,21 +514,48 @@ static int check_outputs(const struct cli_usage_args *ua, const char *out,
 	return CLI_OK;
 }
 
+/*
+ * Checks that out and the report (unless stdout) can be created: their
+ * directories must be writable. Done before the slow fit, as is reading
+ * the graph. Returns an exit code.
+ */
+static int check_writable(const char *out, const char *report)
+{
+	const char *paths[2] = {out, report};
+	tc_outfile *of;
+	tc_error err = {0};
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		if (!paths[k] || strcmp(paths[k], "-") == 0)
+			continue;
+		if (tc_outfile_open(paths[k], &of, &err) != TC_OK)
+			return cli_fail(&err);
+		tc_outfile_abort(of);
+	}
+	return CLI_OK;
+}
+
 /* Reads the logs, fits, prints and writes. Returns an exit code. */
 static int fit_main(struct fit_run *run, struct cli_usage_args *ua,
 		    const char *graph, const char *out, const char *report,
 		    int add, const char *plot)
 {
+	struct fit_graph fg = {NULL, NULL};
 	size_t i;
-	int rc = CLI_OK;
+	int rc;
 
+	rc = check_writable(out, report);
+	if (rc == CLI_OK && graph)
+		rc = fit_load_graph(graph, &fg);
 	for (i = 0; rc == CLI_OK && i < ua->nlogs; i++)
 		rc = read_log(run, &ua->logs[i]);
 	if (rc != CLI_OK)
-		return rc;
+		goto out;
 	if (run->nclasses == 0) {
 		cli_say("no usable records in the logs");
-		return CLI_INVALID;
+		rc = CLI_INVALID;
+		goto out;
 	}
 	fit_all_classes(run);
 
@@ -540,7 +567,9 @@ static int fit_main(struct fit_run *run, struct cli_usage_args *ua,
 	if (rc == CLI_OK && plot)
 		rc = fit_write_plots(run, plot);
 	if (rc == CLI_OK && graph)
-		rc = fit_write_graph(run, graph, out, add);
+		rc = fit_write_graph(run, &fg, graph, out, add);
+out:
+	fit_graph_free(&fg);
 	return rc;
 }
 

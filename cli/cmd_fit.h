@@ -55,12 +55,30 @@ struct fit_run {
 /* The attribute name of a share. */
 const char *fit_share_attr(enum fit_share_kind k);
 
+/* The knowledge graph fits are written onto, read before the logs. */
+struct fit_graph {
+	tc_kg *kg;
+	tc_graph *g;
+};
+
 /*
- * Writes the fits onto the graph at graph_path and saves it to out_path.
- * add_classes adds classes the graph lacks. Returns an exit code.
+ * Reads and validates the graph at graph_path into fg, so that a bad
+ * graph fails before the logs are read. Returns an exit code; on
+ * failure fg holds nothing.
  */
-int fit_write_graph(const struct fit_run *run, const char *graph_path,
-		    const char *out_path, int add_classes);
+int fit_load_graph(const char *graph_path, struct fit_graph *fg);
+
+/* Frees what fit_load_graph read. Accepts an empty fg. */
+void fit_graph_free(struct fit_graph *fg);
+
+/*
+ * Writes the fits onto fg (read from graph_path) and saves it to
+ * out_path. add_classes adds classes the graph lacks. Returns an exit
+ * code.
+ */
+int fit_write_graph(const struct fit_run *run, struct fit_graph *fg,
+		    const char *graph_path, const char *out_path,
+		    int add_classes);
 
 /* Writes DIR/<class>_<quantity>.svg per fit. Returns an exit code. */
 int fit_write_plots(const struct fit_run *run, const char *dir);

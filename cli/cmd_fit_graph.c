@@ -254,38 +254,53 @@ static int find_class(struct target *t, const tc_kg *kg,
 	return 1;
 }
 
-int fit_write_graph(const struct fit_run *run, const char *graph_path,
-		    const char *out_path, int add_classes)
+int fit_load_graph(const char *graph_path, struct fit_graph *fg)
 {
 	tc_kg_opts ko = {TC_KG_ALLOW_INCOMPLETE, NULL, NULL, NULL, NULL};
 	tc_diags *diags = tc_diags_new();
-	struct target t = {NULL, 0, NULL, 0};
-	tc_kg *kg = NULL;
 	tc_error err = {0};
-	size_t i;
-	int root, rc = CLI_OK;
+	int rc = CLI_OK;
 
-	if (tc_kg_load_file(graph_path, &ko, &kg, diags, &err) != TC_OK ||
-	    tc_graph_read_file(graph_path, NULL, &t.g, NULL, &err) != TC_OK) {
+	fg->kg = NULL;
+	fg->g = NULL;
+	if (tc_kg_load_file(graph_path, &ko, &fg->kg, diags, &err) != TC_OK ||
+	    tc_graph_read_file(graph_path, NULL, &fg->g, NULL, &err) != TC_OK) {
 		cli_print_diags(diags);
 		rc = cli_fail(&err);
-		goto out;
+		fit_graph_free(fg);
 	}
+	tc_diags_free(diags);
+	return rc;
+}
+
+void fit_graph_free(struct fit_graph *fg)
+{
+	tc_graph_free(fg->g);
+	tc_kg_free(fg->kg);
+	fg->g = NULL;
+	fg->kg = NULL;
+}
+
+int fit_write_graph(const struct fit_run *run, struct fit_graph *fg,
+		    const char *graph_path, const char *out_path,
+		    int add_classes)
+{
+	struct target t = {fg->g, 0, NULL, 0};
+	tc_error err = {0};
+	size_t i;
+	int root;
+
 	for (i = 0; i < run->nclasses; i++) {
 		t.cls = run->classes[i].name;
-		if (find_class(&t, kg, &run->classes[i], add_classes, &root))
+		if (find_class(&t, fg->kg, &run->classes[i], add_classes,
+			       &root))
 			write_class(&t, run, &run->classes[i], root);
 	}
 	if (t.failed) {
 		cli_say("%s: some attributes could not be set", graph_path);
-		rc = CLI_FAILURE;
-		goto out;
+		return CLI_FAILURE;
 	}
 	if (tc_graph_write_file(t.g, out_path, &err) != TC_OK)
-		rc = cli_fail(&err);
-out:
-	tc_graph_free(t.g);
-	tc_kg_free(kg);
-	tc_diags_free(diags);
-	return rc;
+		return cli_fail(&err);
+	return CLI_OK;
 }

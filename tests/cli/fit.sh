@@ -103,6 +103,20 @@ check "bad log fails" 0 $?
 [ ! -e "$tmp/bad.graphml" ]
 check "no partial output" 0 $?
 
+# The graph and the output paths are checked before any log is read:
+# with a log that does not exist, the error names the graph or -o.
+printf 'not xml\n' >"$tmp/notgraph.graphml"
+"$tokcast" fit "$tmp/missing.csv" --graph "$tmp/notgraph.graphml" \
+	-o "$tmp/n.graphml" >/dev/null 2>"$tmp/e1.txt"
+check "bad graph exit" 1 $?
+grep -q "notgraph.graphml" "$tmp/e1.txt" && ! grep -q missing.csv "$tmp/e1.txt"
+check "bad graph first" 0 $?
+"$tokcast" fit "$tmp/missing.csv" --graph "$src/examples/assistant.graphml" \
+	-o "$tmp/nodir/n.graphml" >/dev/null 2>"$tmp/e2.txt"
+check "unwritable -o exit" 3 $?
+grep -q "nodir/n.graphml" "$tmp/e2.txt" && ! grep -q missing.csv "$tmp/e2.txt"
+check "unwritable -o first" 0 $?
+
 # The real traces: two Azure classes and Mooncake, as the issue runs them.
 tr=$shared/data/traces
 if [ -d "$tr" ]; then
