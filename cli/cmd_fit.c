@@ -536,6 +536,39 @@ static int check_writable(const char *out, const char *report)
 	return CLI_OK;
 }
 
+/*
+ * True when some class has a token fit. Shares, correlation and volume
+ * alone do not count: without token fits nothing can be forecast.
+ */
+static int any_fitted(const struct fit_run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->nclasses; i++)
+		if (run->classes[i].ok_input || run->classes[i].ok_output)
+			return 1;
+	return 0;
+}
+
+/* Says that nothing was fitted, naming each class and its rows. */
+static void say_none_fitted(const struct fit_run *run)
+{
+	char buf[512];
+	size_t i, len = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < run->nclasses && len + 1 < sizeof buf; i++)
+		len += (size_t)snprintf(buf + len, sizeof buf - len,
+					"%s'%s' (%zu row%s)", i ? ", " : "",
+					run->classes[i].name,
+					run->classes[i].input.n,
+					run->classes[i].input.n == 1 ? "" :
+					"s");
+	cli_say("no class could be fitted: %s%s; a token fit needs at least "
+		"2 rows whose counts vary (reasons above)", buf,
+		len + 1 < sizeof buf ? "" : "...");
+}
+
 /* Reads the logs, fits, prints and writes. Returns an exit code. */
 static int fit_main(struct fit_run *run, struct cli_usage_args *ua,
 		    const char *graph, const char *out, const char *report,
@@ -558,6 +591,11 @@ static int fit_main(struct fit_run *run, struct cli_usage_args *ua,
 		goto out;
 	}
 	fit_all_classes(run);
+	if (!any_fitted(run)) {
+		say_none_fitted(run);
+		rc = CLI_INVALID;
+		goto out;
+	}
 
 	/* With the report on stdout, the table would corrupt it. */
 	if (!report || strcmp(report, "-") != 0)

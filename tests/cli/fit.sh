@@ -103,6 +103,22 @@ check "bad log fails" 0 $?
 [ ! -e "$tmp/bad.graphml" ]
 check "no partial output" 0 $?
 
+# Too little data: a one-row log fits nothing, exit 1 naming the class,
+# and no output graph; a second class that does fit keeps exit 0.
+printf 'TIMESTAMP,ContextTokens,GeneratedTokens\n%s\n' \
+	'2026-01-01 10:00:00,100,20' >"$tmp/one.csv"
+"$tokcast" fit "$tmp/one.csv" --class lone \
+	--graph "$src/examples/assistant.graphml" -o "$tmp/one.graphml" \
+	>/dev/null 2>"$tmp/e0.txt"
+check "nothing fitted exit" 1 $?
+grep -q "no class could be fitted: 'lone' (1 row)" "$tmp/e0.txt"
+check "nothing fitted message" 0 $?
+[ ! -e "$tmp/one.graphml" ]
+check "nothing fitted no output" 0 $?
+"$tokcast" fit "$tmp/one.csv" --class lone "$tmp/chat.csv" --class chat \
+	>/dev/null 2>&1
+check "one of two fitted exit" 0 $?
+
 # The graph and the output paths are checked before any log is read:
 # with a log that does not exist, the error names the graph or -o.
 printf 'not xml\n' >"$tmp/notgraph.graphml"
