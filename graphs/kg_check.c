@@ -7,6 +7,7 @@
  * graph attributes against the schema; required attributes; the
  * dependency order and its cycles.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,6 +284,73 @@ static const char *position_name(unsigned pos)
 }
 
 /*
+ * The largest plausible mean (and standard deviation) of an attribute,
+ * 0 for attributes without one: a request of more than a billion tokens
+ * or a class of more than 1e12 requests a day is a typo or a unit slip.
+ */
+static double sane_bound(tc_kg_attr a)
+{
+	switch (a) {
+	case TC_KG_INPUT_TOKENS:
+	case TC_KG_OUTPUT_TOKENS:
+		return 1e9;
+	case TC_KG_REQUESTS_PER_DAY:
+		return 1e12;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A moment of a spec with constant parameters: 1 and *v when finite, 0
+ * when infinite or beyond double precision, -1 when it cannot be known
+ * here (an uncertain parameter, out of memory).
+ */
+static int finite_moment(const tc_spec *spec, int variance, double *v)
+{
+	tc_status st = variance ? tc_spec_variance(spec, v)
+				: tc_spec_mean(spec, v);
+
+	if (st == TC_ERR_NUMERIC || (st == TC_OK && !isfinite(*v)))
+		return 0;
+	return st == TC_OK ? 1 : -1;
+}
+
+/*
+ * Checks a spec's mean and variance. The engine stops on a token spec
+ * without a finite variance (it needs the third moment) and on a
+ * requests_per_day without a finite mean, so those are errors; other
+ * infinite moments and moments beyond sane_bound warn. Returns 0 after
+ * an error.
+ */
+static int check_moments(struct check *c, const tc_kg_attr_info *info,
+			 const tc_spec *spec, long line, const char *el)
+{
+	double bound = sane_bound(info->attr), m = 0, var = 0;
+	int tokens = info->attr == TC_KG_INPUT_TOKENS ||
+		     info->attr == TC_KG_OUTPUT_TOKENS;
+	int hm = finite_moment(spec, 0, &m), hv = finite_moment(spec, 1, &var);
+	int fatal = (hm == 0 && bound > 0) || (hv == 0 && tokens);
+
+	if (hm == 0 || hv == 0) {
+		say(c, fatal ? TC_SEV_ERROR : TC_SEV_WARNING, line, el,
+		    "attribute '%s': the spec's %s is not finite in double "
+		    "precision%s", info->name, hm == 0 ? "mean" : "variance",
+		    fatal ? " (the forecast needs it finite)" : "");
+		return !fatal;
+	}
+	if (bound > 0 && hm == 1 && m > bound)
+		say(c, TC_SEV_WARNING, line, el, "attribute '%s': the spec's "
+		    "mean %.3g is above %.0e, implausible", info->name, m,
+		    bound);
+	else if (bound > 0 && hv == 1 && var > bound * bound)
+		say(c, TC_SEV_WARNING, line, el, "attribute '%s': the spec's "
+		    "standard deviation %.3g is above %.0e, implausible",
+		    info->name, sqrt(var), bound);
+	return 1;
+}
+
+/*
  * Parses spec text of one attribute and checks it against the schema.
  * offset is added to the parser's column (a weekly factor's place).
  * Returns the spec, or NULL after reporting the problem.
@@ -322,6 +390,11 @@ static tc_spec *parse_spec(struct check *c, const tc_kg_attr_info *info,
 		    "attribute '%s': %.1f%% of the spec's mass lies outside "
 		    "the domain %s (such draws are redrawn)", info->name,
 		    100 * outside, dom);
+	}
+	if (info->type == TC_KG_T_SPEC &&
+	    !check_moments(c, info, spec, line, el)) {
+		tc_spec_free(spec);
+		return NULL;
 	}
 	return spec;
 }

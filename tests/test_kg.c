@@ -643,6 +643,80 @@ static void cache_shares_above_one_warn(void **state)
 			   "(0.4) add up to more than 1");
 }
 
+/*
+ * Moments beyond double precision are errors where the forecast needs
+ * them. lognormal(1000, 1000): mean exp(1000 + 1000^2 / 2) overflows.
+ * negbinomial(mean 1e300, size 1e-300): variance 1e300 + 1e600 / 1e-300
+ * overflows. loglogistic with shape 1.5 has no variance (shape <= 2).
+ */
+static void infinite_token_moments_are_errors(void **state)
+{
+	static const char *const body[] = {
+		"<node id=\"c\"><data key=\"kind\">feature_class</data>"
+		"<data key=\"rpd\">10</data><data key=\"model\">m</data>",
+		"<data key=\"in\">lognormal(1000, 1000)</data>",
+		"<data key=\"out\">negbinomial(1e300, 1e-300)</data></node>",
+		"<node id=\"d\"><data key=\"kind\">feature_class</data>"
+		"<data key=\"rpd\">lognormal(1000, 1)</data>",
+		"<data key=\"model\">m</data><data key=\"out\">9</data>",
+		"<data key=\"in\">loglogistic(1000, 1.5)</data></node>",
+		NULL};
+	struct fx f;
+
+	(void)state;
+	build(&f, body);
+	expect(&f, TC_SEV_ERROR, L(2), "node 'c'", "attribute "
+	       "'input_tokens': the spec's mean is not finite");
+	expect(&f, TC_SEV_ERROR, L(3), "node 'c'", "attribute "
+	       "'output_tokens': the spec's variance is not finite");
+	expect(&f, TC_SEV_ERROR, L(4), "node 'd'", "attribute "
+	       "'requests_per_day': the spec's mean is not finite");
+	expect(&f, TC_SEV_ERROR, L(6), "node 'd'", "attribute "
+	       "'input_tokens': the spec's variance is not finite");
+	expect_counts(&f, 4, 0);
+	fx_free(&f);
+}
+
+/*
+ * Finite but implausible moments only warn. lognormal(25, 1): mean
+ * exp(25.5) = 1.187e11 tokens (python3 math.exp) > 1e9.
+ * normal(1e13, 1): 1e13 requests a day > 1e12. normal(1000, 2e9): sd
+ * 2e9 > 1e9 (its mass below 0 warns on its own: half the mass, 50.0%).
+ * A noise of lognormal(800, 30) (mean exp(800 + 450) overflows) only
+ * warns: only token specs and requests_per_day are errors.
+ */
+static void implausible_moments_warn(void **state)
+{
+	static const char *const body[] = {
+		"<node id=\"c\"><data key=\"kind\">feature_class</data>"
+		"<data key=\"model\">m</data><data key=\"out\">9</data>",
+		"<data key=\"in\">lognormal(25, 1)</data>",
+		"<data key=\"rpd\">normal(1e13, 1)</data></node>",
+		"<node id=\"d\"><data key=\"kind\">feature_class</data>"
+		"<data key=\"rpd\">10</data><data key=\"model\">m</data>",
+		"<data key=\"in\">normal(1000, 2e9)</data>"
+		"<data key=\"out\">9</data></node>",
+		"<node id=\"k\"><data key=\"kind\">kpi</data>"
+		"<data key=\"start\">5</data>",
+		"<data key=\"noise\">lognormal(800, 30)</data></node>",
+		NULL};
+	struct fx f;
+
+	(void)state;
+	build(&f, body);
+	expect(&f, TC_SEV_WARNING, L(2), "node 'c'", "attribute "
+	       "'input_tokens': the spec's mean 1.19e+11 is above 1e+09");
+	expect(&f, TC_SEV_WARNING, L(3), "node 'c'", "attribute "
+	       "'requests_per_day': the spec's mean 1e+13 is above 1e+12");
+	expect(&f, TC_SEV_WARNING, L(5), "node 'd'", "attribute "
+	       "'input_tokens': the spec's standard deviation 2e+09 is "
+	       "above 1e+09");
+	expect(&f, TC_SEV_WARNING, L(7), "node 'k'", "attribute 'noise': "
+	       "the spec's mean is not finite");
+	expect_counts(&f, 0, 5);
+	fx_free(&f);
+}
+
 static void undirected_edge_warns(void **state)
 {
 	static const char *const body[] = {
@@ -1140,6 +1214,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(edge_attribute_on_node_warns),
 	cmocka_unit_test(ramp_without_launch_warns),
 	cmocka_unit_test(cache_shares_above_one_warn),
+	cmocka_unit_test(infinite_token_moments_are_errors),
+	cmocka_unit_test(implausible_moments_warn),
 	cmocka_unit_test(undirected_edge_warns),
 	cmocka_unit_test(cycle_without_lag_is_an_error),
 	cmocka_unit_test(agent_calling_itself_same_day_is_an_error),
