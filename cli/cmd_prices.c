@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -182,13 +183,36 @@ static int selected(const tc_catalog *cat, size_t i,
 	return in_effect(cat, i, o->at);
 }
 
+/*
+ * Says on stderr that no model had a price yet on the date asked for,
+ * and the earliest date that has one, so an empty listing is explained.
+ */
+static void say_none_in_effect(const tc_catalog *cat, int64_t at)
+{
+	char date[16], first[16];
+	int64_t earliest = INT64_MAX;
+	size_t i;
+
+	for (i = 0; i < tc_catalog_count(cat); i++)
+		if (tc_catalog_row(cat, i)->effective_from < earliest)
+			earliest = tc_catalog_row(cat, i)->effective_from;
+	cli_format_date(at, date, sizeof date);
+	if (earliest == INT64_MAX) {
+		cli_say("the catalog has no prices");
+		return;
+	}
+	cli_format_date(earliest, first, sizeof first);
+	cli_say("no model has a price in effect on %s; the earliest is %s",
+		date, first);
+}
+
 /* Prints the listed rows as a table or one JSON document. */
 static int print_rows(const tc_catalog *cat, const struct prices_opts *o,
 		      const char *id)
 {
 	json_t *root = NULL, *rows = NULL;
 	char date[16];
-	size_t i;
+	size_t i, listed = 0;
 
 	if (o->json) {
 		root = json_object();
@@ -205,12 +229,15 @@ static int print_rows(const tc_catalog *cat, const struct prices_opts *o,
 	for (i = 0; i < tc_catalog_count(cat); i++) {
 		if (!selected(cat, i, o, id))
 			continue;
+		listed++;
 		if (o->json)
 			json_array_append_new(rows,
 					      row_json(tc_catalog_row(cat, i)));
 		else
 			row_text(tc_catalog_row(cat, i));
 	}
+	if (listed == 0 && !id)
+		say_none_in_effect(cat, o->at);
 	if (o->json) {
 		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		putchar('\n');

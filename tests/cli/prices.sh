@@ -80,6 +80,17 @@ printf 'model,effective_from,input,output\nonly-model,2026-01-01,1,2\n' \
 TOKCAST_DATA_DIR=$tmp/data "$bin" prices --json >"$tmp/d.json" ||
 	fail "TOKCAST_DATA_DIR"
 jcheck "$tmp/d.json" 'rows.0.model="only-model"' 'rows.0.cache_read=null'
+
+# A date before every price: exit 0, empty rows, and a note naming the
+# catalog's earliest date (only-model's 2026-01-01, written just above).
+TOKCAST_DATA_DIR=$tmp/data "$bin" prices --at 2020-01-01 --json \
+	>"$tmp/e.json" 2>"$tmp/err" || fail "early --at exit code"
+jcheck "$tmp/e.json" 'rows=[]' 'at="2020-01-01"'
+grep -qx "tokcast: no model has a price in effect on 2020-01-01; the \
+earliest is 2026-01-01" "$tmp/err" || fail "early --at note: $(cat "$tmp/err")"
+TOKCAST_DATA_DIR=$tmp/data "$bin" prices --at 2026-01-01 >/dev/null \
+	2>"$tmp/err" || fail "--at first date"
+[ ! -s "$tmp/err" ] || fail "note on a date with prices"
 TOKCAST_DATA_DIR=$tmp/none "$bin" prices 2>/dev/null
 [ $? -eq 3 ] || fail "missing data dir"
 
