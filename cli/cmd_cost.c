@@ -218,21 +218,118 @@ out:
 	return rc;
 }
 
-/* Prints one group's line of the table under label. */
-static void print_row(const tc_cost_row *r, const char *label)
-{
-	char c[64], i[64], cr[64], cw[64], o[64];
+/* The table's dollar columns: cost_usd, input, cache_read, ..., output. */
+#define NMONEY 5
 
-	printf("%-30s %9llu %13llu %11llu %14s %12s %12s %12s %12s\n", label,
+/*
+ * How the dollar columns print: every amount with the same number of
+ * decimals, the most any amount of the table needs (at least 2), so
+ * nothing is rounded (a nonzero cost never shows as zero), and each
+ * column as wide as its widest amount.
+ */
+struct money_cols {
+	size_t decimals;
+	int width[NMONEY];
+};
+
+/* A row's dollar amounts in column order. */
+static void row_money(const tc_cost_row *r, tc_money v[NMONEY])
+{
+	v[0] = r->cost;
+	v[1] = r->cost_input;
+	v[2] = r->cost_cache_read;
+	v[3] = r->cost_cache_write;
+	v[4] = r->cost_output;
+}
+
+/* The decimals of an exact amount ("0.0016": 4). */
+static size_t money_decimals(tc_money v)
+{
+	char buf[64];
+	const char *dot = strchr(tc_money_format(v, buf, sizeof buf), '.');
+
+	return dot ? strlen(dot + 1) : 0;
+}
+
+/*
+ * Formats v exactly, padded with zeros to d decimals; d is at least
+ * the amount's own decimals, so no digit is lost.
+ */
+static const char *fixed_money(tc_money v, size_t d, char *buf, size_t size)
+{
+	size_t len = strlen(tc_money_format(v, buf, size));
+	size_t have = money_decimals(v);
+
+	if (have == 0 && d > 0 && len + 1 < size) {
+		buf[len++] = '.';
+		buf[len] = 0;
+	}
+	for (; have < d && len + 1 < size; have++) {
+		buf[len++] = '0';
+		buf[len] = 0;
+	}
+	return buf;
+}
+
+/* Widens the columns and decimals to fit one row. */
+static void measure_row(const tc_cost_row *r, struct money_cols *m)
+{
+	tc_money v[NMONEY];
+	size_t k, d;
+
+	row_money(r, v);
+	for (k = 0; k < NMONEY; k++) {
+		d = money_decimals(v[k]);
+		if (d > m->decimals)
+			m->decimals = d;
+	}
+}
+
+/* The decimals and widths of the whole table, total included. */
+static void measure_table(const tc_cost_table *t, struct money_cols *m)
+{
+	static const int min_width[NMONEY] = {14, 12, 12, 12, 12};
+	const tc_cost_row *r;
+	tc_money v[NMONEY];
+	char buf[64];
+	size_t i, k, len;
+
+	m->decimals = 2;
+	for (i = 0; i < tc_cost_table_count(t); i++)
+		measure_row(tc_cost_table_row(t, i), m);
+	measure_row(tc_cost_table_total(t), m);
+	memcpy(m->width, min_width, sizeof m->width);
+	for (i = 0; i <= tc_cost_table_count(t); i++) {
+		r = i < tc_cost_table_count(t) ? tc_cost_table_row(t, i)
+					       : tc_cost_table_total(t);
+		row_money(r, v);
+		for (k = 0; k < NMONEY; k++) {
+			len = strlen(fixed_money(v[k], m->decimals, buf,
+						 sizeof buf));
+			if ((int)len > m->width[k])
+				m->width[k] = (int)len;
+		}
+	}
+}
+
+/* Prints one group's line of the table under label. */
+static void print_row(const tc_cost_row *r, const char *label,
+		      const struct money_cols *m)
+{
+	char b[NMONEY][64];
+	tc_money v[NMONEY];
+	size_t k;
+
+	row_money(r, v);
+	for (k = 0; k < NMONEY; k++)
+		fixed_money(v[k], m->decimals, b[k], sizeof b[k]);
+	printf("%-30s %9llu %13llu %11llu %*s %*s %*s %*s %*s\n", label,
 	       (unsigned long long)r->requests,
 	       (unsigned long long)(r->uncached_input + r->cache_read +
 				    r->cache_write_5m + r->cache_write_1h),
-	       (unsigned long long)r->output,
-	       tc_money_format(r->cost, c, sizeof c),
-	       tc_money_format(r->cost_input, i, sizeof i),
-	       tc_money_format(r->cost_cache_read, cr, sizeof cr),
-	       tc_money_format(r->cost_cache_write, cw, sizeof cw),
-	       tc_money_format(r->cost_output, o, sizeof o));
+	       (unsigned long long)r->output, m->width[0], b[0],
+	       m->width[1], b[1], m->width[2], b[2], m->width[3], b[3],
+	       m->width[4], b[4]);
 }
 
 /*
@@ -253,19 +350,22 @@ static void group_label(const tc_cost_row *r, unsigned by, char *buf,
 /* Prints the table of groups and the total on standard output. */
 static void print_table(const tc_cost_table *t, unsigned by)
 {
+	struct money_cols m;
 	const tc_cost_row *r;
 	char label[256];
 	size_t i;
 
-	printf("%-30s %9s %13s %11s %14s %12s %12s %12s %12s\n", "group",
-	       "requests", "input_tokens", "output", "cost_usd", "input",
-	       "cache_read", "cache_write", "output");
+	measure_table(t, &m);
+	printf("%-30s %9s %13s %11s %*s %*s %*s %*s %*s\n", "group",
+	       "requests", "input_tokens", "output", m.width[0], "cost_usd",
+	       m.width[1], "input", m.width[2], "cache_read", m.width[3],
+	       "cache_write", m.width[4], "output");
 	for (i = 0; i < tc_cost_table_count(t); i++) {
 		r = tc_cost_table_row(t, i);
 		group_label(r, by, label, sizeof label);
-		print_row(r, label[0] ? label : "(all)");
+		print_row(r, label[0] ? label : "(all)", &m);
 	}
-	print_row(tc_cost_table_total(t), "TOTAL");
+	print_row(tc_cost_table_total(t), "TOTAL", &m);
 }
 
 static int ends_with(const char *s, const char *suffix)

@@ -51,6 +51,20 @@ jcheck "$tmp/m.json" 'rows.0.model="claude-sonnet-4-5"' \
 	'rows.3.output_tokens=482' 'rows.3.reasoning_tokens=448' \
 	'total_cost_usd="0.58381865"'
 
+# The table prints every dollar amount with the decimals the finest one
+# needs (gpt-5-nano's 17 x 0.05 per MTok input is 0.00000085: eight),
+# right-aligned; zeros keep them too and the total is not shortened.
+"$bin" cost "$tmp/shapes.jsonl" --map class=feature --by model \
+	>"$tmp/table.txt" 2>/dev/null || fail "cost table"
+grep -Eq '^gpt-5-nano +1 +17 +482 +0\.00019365 +0\.00000085 +0\.00000000 +0\.00000000 +0\.00019280$' \
+	"$tmp/table.txt" || fail "table row: $(cat "$tmp/table.txt")"
+grep -Eq '^TOTAL +4 +353067 +2482 +0\.58381865 +0\.50055085 +0\.04290000 +0\.01087500 +0\.02949280$' \
+	"$tmp/table.txt" || fail "table total: $(cat "$tmp/table.txt")"
+[ "$(awk '{ print length($0) }' "$tmp/table.txt" | sort -u | wc -l)" -eq 1 ] ||
+	fail "table columns not aligned"
+[ "$(awk 'NR > 1 { for (i = 5; i <= 9; i++) { split($i, p, "."); print length(p[2]) } }' \
+	"$tmp/table.txt" | sort -u)" = 8 ] || fail "decimals differ"
+
 # OpenTelemetry span attributes and a LiteLLM spend log:
 # gpt-4.1: 600 x 2 + 400 x 0.5 + 50 x 8 (20 of them reasoning, inside
 #   output) per MTok = 0.0018;
