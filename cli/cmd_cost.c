@@ -207,6 +207,7 @@ static int cost_log(const struct cost_args *a, const tc_catalog *cat,
 		rc = cli_fail(&err);
 		goto out;
 	}
+	cli_usage_warn(log->path, r);
 	tot = tc_usage_reader_totals(r);
 	cli_say("%s: %llu records priced (shape %s), %llu bad rows, %llu "
 		"duplicates", log->path, (unsigned long long)tot->records,

@@ -206,6 +206,8 @@ static int read_log(struct fit_run *run, const struct cli_usage_log *log)
 	run->rows += t->rows;
 	run->rejected += t->bad_rows;
 	run->duplicates += t->duplicates;
+	if (rc == TC_USAGE_END)
+		cli_usage_warn(log->path, r);
 	tc_usage_reader_close(r);
 	return rc == TC_USAGE_END ? CLI_OK : cli_fail(&err);
 }

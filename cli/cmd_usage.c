@@ -188,6 +188,7 @@ static int read_log(struct usage_run *run, const struct cli_usage_log *log)
 		tc_usage_reader_close(r);
 		return cli_fail(&err);
 	}
+	cli_usage_warn(log->path, r);
 	tc_usage_reader_close(r);
 	return CLI_OK;
 }

@@ -165,3 +165,12 @@ int cli_usage_args_finish(struct cli_usage_args *a, const char *cmd)
 	}
 	return 0;
 }
+
+void cli_usage_warn(const char *path, const tc_usage_reader *r)
+{
+	const char *w = tc_usage_reader_warning(r);
+
+	if (w)
+		cli_say("%s: warning: %s; pass --origin DATE --time-unit ms "
+			"(or the log's unit) after the log", path, w);
+}

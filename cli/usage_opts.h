@@ -93,6 +93,12 @@ int cli_usage_add_log(struct cli_usage_args *a, const char *path);
 /* Returns 0, or -1 when no log was given (reported as a usage error). */
 int cli_usage_args_finish(struct cli_usage_args *a, const char *cmd);
 
+/*
+ * Prints the reader's warning about the log at path, if any, with the
+ * options that fix it.
+ */
+void cli_usage_warn(const char *path, const tc_usage_reader *r);
+
 /* The command "tokcast usage". */
 int cli_usage(int argc, char **argv);
 

@@ -105,6 +105,12 @@ tc_status tci_time_int(int64_t v, tc_time_unit unit, int64_t origin,
 tc_status tci_time_real(double v, tc_time_unit unit, int64_t origin,
 			int64_t *us);
 
+/*
+ * 1 when the text s[0..n) is a time tci_time_text reads as an epoch
+ * number (not ISO 8601), white space around it aside.
+ */
+int tci_time_is_number(const char *s, size_t n);
+
 /* A 64-bit hash of a byte string (for ids; collisions are negligible). */
 uint64_t tci_hash64(const char *s, size_t n);
 
@@ -233,6 +239,7 @@ struct tc_usage_reader {
 	char id[TCI_TEXT_MAX];
 	int has_id;
 	json_t *hash_ids;
+	uint64_t auto_times;	/* epoch numbers, no unit or origin given */
 
 	/* De-duplication: ids seen more than once -> copies still ahead. */
 	uint64_t *ids;

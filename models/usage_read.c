@@ -626,3 +626,18 @@ const char *tc_usage_reader_shape(const tc_usage_reader *r)
 {
 	return r->last_shape ? r->last_shape->name : "";
 }
+
+/* 1990-01-01T00:00Z in microseconds since 1970. */
+#define US_1990 (INT64_C(631152000) * 1000000)
+
+const char *tc_usage_reader_warning(const tc_usage_reader *r)
+{
+	const tc_usage_totals *t = &r->totals;
+
+	if (r->done != TC_USAGE_END || r->auto_times == 0 ||
+	    t->time_max == TC_TIME_NONE || t->time_max >= US_1990)
+		return NULL;
+	return "every timestamp is before 1990-01-01 (epoch numbers read "
+	       "without a given unit or origin): they look like offsets "
+	       "from the log's start, not dates";
+}

@@ -515,6 +515,10 @@ static const char *read_time(tc_usage_reader *r, const struct tci_shape *s,
 		st = tci_time_int(v.i, unit, origin, &u->time_us);
 	else if (v.kind == TCI_VAL_REAL)
 		st = tci_time_real(v.d, unit, origin, &u->time_us);
+	/* Epoch numbers in a unit no option gave: tc_usage_reader_warning. */
+	if (st == TC_OK && !r->opts.time_unit && origin == TC_TIME_NONE &&
+	    (v.kind != TCI_VAL_STR || tci_time_is_number(v.s, v.n)))
+		r->auto_times++;
 	if (st == TC_OK)
 		return NULL;
 	val_text(&v, text, sizeof text);

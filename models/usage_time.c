@@ -202,6 +202,17 @@ static int is_number(const char *s, size_t n)
 	return digs > 0 && dots <= 1;
 }
 
+int tci_time_is_number(const char *s, size_t n)
+{
+	const char *t;
+	size_t len;
+
+	tci_trim(s, n, &t, &len);
+	if (len == 0 || (len >= 10 && t[4] == '-'))
+		return 0;
+	return is_number(t, len);
+}
+
 tc_status tci_time_text(const char *s, size_t n, tc_time_unit unit,
 			int64_t origin, int64_t *us)
 {

@@ -669,6 +669,56 @@ static void mooncake_hash_ids(void **state)
 	assert_string_equal(g.cls[4], "chat");
 }
 
+/* Reads path to the end; 1 when the reader then has a warning. */
+static int warns(const char *path, const tc_usage_opts *o)
+{
+	tc_usage_reader *r = NULL;
+	tc_error err = {0};
+	tc_usage u;
+	int w;
+
+	assert_int_equal(tc_usage_reader_open(path, o, &r, &err), TC_OK);
+	assert_null(tc_usage_reader_warning(r));
+	while (tc_usage_reader_next(r, &u, &err) == TC_OK)
+		;
+	w = tc_usage_reader_warning(r) != NULL;
+	tc_usage_reader_close(r);
+	return w;
+}
+
+/*
+ * Times that all fall before 1990-01-01 when no unit or origin was given
+ * warn: the Mooncake fixture's millisecond offsets (at most 401 s after
+ * 1970), and epoch second 631151999 (1989-12-31T23:59:59Z, date -d
+ * @631151999). Second 631152000 is 1990-01-01T00:00:00Z exactly, and
+ * ISO dates of 1985 are real dates: neither warns; nor do offsets read
+ * with a given unit or origin.
+ */
+static void early_times_warn(void **state)
+{
+	const char *mc = tc_source_path("tests/fixtures/usage/mooncake.jsonl");
+	static const char head[] = "TIMESTAMP,ContextTokens,GeneratedTokens\n";
+	char text[256];
+	tc_usage_opts o;
+
+	tc_usage_opts_init(&o);
+	assert_true(warns(mc, &o));
+	o.time_unit = TC_UNIT_MS;
+	assert_false(warns(mc, &o));
+	tc_usage_opts_init(&o);
+	assert_int_equal(tc_usage_parse_time("2024-01-01", 0, &o.origin_us),
+			 TC_OK);
+	assert_false(warns(mc, &o));
+
+	tc_usage_opts_init(&o);
+	snprintf(text, sizeof text, "%s5,1,1\n631151999,2,2\n", head);
+	assert_true(warns(temp_file("early.csv", text), &o));
+	snprintf(text, sizeof text, "%s5,1,1\n631152000,2,2\n", head);
+	assert_false(warns(temp_file("y1990.csv", text), &o));
+	snprintf(text, sizeof text, "%s1985-03-01 10:00:00,1,1\n", head);
+	assert_false(warns(temp_file("iso1985.csv", text), &o));
+}
+
 /*
  * With --cache-ttl 5m a block expires 300 s after it was last seen:
  *   t=400s  block 1 last seen at 2 s (398 s ago)    -> 0 cached
@@ -1045,6 +1095,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(durations_and_units),
 	cmocka_unit_test(mooncake_hash_ids),
 	cmocka_unit_test(mooncake_cache_ttl),
+	cmocka_unit_test(early_times_warn),
 	cmocka_unit_test(dedupe_keeps_last),
 	cmocka_unit_test(csv_unclosed_quote),
 	cmocka_unit_test(stream_chunks),

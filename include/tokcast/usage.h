@@ -227,6 +227,17 @@ const tc_usage_totals *tc_usage_reader_totals(const tc_usage_reader *r);
 const tc_diags *tc_usage_reader_bad_rows(const tc_usage_reader *r);
 
 /*
+ * A warning about the log as a whole, once tc_usage_reader_next() has
+ * returned TC_USAGE_END, or NULL: for now only that every time was
+ * read as an epoch number while opts gave neither time_unit nor origin
+ * (the unit guessed from the size or the shape's) and falls before
+ * 1990-01-01, which is what offsets from a log's start (the Mooncake
+ * trace's milliseconds) look like. The text is valid until the reader
+ * is closed.
+ */
+const char *tc_usage_reader_warning(const tc_usage_reader *r);
+
+/*
  * The shape of the last record read (or of the CSV header), "" before
  * any.
  */

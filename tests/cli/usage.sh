@@ -97,4 +97,18 @@ if [ -d "$azure" ]; then
 		'd["classes"]["code"]["records"], \
 		d["classes"]["conversation"]["records"]' | tr -d '(),')"
 fi
+# Millisecond offsets read without --origin land before 1990: a warning
+# on stderr suggests --origin and --time-unit (exit 0); with them, none.
+"$tokcast" usage "$fx/mooncake.jsonl" >/dev/null 2>"$tmp/w.txt"
+check "early times exit" 0 $?
+grep -q "mooncake.jsonl: warning: every timestamp is before 1990-01-01.*--origin DATE --time-unit ms" \
+	"$tmp/w.txt"
+check "early times warning" 0 $?
+"$tokcast" usage "$fx/mooncake.jsonl" --origin 2024-01-01 --time-unit ms \
+	>/dev/null 2>"$tmp/w.txt"
+check "no warning with --origin" 0 "$(grep -c 'before 1990' "$tmp/w.txt")"
+"$tokcast" cost "$fx/mooncake.jsonl" --model gpt-4o --at 2026-01-01 \
+	>/dev/null 2>"$tmp/w.txt"
+check "cost warns too" 1 "$(grep -c 'before 1990' "$tmp/w.txt")"
+
 exit $fail
