@@ -85,10 +85,10 @@ static tc_status check_row(const eng *e, const eng_class *c,
 			 uses(e, c, TC_KG_CACHE_WRITE_SHARE))
 			what = "cache write";
 	}
-	/*
-	 * A row without a batch multiplier prices batch requests at the
-	 * standard rates (docs/engine.md): the bundled example does this.
-	 */
+	/* Batch requests need a batch price, as tc_price_request says. */
+	if (!what && p->batch_mult == TC_RATE_NONE &&
+	    uses(e, c, TC_KG_BATCH_SHARE))
+		what = "batch";
 	if (!what)
 		return TC_OK;
 	return tci_error(err, TC_ERR_INVALID, p->file, p->line, c->name,

@@ -82,4 +82,18 @@ expect 1 "unknown model" "$tmp/unknown.graphml" --quarter 2027Q1 --trials 5
 sed 's/"dispersion">gamma(shape=20, scale=2.5)/"dispersion">chat(1)/' \
 	"$g" >"$tmp/badspec.graphml"
 expect 1 "dispersion" "$tmp/badspec.graphml" --quarter 2027Q1
+# Batch requests to a model the catalog gives no batch price are refused
+# at set-up, naming the class (gemini-2.5-flash has no batch multiplier in
+# the bundled catalog), and no output file is left.
+awk '/<node id="summarise">/ { s = 1 }
+	     s && /key="model"/ { sub(/gpt-5-mini/, "gemini-2.5-flash"); s = 0 }
+	     { print }' "$g" >"$tmp/nobatch.graphml"
+grep -q gemini-2.5-flash "$tmp/nobatch.graphml" || fail "nobatch fixture"
+"$bin" forecast "$tmp/nobatch.graphml" --quarter 2027Q1 --trials 50 \
+	-o "$tmp/nb.json" >/dev/null 2>"$tmp/nb.err"
+[ $? -eq 1 ] || fail "batch without a batch price: exit code"
+grep -q "summarise.*batch" "$tmp/nb.err" || fail "batch message: $(cat "$tmp/nb.err")"
+[ ! -e "$tmp/nb.json" ] || fail "batch: partial output"
+
 exit 0
+
