@@ -70,6 +70,18 @@ typedef struct eng_agg {
 	double r_mean, r_sd;	/* reasoning: E[r], sqrt(Var r E[O^2]) */
 } eng_agg;
 
+/*
+ * Quantile tables of token specs without a closed-form quantile
+ * (mixtures): log1p(tokens) at ENG_QTAB_NODES even normal scores over
+ * [-ENG_QTAB_ZMAX, ENG_QTAB_ZMAX], filled from the spec's cdf on
+ * ENG_QTAB_GRID points evenly spaced in log1p(tokens) (docs/engine.md).
+ * ENG_QTAB_ZMAX is the score of probability 1e-15 (Python's
+ * statistics.NormalDist().inv_cdf(1e-15), negated).
+ */
+#define ENG_QTAB_NODES 8193
+#define ENG_QTAB_GRID 4096
+#define ENG_QTAB_ZMAX 7.941345326170995
+
 /* A class's per-request model in one trial. */
 typedef struct eng_req {
 	const tc_spec *spec[ENG_Q_COUNT];
@@ -77,6 +89,8 @@ typedef struct eng_req {
 	int logn[2];		/* input, output are lognormal */
 	double mu[2], sigma[2];
 	double p0[2];		/* mass below 0 (the domain's redraws) */
+	int tab[2];		/* input, output read from qtab */
+	double qtab[2][ENG_QTAB_NODES];	/* log1p(tokens) at even scores */
 	double rank_corr, rho;	/* io_rank_corr and its normal rho */
 	eng_shares sh;
 	eng_io io;
@@ -172,6 +186,7 @@ tc_spec *eng_central_spec(const tc_spec *s);
 tc_status eng_req_prepare(const eng *e, const eng_class *c, eng_req *q,
 			  tc_error *err);
 void eng_req_release(eng_req *q);
+double eng_token_at(const eng_req *q, int k, double z);
 tc_status eng_shares_moments(const eng_req *q, eng_shares *sh);
 void eng_day_sums(const eng_class *c, const eng_req *q, gsl_rng *r,
 		  int day, double n, double switch_n, double *out);

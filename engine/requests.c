@@ -42,6 +42,27 @@ static double spec_at(const tc_spec *s, double p0, double p)
 	return x;
 }
 
+/* The score of node j of a quantile table. */
+static double qtab_score(int j)
+{
+	return -ENG_QTAB_ZMAX + 2 * ENG_QTAB_ZMAX * j / (ENG_QTAB_NODES - 1);
+}
+
+/* A table's tokens at score z: linear in log1p(tokens) between nodes. */
+static double qtab_at(const double *t, double z)
+{
+	double u = (z + ENG_QTAB_ZMAX) * (ENG_QTAB_NODES - 1) /
+		   (2 * ENG_QTAB_ZMAX);
+	int i;
+
+	if (!(u > 0))
+		return expm1(t[0]);
+	if (u >= ENG_QTAB_NODES - 1)
+		return expm1(t[ENG_QTAB_NODES - 1]);
+	i = (int)u;
+	return expm1(t[i] + (u - i) * (t[i + 1] - t[i]));
+}
+
 /* A per-request token value at normal score z. */
 static double token_at(const eng_req *q, int k, double z)
 {
@@ -49,10 +70,89 @@ static double token_at(const eng_req *q, int k, double z)
 
 	if (q->logn[k])
 		return exp(q->mu[k] + q->sigma[k] * z);
+	if (q->tab[k])
+		return qtab_at(q->qtab[k], z);
 	/* Probabilities within 1e-15 of 0 or 1, where quantiles stay finite. */
 	p = z < 0 ? gsl_cdf_ugaussian_P(z) : 1 - gsl_cdf_ugaussian_Q(z);
 	p = fmin(1 - 1e-15, fmax(1e-15, p));
 	return fmax(0, spec_at(q->spec[k], q->p0[k], p));
+}
+
+double eng_token_at(const eng_req *q, int k, double z)
+{
+	return token_at(q, k, z);
+}
+
+/* Whether a spec's quantile is a root search (a mixture inside). */
+static int needs_table(const tc_spec *s)
+{
+	switch (s ? tc_spec_get_family(s) : TC_SPEC_CONST) {
+	case TC_SPEC_MIXTURE:
+		return 1;
+	case TC_SPEC_TRUNCATE:
+		return needs_table(tc_spec_param(s, 0));
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The normal score of the domain's probability at x: from the cdf in
+ * the lower half, from the mass above x in the upper (1 - F loses the
+ * digits the upper tail's scores need).
+ */
+static double score_of(const tc_spec *s, double p0, double x)
+{
+	double f = 0, g = 0;
+
+	if (tc_spec_cdf(s, x, &f) != TC_OK)
+		f = 0;
+	f = (f - p0) / (1 - p0);
+	if (!(f > 1e-15))
+		return -ENG_QTAB_ZMAX;
+	if (f < 0.5)
+		return gsl_cdf_ugaussian_Pinv(f);
+	if (tc_spec_mass_outside(s, -INFINITY, x, &g) != TC_OK)
+		g = 1 - f;
+	g /= 1 - p0;
+	if (!(g > 1e-15))
+		return ENG_QTAB_ZMAX;
+	return -gsl_cdf_ugaussian_Pinv(fmin(0.5, g));
+}
+
+/*
+ * Fills q's quantile table of token k: one sweep over a grid even in
+ * log1p(x) between the 1e-15 and 1 - 1e-15 quantiles, each table node
+ * taking log1p(x) interpolated between the grid points whose scores
+ * bracket it. Atoms (empirical values) become steep ramps one grid
+ * step wide. Two quantile searches and ENG_QTAB_GRID cdfs in all.
+ */
+static void qtab_build(eng_req *q, int k)
+{
+	const tc_spec *s = q->spec[k];
+	double *t = q->qtab[k], p0 = q->p0[k];
+	double t0 = log1p(fmax(0, spec_at(s, p0, 1e-15)));
+	double t1 = log1p(fmax(0, spec_at(s, p0, 1 - 1e-15)));
+	double zp = -INFINITY, tp = t0;
+	int i, j = 0;
+
+	for (i = 0; i <= ENG_QTAB_GRID && t1 > t0; i++) {
+		double ti = t0 + (t1 - t0) * i / ENG_QTAB_GRID;
+		double zi = score_of(s, p0, expm1(ti));
+
+		for (; j < ENG_QTAB_NODES && qtab_score(j) <= zi; j++) {
+			double zj = qtab_score(j);
+
+			t[j] = isfinite(zp) && zi > zp && zj > zp
+				       ? tp + (ti - tp) * (zj - zp) / (zi - zp)
+				       : ti;
+		}
+		zp = zi;
+		tp = ti;
+	}
+	for (; j < ENG_QTAB_NODES; j++)
+		t[j] = t1;
+	q->tab[k] = 1;
 }
 
 /*
@@ -125,6 +225,16 @@ tc_status eng_shares_moments(const eng_req *q, eng_shares *sh)
 	return TC_OK;
 }
 
+/* A token value at probability p of the domain: the table's when any. */
+static double token_p(const eng_req *q, int k, double p)
+{
+	if (!q->tab[k])
+		return fmax(0, spec_at(q->spec[k], q->p0[k], p));
+	p = fmin(1 - 1e-15, fmax(1e-15, p));
+	return token_at(q, k, p < 0.5 ? gsl_cdf_ugaussian_Pinv(p)
+				      : -gsl_cdf_ugaussian_Qinv(p));
+}
+
 /*
  * E[X^j 1{X > thr}] (hi) and E[X^j 1{X <= thr}] (lo), j = 0..3, of one
  * token marginal: closed forms for lognormal and gamma, else
@@ -180,11 +290,11 @@ static void marginal_moments(const eng_req *q, int k, double thr,
 			double p, w, x;
 
 			gsl_integration_glfixed_point(0, ut, i, &p, &w, t);
-			x = fmax(0, spec_at(s, q->p0[k], p));
+			x = token_p(q, k, p);
 			for (j = 0; j < 4; j++)
 				tot[j] += w * pow(x, j);
 			gsl_integration_glfixed_point(ut, 1, i, &p, &w, t);
-			x = fmax(0, spec_at(s, q->p0[k], p));
+			x = token_p(q, k, p);
 			for (j = 0; j < 4; j++) {
 				tot[j] += w * pow(x, j);
 				hi[j] += w * pow(x, j);
@@ -219,6 +329,30 @@ static void io_lognormal(const eng_req *q, double thr, eng_io *io)
 }
 
 /*
+ * The least score in [-SCORE_MAX, SCORE_MAX] whose input exceeds thr,
+ * by bisection (the input rises with the score); SCORE_MAX when none.
+ */
+static double score_above(const eng_req *q, double thr)
+{
+	double lo = -SCORE_MAX, hi = SCORE_MAX;
+	int it;
+
+	if (token_at(q, 0, lo) > thr)
+		return lo;
+	if (!(token_at(q, 0, hi) > thr))
+		return hi;
+	for (it = 0; it < 60 && hi - lo > 1e-12; it++) {
+		double mid = 0.5 * (lo + hi);
+
+		if (token_at(q, 0, mid) > thr)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
+/*
  * Dependent tokens of other families: Gauss-Legendre in the input's
  * score on each side of the threshold, Gauss-Hermite (as Legendre on a
  * wide interval) in the output's conditional score.
@@ -228,17 +362,15 @@ static void io_numeric(const eng_req *q, double thr, eng_io *io)
 	gsl_integration_glfixed_table *t =
 		gsl_integration_glfixed_table_alloc(SCORE_NODES);
 	double a = SCORE_MAX, s = sqrt(fmax(0, 1 - q->rho * q->rho));
+	double xp[4] = {1, 0, 0, 0}, yp[4] = {1, 0, 0, 0};
 	size_t i, k;
 	int side, j, l;
 
 	memset(io, 0, sizeof *io);
 	if (!t)
 		return;
-	if (isfinite(thr)) {
-		for (a = -SCORE_MAX; a < SCORE_MAX; a += 0.01)
-			if (token_at(q, 0, a) > thr)
-				break;
-	}
+	if (isfinite(thr))
+		a = score_above(q, thr);
 	for (side = 0; side < 2; side++) {
 		double z0 = side ? a : -SCORE_MAX, z1 = side ? SCORE_MAX : a;
 
@@ -248,6 +380,9 @@ static void io_numeric(const eng_req *q, double thr, eng_io *io)
 			gsl_integration_glfixed_point(z0, z1, i, &z, &w, t);
 			w *= exp(-0.5 * z * z) / sqrt(2 * M_PI);
 			x = token_at(q, 0, z);
+			xp[1] = x;
+			xp[2] = x * x;
+			xp[3] = xp[2] * x;
 			for (k = 0; k < SCORE_NODES; k++) {
 				double u, v, y;
 
@@ -255,10 +390,13 @@ static void io_numeric(const eng_req *q, double thr, eng_io *io)
 					SCORE_MAX, k, &u, &v, t);
 				v *= exp(-0.5 * u * u) / sqrt(2 * M_PI);
 				y = token_at(q, 1, q->rho * z + s * u);
+				yp[1] = y;
+				yp[2] = y * y;
+				yp[3] = yp[2] * y;
 				for (j = 0; j < 4; j++)
 					for (l = 0; j + l < 4; l++)
 						io->j[side][j][l] += w * v *
-							pow(x, j) * pow(y, l);
+							xp[j] * yp[l];
 			}
 		}
 	}
@@ -718,6 +856,9 @@ tc_status eng_req_prepare(const eng *e, const eng_class *c, eng_req *q,
 		if (!q->logn[k] &&
 		    tc_spec_cdf(q->spec[k], -DBL_MIN, &f) == TC_OK)
 			q->p0[k] = fmin(f, 1 - 1e-12);
+		q->tab[k] = 0;
+		if (!q->logn[k] && needs_table(q->spec[k]))
+			qtab_build(q, k);
 	}
 	q->rho = 2 * sin(M_PI * fmin(1, fmax(-1, q->rank_corr)) / 6);
 	if (c->shares_fixed)
