@@ -18,5 +18,6 @@
 #include "tokcast/render.h"
 #include "tokcast/pricing.h"
 #include "tokcast/fit.h"
+#include "tokcast/engine.h"
 
 #endif
