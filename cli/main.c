@@ -9,6 +9,8 @@
 #include "usage_opts.h"
 
 static const struct cli_command commands[] = {
+	{"backtest", "score forecast intervals against what a series showed",
+	 cli_backtest},
 	{"cost", "price real usage logs exactly, by class, model, period",
 	 cli_cost},
 	{"forecast", "forecast a quarter's cost per class by Monte Carlo",
