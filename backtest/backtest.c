@@ -86,7 +86,8 @@ static void uncertain(char *buf, size_t size, double v, double se)
 }
 
 /* The seven weekly factors, each with its SE. */
-static tc_status set_weekly(struct run *r, size_t c, const tc_fit_volume *v)
+static tc_status set_weekly(struct run *r, size_t c, const tc_fit_volume *v,
+			    double inf)
 {
 	char buf[512], one[64];
 	size_t len = 0;
@@ -96,11 +97,27 @@ static tc_status set_weekly(struct run *r, size_t c, const tc_fit_volume *v)
 		return set(r, c, "weekly", "1,1,1,1,1,1,1");
 	buf[0] = 0;
 	for (j = 0; j < 7; j++) {
-		uncertain(one, sizeof one, v->weekly[j], v->weekly_se[j]);
+		uncertain(one, sizeof one, v->weekly[j],
+			  inf * v->weekly_se[j]);
 		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s",
 					j ? "," : "", one);
 	}
 	return set(r, c, "weekly", buf);
+}
+
+/*
+ * (n - p) / n for p mean parameters fitted to n days. The
+ * maximum-likelihood size understates the extra-Poisson variance as a
+ * variance divided by n instead of n - p does, and the standard errors
+ * from the observed information are as short: the size is multiplied by
+ * this factor and the SEs divided by its square root, the usual
+ * degrees-of-freedom correction (docs/backtest.md).
+ */
+static double dof_factor(const tc_fit_volume *v, int64_t n)
+{
+	int p = v->has_trend ? 8 : 1;
+
+	return n > p + 1 ? (double)(n - p) / (double)n : 1.0 / (double)n;
 }
 
 /*
@@ -110,54 +127,84 @@ static tc_status set_weekly(struct run *r, size_t c, const tc_fit_volume *v)
  * estimates it on, so a draw is never negative.
  */
 static tc_status apply_volume(struct run *r, size_t c,
-			      const tc_fit_volume *v)
+			      const tc_fit_volume *v, int64_t ndays)
 {
 	char buf[128];
+	double k = v->dispersion * dof_factor(v, ndays);
+	double inf = sqrt(1 / dof_factor(v, ndays));
 	tc_status st;
 
-	uncertain(buf, sizeof buf, v->level, v->level_se);
+	uncertain(buf, sizeof buf, v->level, inf * v->level_se);
 	st = set(r, c, "requests_per_day", buf);
 	if (st == TC_OK && v->has_trend)
-		uncertain(buf, sizeof buf, v->growth, v->growth_se);
+		uncertain(buf, sizeof buf, v->growth, inf * v->growth_se);
 	else
 		snprintf(buf, sizeof buf, "0");
 	if (st == TC_OK)
 		st = set(r, c, "growth", buf);
 	if (st == TC_OK)
-		st = set_weekly(r, c, v);
+		st = set_weekly(r, c, v, inf);
 	if (v->has_dispersion && v->dispersion_se > 0)
 		snprintf(buf, sizeof buf, "lognormal(mu=%.10g, sigma=%.4g)",
-			 log(v->dispersion), v->dispersion_se / v->dispersion);
+			 log(k), inf * v->dispersion_se / v->dispersion);
 	else
-		snprintf(buf, sizeof buf, "%.10g",
-			 v->has_dispersion ? v->dispersion : 1e9);
+		snprintf(buf, sizeof buf, "%.10g", v->has_dispersion ? k
+								     : 1e9);
 	if (st == TC_OK)
 		st = set(r, c, "dispersion", buf);
 	return st;
 }
 
-/*
- * Fits class c on the longest run of present days ending the day before
- * origin. Returns TC_OK, TC_ERR_NOT_FOUND when the run is shorter than
- * min_history, or the fitter's status.
- */
-static tc_status fit_class(struct run *r, size_t c, int64_t origin)
+/* The first day of the run of present days of c ending before origin. */
+static int64_t run_start(const struct run *r, size_t c, int64_t origin)
 {
-	const tc_daily *d = r->in[c].daily;
-	int64_t end = origin - 1, start = origin;
-	tc_fit_volume v;
-	tc_status st;
+	int64_t start = origin;
 
 	while (!isnan(day_count(&r->in[c], start - 1)))
 		start--;
+	return start;
+}
+
+/*
+ * Fits class c on the longest run of present days ending the day before
+ * origin, with the level at as_of, a day inside every class's run.
+ * Returns TC_OK, TC_ERR_NOT_FOUND when the run is shorter than
+ * min_history, or the fitter's status.
+ */
+static tc_status fit_class(struct run *r, size_t c, int64_t origin,
+			   int64_t as_of)
+{
+	const tc_daily *d = r->in[c].daily;
+	int64_t end = origin - 1, start = run_start(r, c, origin);
+	tc_fit_volume v;
+	tc_status st;
+
 	if (end - start + 1 < r->o->min_history)
 		return TC_ERR_NOT_FOUND;
 	st = tc_fit_volume_daily(d->count + (start - d->first_day),
-				 (size_t)(end - start + 1), start, end, &v,
-				 r->err);
+				 (size_t)(end - start + 1), start, as_of,
+				 &v, r->err);
 	if (st == TC_OK)
-		st = apply_volume(r, c, &v);
+		st = apply_volume(r, c, &v, end - start + 1);
 	return st;
+}
+
+/*
+ * The level's day: the middle of the history all classes share. There
+ * the level's and the growth's errors are nearly uncorrelated; the graph
+ * cannot say they are correlated, and at the last day they strongly are
+ * (docs/backtest.md).
+ */
+static int64_t level_day(const struct run *r, int64_t origin)
+{
+	int64_t start = INT64_MIN, s;
+	size_t c;
+
+	for (c = 0; c < r->nin; c++) {
+		s = run_start(r, c, origin);
+		start = s > start ? s : start;
+	}
+	return start + (origin - 1 - start) / 2;
 }
 
 /* Appends a record. */
@@ -288,20 +335,20 @@ static tc_status forecast_origin(struct run *r, int64_t origin, size_t k)
 static tc_status run_origin(struct run *r, int64_t origin, size_t k,
 			    int *done)
 {
+	int64_t as_of = level_day(r, origin);
 	char date[16];
 	size_t c;
 	tc_status st;
 
 	*done = 0;
 	for (c = 0; c < r->nin; c++) {
-		st = fit_class(r, c, origin);
+		st = fit_class(r, c, origin, as_of);
 		if (st == TC_ERR_NOT_FOUND)
 			return TC_OK;
 		if (st != TC_OK)
 			return st;
 	}
-	tci_format_date(origin - 1 + engine_shift(r, origin), date,
-			sizeof date);
+	tci_format_date(as_of + engine_shift(r, origin), date, sizeof date);
 	st = tc_graph_set_graph_attr(r->g, "as_of", TC_ATTR_STRING, date);
 	if (st != TC_OK)
 		return tci_error(r->err, st, NULL, 0, NULL,
@@ -348,18 +395,27 @@ static tc_status plan_origins(struct run *r)
 	return TC_OK;
 }
 
-/* Finds the inputs' nodes and whether they are all the graph's classes. */
+/* 1 when node i of g is a feature class (its kind attribute). */
+static int is_class(const tc_graph *g, size_t i)
+{
+	const tc_value *v = tc_graph_node_attr(g, i, "kind");
+
+	return v && v->text && !strcmp(v->text, "feature_class");
+}
+
+/*
+ * Finds the inputs' nodes and whether they are all the graph's classes
+ * (read from the graph: the knowledge graph is built only once the
+ * volumes are set).
+ */
 static tc_status find_nodes(struct run *r)
 {
-	tc_kg *kg = NULL;
 	size_t c, i, classes = 0;
-	tc_status st = tc_kg_build(r->g, NULL, &kg, NULL, r->err);
+	tc_status st = TC_OK;
 
-	if (st != TC_OK)
-		return st;
 	for (c = 0; c < r->nin && st == TC_OK; c++) {
 		if (!tc_graph_find_node(r->g, r->in[c].cls, &r->node[c]) ||
-		    tc_kg_node_kind(kg, r->node[c]) != TC_KG_FEATURE_CLASS)
+		    !is_class(r->g, r->node[c]))
 			st = tci_error(r->err, TC_ERR_NOT_FOUND, NULL, 0,
 				       r->in[c].cls, "no feature class "
 				       "'%s' in the graph", r->in[c].cls);
@@ -368,10 +424,9 @@ static tc_status find_nodes(struct run *r)
 			st = tci_error(r->err, TC_ERR_NOMEM, NULL, 0, NULL,
 				       "out of memory");
 	}
-	for (i = 0; i < tc_kg_node_count(kg); i++)
-		classes += tc_kg_node_kind(kg, i) == TC_KG_FEATURE_CLASS;
+	for (i = 0; i < tc_graph_node_count(r->g); i++)
+		classes += is_class(r->g, i);
 	r->bt->has_total = r->nin >= 2 && classes == r->nin;
-	tc_kg_free(kg);
 	return st;
 }
 
