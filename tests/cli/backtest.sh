@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# tokcast backtest: a daily count series with a gap, its origins and
+# actuals in JSON (by hand), CSV and SVG output, and errors that leave no
+# output file.
+set -u
+bin=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# A one-class graph from the example.
+python3 - "$src/examples/servegen.graphml" "$tmp/g.graphml" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+t = re.sub(r'<node id="m-(mid|small)">.*?</node>\s*', '', t, flags=re.S)
+open(sys.argv[2], "w").write(t.replace("m-large", "c"))
+PY
+
+# 10 days of 400.2 requests (rounded: 400); day 4 is 0, a gap.
+{
+	echo "day,requests"
+	for i in $(seq 0 9); do
+		if [ "$i" = 4 ]; then echo "$i,0"; else echo "$i,400.2"; fi
+	done
+} >"$tmp/d.csv"
+
+"$bin" backtest "$tmp/d.csv" --class c --graph "$tmp/g.graphml" \
+	--time-unit 6h --horizon 2d -o "$tmp/b.json" >/dev/null 2>&1
+[ $? = 2 ] || fail "6h is not a unit: want exit 2"
+[ -e "$tmp/b.json" ] && fail "output after a usage error"
+
+"$bin" backtest "$tmp/d.csv" --class c --graph "$tmp/g.graphml" \
+	--time-unit d --origin 2026-03-02 --horizon 2d --step 3d \
+	--trials 300 -o "$tmp/d.json" --svg "$tmp/d.svg" >"$tmp/out" \
+	2>"$tmp/err" || fail "daily backtest: $(cat "$tmp/err")"
+python3 - "$tmp/d.json" <<'PY' || exit 1
+import json, sys
+d = json.load(open(sys.argv[1]))
+# Days 0..9 from 2026-03-02, day 4 missing. Origins back from day 8 by
+# 3: days 8, 5 (day 2 has only 2 days of history). Origin 5's history
+# ends on the missing day 4: skipped. Origin 8 fits on days 5-7.
+assert d["meta"]["origins"] == ["2026-03-07", "2026-03-10"], d["meta"]
+orig = sorted({r["origin"] for r in d["records"]})
+assert orig == ["2026-03-10"], orig
+acts = sorted(r["actual"] for r in d["records"])
+assert acts == [400, 400, 800], acts
+assert d["classes"]["c"]["horizon"]["n"] == 1
+PY
+grep -q "<svg" "$tmp/d.svg" || fail "no SVG"
+grep -q "c,horizon,n,1" <("$bin" backtest "$tmp/d.csv" --class c \
+	--graph "$tmp/g.graphml" --time-unit d --horizon 2d --step 3d \
+	--trials 300 -o "$tmp/o.csv" >/dev/null 2>&1 && cat "$tmp/o.csv") ||
+	fail "CSV"
+
+# --metric cost is refused on count series; nothing is written.
+"$bin" backtest "$tmp/d.csv" --class c --graph "$tmp/g.graphml" \
+	--time-unit d --metric cost -o "$tmp/x.json" >/dev/null 2>&1
+[ $? = 1 ] || fail "cost: want exit 1"
+[ -e "$tmp/x.json" ] && fail "cost: output written"
+
+# A bad row names its line.
+printf 'day,requests\n0,5\n1,x\n' >"$tmp/bad.csv"
+"$bin" backtest "$tmp/bad.csv" --class c --graph "$tmp/g.graphml" \
+	2>"$tmp/err" >/dev/null
+[ $? = 1 ] || fail "bad row: want exit 1"
+grep -q "bad.csv:3" "$tmp/err" || fail "bad row: $(cat "$tmp/err")"
+exit 0
