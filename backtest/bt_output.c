@@ -69,10 +69,7 @@ static json_t *num(double v)
 /* "p50" style keys. */
 static void pkey(char *buf, size_t size, double pct)
 {
-	char v[24];
-
-	tci_format_double(v, sizeof v, pct);
-	snprintf(buf, size, "p%s", v);
+	snprintf(buf, size, "p%g", pct);
 }
 
 /* One summary as a JSON object. */

@@ -4,7 +4,7 @@
  * forecast once by tc_backtest_run, and the coverage and PIT of the
  * forecasts of the next days checked against nominal (docs/backtest.md).
  *
- * N is 400 histories (120 under the sanitizers); TC_CALIBRATION_N sets
+ * N is 400 histories (300 under the sanitizers); TC_CALIBRATION_N sets
  * it (bench/calibration.sh runs 1,600). Seeds are fixed once.
  */
 #include <math.h>
@@ -17,7 +17,7 @@
 #include "tci.h"
 
 #ifdef TC_SANITIZE_BUILD
-#define DEFAULT_N 120
+#define DEFAULT_N 300
 #else
 #define DEFAULT_N 400
 #endif
