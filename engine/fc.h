@@ -29,7 +29,7 @@ struct tc_forecast {
 };
 
 /* summary.c */
-void fc_summarise_pass(tc_forecast *f);
+tc_status fc_summarise_pass(tc_forecast *f);
 tc_status fc_summarise_units(tc_forecast *f);
 size_t fc_stat_index(const tc_forecast *f, tc_period_kind k, size_t i,
 		     size_t c, tc_metric m);

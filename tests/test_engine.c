@@ -426,6 +426,22 @@ static void price_change(void **state)
 				    1e-9 * n);
 		}
 	}
+
+	/* Monthly mode: the runs of days split at the price change too. */
+	o.daily = 0;
+	o.switch_requests = 200;
+	assert_int_equal(tc_forecast_one_trial(kg, cat, &o, 3, v, &err),
+			 TC_OK);
+	for (sw = 0; sw < 2; sw++) {
+		double n = 0, cost = 0;
+
+		for (d = sw ? 40 : 0; d < (sw ? 90 : 40); d++) {
+			n += v[d * TC_M_COUNT + TC_M_REQUESTS];
+			cost += v[d * TC_M_COUNT];
+		}
+		assert_true(n > 300 * (sw ? 50 : 40));
+		assert_true(fabs(cost - n * (sw ? 0.003 : 0.001)) < 1e-9 * n);
+	}
 	tc_catalog_free(cat);
 	tc_kg_free(kg);
 }
@@ -714,7 +730,11 @@ static void moments_by_quadrature(void **state)
 	tc_catalog_free(cat);
 }
 
-/* Zero trials, a bad quantile, an unknown model: clear errors, no result. */
+/*
+ * Zero trials, a bad quantile, an unknown model, 1e8 trials (more memory
+ * than the budget allows), cached tokens on a model without a cache
+ * price: clear errors, no result.
+ */
 static void bad_input(void **state)
 {
 	static const char body[] = "<node id=\"c\"><data key=\"kind\">"
@@ -741,11 +761,41 @@ static void bad_input(void **state)
 	memset(&err, 0, sizeof err);
 	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err), TC_ERR_ARG);
 	o.quantiles[0] = 5;
+	o.trials = 100000000;
+	memset(&err, 0, sizeof err);
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err),
+			 TC_ERR_NOT_FOUND);
+	tc_catalog_free(cat);
+	cat = load_catalog("no-such-model,t,2000-01-01,1,1,,,,\n");
+	memset(&err, 0, sizeof err);
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err),
+			 TC_ERR_LIMIT);
+	assert_null(f);
+	assert_non_null(strstr(err.message, "MB"));
+	tc_catalog_free(cat);
+	cat = bundled();
+	o.trials = 10;
 	memset(&err, 0, sizeof err);
 	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err),
 			 TC_ERR_NOT_FOUND);
 	assert_null(f);
 	assert_non_null(strstr(err.element, "c"));
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+
+	/* Cached tokens on a model whose row has no cache-read price. */
+	kg = load_graph("bad2.graphml", "2027-01-01", "<node id=\"c\">"
+		"<data key=\"kind\">feature_class</data><data key=\"model\">"
+		"nc</data><data key=\"requests_per_day\">5</data>"
+		"<data key=\"input_tokens\">10</data><data key=\"output_"
+		"tokens\">10</data><data key=\"cached_share\">0.3</data>"
+		"</node>\n");
+	cat = load_catalog("nc,t,2000-01-01,1,1,,,,\n");
+	memset(&err, 0, sizeof err);
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err),
+			 TC_ERR_INVALID);
+	assert_null(f);
+	assert_non_null(strstr(err.message, "cache read"));
 	tc_catalog_free(cat);
 	tc_kg_free(kg);
 }
