@@ -48,7 +48,7 @@ typedef struct tc_daily {
 	double *count;		/* per day; NAN when the day is missing */
 	unsigned *observed;	/* buckets observed per day */
 	unsigned per_day;	/* buckets in a day */
-	size_t rows;		/* rows read */
+	size_t rows;		/* buckets from the first row to the last */
 	size_t gaps;		/* buckets with 0 or absent, inside the span */
 	size_t scaled;		/* days scaled up from a partial day */
 	size_t missing;		/* days missing */
