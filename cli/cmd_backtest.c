@@ -10,11 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cmd_backtest.h"
 
 static const char backtest_help[] =
-	"usage: tokcast backtest SERIES.csv... --graph G.graphml "
+	"usage: tokcast backtest LOG... --graph G.graphml "
 	"[--horizon 28d]\n"
+	"                        [--input series|usage]\n"
 	"                        [--windows N] [--step 7d] [--trials N] "
 	"[--seed S]\n"
 	"                        [--metric requests|cost] [--class NAME]...\n"
@@ -29,18 +30,21 @@ static const char backtest_help[] =
 	"Rolling-origin backtest of daily request forecasts: at each origin\n"
 	"the daily volume is fitted on the history before it, the engine\n"
 	"forecasts the horizon, and the intervals are scored against the\n"
-	"series (docs/backtest.md). Each SERIES is aggregated request counts\n"
-	"per time bucket (docs/series.md).\n"
+	"series (docs/backtest.md). Each LOG is a count series, aggregated\n"
+	"request counts per time bucket (docs/series.md), or with --input\n"
+	"usage a per-request usage log (docs/usage-formats.md).\n"
 	"\n"
 	"  --graph G             the graph holding each class (model, tokens)\n"
+	"  --input series|usage  count series (default) or usage logs\n"
 	"  --horizon D           days forecast from each origin (28d)\n"
 	"  --step D              days between origins (7d)\n"
 	"  --windows N           at most N origins, the latest (all)\n"
 	"  --trials N            engine trials per origin (2000)\n"
 	"  --seed S              the random seed (1); origin k uses S + k\n"
 	"  --metric M            requests (the only one for count series)\n"
-	"  --class NAME          the class of the next SERIES (repeat per\n"
-	"                        file; default: the file name without .csv)\n"
+	"  --class NAME          the class of the next LOG (repeat per file;\n"
+	"                        default: a series' file name without .csv,\n"
+	"                        a usage log's record classes)\n"
 	"  --time-col, --count-col C  column names (the first two columns)\n"
 	"  --time-unit U         a row's bucket: s, min, h (default), d\n"
 	"  --origin T            the time of bucket 0 (1970-01-01)\n"
@@ -53,17 +57,6 @@ static const char backtest_help[] =
 	"  -o FILE               write JSON or CSV (by extension)\n"
 	"  --svg FILE            the PIT histograms as an SVG chart\n"
 	"  -h, --help            this help\n";
-
-#define MAX_SERIES 256
-
-struct bt_args {
-	const char *graph, *catalog, *out, *svg;
-	const char *files[MAX_SERIES];
-	const char *classes[MAX_SERIES];
-	size_t nfiles, nclasses;
-	tc_series_opts so;
-	tc_backtest_opts o;
-};
 
 /* A whole number in [lo, hi], with an optional suffix; -1 when bad. */
 static int parse_whole(const char *s, const char *suffix, double lo,
@@ -149,6 +142,11 @@ static int option(struct bt_args *a, int c, const char *arg)
 	case 'T': a->so.time_col = arg; return 0;
 	case 'C': a->so.count_col = arg; return 0;
 	case 'u': a->o.no_parameter_uncertainty = 1; return 0;
+	case 'I':
+		if (strcmp(arg, "series") && strcmp(arg, "usage"))
+			break;
+		a->usage_logs = !strcmp(arg, "usage");
+		return 0;
 	case 'k':
 		if (a->nclasses == MAX_SERIES)
 			break;
@@ -187,6 +185,7 @@ static int parse_args(int argc, char **argv, struct bt_args *a, int *code)
 {
 	static const struct option opts[] = {
 		{"graph", required_argument, NULL, 'g'},
+		{"input", required_argument, NULL, 'I'},
 		{"horizon", required_argument, NULL, 'H'},
 		{"step", required_argument, NULL, 'p'},
 		{"windows", required_argument, NULL, 'w'},
@@ -231,7 +230,7 @@ static int parse_args(int argc, char **argv, struct bt_args *a, int *code)
 			return -1;
 	}
 	if (!a->nfiles || !a->graph) {
-		cli_usage_error("tokcast backtest", "give SERIES files and "
+		cli_usage_error("tokcast backtest", "give LOG files and "
 				"--graph");
 		return -1;
 	}
@@ -299,12 +298,15 @@ static int write_outputs(const struct bt_args *a, const tc_backtest *bt)
 
 /* Reads every series; names[i] gets each class (malloc'd). */
 static int read_series(const struct bt_args *a, tc_daily *d,
-		       tc_bt_input *in, char **names)
+		       tc_bt_input *in, char **names, size_t *nin)
 {
 	tc_error err = {0};
 	size_t i;
 
+	if (a->usage_logs)
+		return cli_backtest_read_logs(a, d, in, names, nin);
 	for (i = 0; i < a->nfiles; i++) {
+		*nin = i + 1;
 		names[i] = a->nclasses ? strdup(a->classes[i])
 				       : stem(a->files[i]);
 		if (!names[i])
@@ -332,8 +334,8 @@ static int run(struct bt_args *a)
 	tc_catalog *cat = NULL;
 	tc_backtest *bt = NULL;
 	tc_error err = {0};
-	size_t i;
-	int rc = read_series(a, d, in, names);
+	size_t i, nin = 0;
+	int rc = read_series(a, d, in, names, &nin);
 
 	if (rc != CLI_OK)
 		goto out;
@@ -343,7 +345,7 @@ static int run(struct bt_args *a)
 	}
 	if ((rc = cli_load_catalog(a->catalog, &cat)) != CLI_OK)
 		goto out;
-	if (tc_backtest_run(g, cat, in, a->nfiles, &a->o, &bt, &err) !=
+	if (tc_backtest_run(g, cat, in, nin, &a->o, &bt, &err) !=
 	    TC_OK) {
 		rc = cli_fail(&err);
 		if (err.status == TC_ERR_NUMERIC)
@@ -357,7 +359,7 @@ out:
 	tc_backtest_free(bt);
 	tc_catalog_free(cat);
 	tc_graph_free(g);
-	for (i = 0; i < a->nfiles; i++) {
+	for (i = 0; i < nin; i++) {
 		tc_daily_free(&d[i]);
 		free(names[i]);
 	}

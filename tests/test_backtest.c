@@ -74,6 +74,31 @@ static void aggregate_rejects_negative(void **state)
 			 TC_ERR_INVALID);
 }
 
+/*
+ * Request times: day 10 (first, partial), two on day 11, none on day 12
+ * (a real 0), one on day 13 (last, partial). Given out of order.
+ */
+static void daily_from_request_times(void **state)
+{
+	const int64_t day = 86400000000LL;
+	const int64_t t[5] = { 11 * day + 5, 13 * day + 9, 10 * day + 7,
+			       11 * day + day - 1, 10 * day };
+	tc_daily d;
+	tc_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(tc_daily_from_times(t, 5, &d, &err), TC_OK);
+	assert_int_equal(d.first_day, 10);
+	assert_int_equal(d.ndays, 4);
+	assert_true(isnan(d.count[0]) && isnan(d.count[3]));
+	assert_float_equal(d.count[1], 2, 0);
+	assert_float_equal(d.count[2], 0, 0);
+	assert_int_equal(d.missing, 2);
+	tc_daily_free(&d);
+	assert_int_equal(tc_daily_from_times(t, 0, &d, &err),
+			 TC_ERR_INVALID);
+}
+
 /* Writes text to a temporary file and returns its path. */
 static const char *temp_csv(const char *name, const char *text)
 {
@@ -257,6 +282,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(aggregate_scales_partial_days),
 	cmocka_unit_test(aggregate_partial_first_day),
 	cmocka_unit_test(aggregate_rejects_negative),
+	cmocka_unit_test(daily_from_request_times),
 	cmocka_unit_test(read_hourly_with_origin),
 	cmocka_unit_test(read_reports_line),
 	cmocka_unit_test(scores_of_uniform),

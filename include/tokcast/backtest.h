@@ -83,6 +83,17 @@ tc_status tc_series_aggregate(const double *counts, size_t n,
 tc_status tc_series_read(const char *path, const tc_series_opts *o,
 			 tc_daily *out, tc_error *err);
 
+/*
+ * Daily request counts from the timestamps of n requests (microseconds
+ * since 1970, any order), as a per-request usage log gives them: every
+ * UTC day from the first request's to the last's, a day without requests
+ * counting 0; the first and last days are partial, so they are missing
+ * (NAN). Returns TC_OK, TC_ERR_ARG, TC_ERR_INVALID (n == 0),
+ * TC_ERR_LIMIT (a span over 100,000 days), TC_ERR_NOMEM.
+ */
+tc_status tc_daily_from_times(const int64_t *time_us, size_t n,
+			      tc_daily *out, tc_error *err);
+
 /* Frees what a tc_daily holds. Accepts NULL. */
 void tc_daily_free(tc_daily *d);
 

@@ -59,6 +59,30 @@ grep -q "c,horizon,n,1" <("$bin" backtest "$tmp/d.csv" --class c \
 [ $? = 1 ] || fail "cost: want exit 1"
 [ -e "$tmp/x.json" ] && fail "cost: output written"
 
+# A per-request usage log: day i of 8 has 40 + i requests; the first and
+# last days are partial, so missing. Origins 7 back to 3 (3 days after
+# the first day); origin 3 has 2 present days of history (1, 2):
+# skipped; day 7 has no actual. Actuals: days 4, 5, 6, each as lead 1
+# and as the horizon sum.
+for i in 0 1 2 3 4 5 6 7; do
+	for j in $(seq 1 $((40 + i))); do
+		printf '2026-03-%02dT%02d:%02d:00Z,100,10\n' $((2 + i)) \
+			$((j % 24)) $((j % 60))
+	done
+done | sed '1i TIMESTAMP,ContextTokens,GeneratedTokens' >"$tmp/u.csv"
+"$bin" backtest "$tmp/u.csv" --input usage --class c \
+	--graph "$tmp/g.graphml" --horizon 1d --step 1d --trials 300 \
+	-o "$tmp/u.json" >/dev/null 2>"$tmp/err" ||
+	fail "usage log: $(cat "$tmp/err")"
+python3 - "$tmp/u.json" <<'PY' || exit 1
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["meta"]["origins"] == ["2026-03-05", "2026-03-06",
+	"2026-03-07", "2026-03-08", "2026-03-09"], d["meta"]
+acts = sorted(r["actual"] for r in d["records"])
+assert acts == [44, 44, 45, 45, 46, 46], acts
+PY
+
 # A bad row names its line.
 printf 'day,requests\n0,5\n1,x\n' >"$tmp/bad.csv"
 "$bin" backtest "$tmp/bad.csv" --class c --graph "$tmp/g.graphml" \
