@@ -62,6 +62,17 @@ static double day_count(const tc_bt_input *in, int64_t day)
 	return d->count[day - d->first_day];
 }
 
+/* The scored value of input c on day: requests, or cost with COST. */
+static double day_value(const struct run *r, size_t c, int64_t day)
+{
+	tc_bt_input cost;
+
+	if (r->o->metric != TC_BT_COST)
+		return day_count(&r->in[c], day);
+	cost.daily = r->in[c].req->cost;
+	return day_count(&cost, day);
+}
+
 /* Sets a node attribute as text; failures are recorded in err. */
 static tc_status set(struct run *r, size_t c, const char *name,
 		     const char *text)
@@ -155,6 +166,70 @@ static tc_status apply_volume(struct run *r, size_t c,
 	return st;
 }
 
+/*
+ * Fits n counts and writes their spec (with uncertainty) as attr. Two
+ * families are left out because the engine refuses their specs: the
+ * log-logistic (with a shape of 3 or less its third moment is infinite,
+ * and the fitter truncates it only at a shape of 2 or less), and the
+ * lognormal mixture (the engine reports any mixture as having no finite
+ * third moment; docs/backtest.md).
+ */
+static tc_status fit_tokens(struct run *r, size_t c, const char *attr,
+			    const double *x, size_t n)
+{
+	tc_fit_opts fo = { 0 };
+	tc_fit_result res;
+	tc_status st;
+	char *spec;
+
+	fo.families = ((1u << TC_FIT_NFAMILIES) - 1) &
+		      ~(1u << TC_FIT_LOGLOGISTIC) & ~(1u << TC_FIT_MIXTURE);
+	st = tc_fit_counts(x, n, &fo, &res, r->err);
+
+	if (st != TC_OK)
+		return st;
+	spec = tc_fit_spec(&res, 1);
+	st = spec ? set(r, c, attr, spec)
+		  : tci_error(r->err, TC_ERR_NOMEM, NULL, 0, NULL,
+			      "out of memory");
+	free(spec);
+	tc_fit_result_free(&res);
+	return st;
+}
+
+/*
+ * For the cost metric: fits the input and output tokens of class c's
+ * requests on days [start, end].
+ */
+static tc_status fit_class_tokens(struct run *r, size_t c, int64_t start,
+				  int64_t end)
+{
+	const tc_bt_requests *q = r->in[c].req;
+	double *in = malloc((q->n + 1) * sizeof *in);
+	double *out = malloc((q->n + 1) * sizeof *out);
+	int64_t lo = start * 86400000000LL, hi = (end + 1) * 86400000000LL;
+	size_t i, n = 0;
+	tc_status st;
+
+	if (!in || !out) {
+		free(in);
+		free(out);
+		return tci_error(r->err, TC_ERR_NOMEM, NULL, 0, NULL,
+				 "out of memory");
+	}
+	for (i = 0; i < q->n; i++)
+		if (q->time_us[i] >= lo && q->time_us[i] < hi) {
+			in[n] = q->input[i];
+			out[n++] = q->output[i];
+		}
+	st = fit_tokens(r, c, "input_tokens", in, n);
+	if (st == TC_OK)
+		st = fit_tokens(r, c, "output_tokens", out, n);
+	free(in);
+	free(out);
+	return st;
+}
+
 /* The first day of the run of present days of c ending before origin. */
 static int64_t run_start(const struct run *r, size_t c, int64_t origin)
 {
@@ -186,6 +261,8 @@ static tc_status fit_class(struct run *r, size_t c, int64_t origin,
 				 &v, r->err);
 	if (st == TC_OK)
 		st = apply_volume(r, c, &v, end - start + 1);
+	if (st == TC_OK && r->o->metric == TC_BT_COST)
+		st = fit_class_tokens(r, c, start, end);
 	return st;
 }
 
@@ -235,7 +312,7 @@ static double actual(const struct run *r, size_t c, int64_t a, int n)
 	for (i = 0; i < n; i++)
 		for (k = 0; k < r->nin; k++)
 			if (c == r->nin || c == k)
-				s += day_count(&r->in[k], a + i);
+				s += day_value(r, k, a + i);
 	return s;
 }
 
@@ -260,6 +337,7 @@ static tc_status score_class(struct run *r, const tc_forecast *f, size_t c,
 		st = tc_forecast_stat(f, lead ? TC_PERIOD_DAY :
 				      TC_PERIOD_HORIZON,
 				      lead ? (size_t)lead - 1 : 0, fc,
+				      r->o->metric == TC_BT_COST ? TC_M_COST :
 				      TC_M_REQUESTS, &s);
 		if (st != TC_OK)
 			return tci_error(r->err, st, NULL, 0, NULL,
@@ -445,15 +523,18 @@ static tc_status check_args(tc_graph *g, const tc_catalog *cat,
 		return tci_error(err, TC_ERR_ARG, NULL, 0, NULL,
 				 "horizon, step, history and trials must "
 				 "be positive");
-	if (o->metric == TC_BT_COST)
-		return tci_error(err, TC_ERR_INVALID, NULL, 0, NULL,
-				 "--metric cost needs per-request usage "
-				 "logs, which backtests do not read yet");
-	for (c = 0; c < nin; c++)
+	for (c = 0; c < nin; c++) {
 		if (!in[c].cls || !in[c].daily || !in[c].daily->ndays)
 			return tci_error(err, TC_ERR_ARG, NULL, 0, NULL,
 					 "input %zu has no class or no days",
 					 c);
+		if (o->metric == TC_BT_COST && (!in[c].req ||
+		    !in[c].req->cost || !in[c].req->time_us ||
+		    !in[c].req->input || !in[c].req->output))
+			return tci_error(err, TC_ERR_ARG, NULL, 0, in[c].cls,
+					 "the cost metric needs the requests "
+					 "of a usage log");
+	}
 	return TC_OK;
 }
 

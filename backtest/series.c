@@ -378,24 +378,19 @@ tc_status tc_series_read(const char *path, const tc_series_opts *o,
 	return st;
 }
 
-static int cmp_time(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Counts the sorted times t[0..n) per day into d (first and last NAN). */
-static void count_days(const int64_t *t, size_t n, tc_daily *d)
+/* Adds each request's weight to its day (first and last: NAN). */
+static void sum_days(const int64_t *t, const double *w, size_t n,
+		     tc_daily *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->ndays; i++)
+	for (i = 0; i < d->ndays; i++) {
 		d->count[i] = 0;
-	for (i = 0; i < n; i++)
-		d->count[floor_div(t[i], US_PER_DAY) - d->first_day] += 1;
-	for (i = 0; i < d->ndays; i++)
 		d->observed[i] = 1;
+	}
+	for (i = 0; i < n; i++)
+		d->count[floor_div(t[i], US_PER_DAY) - d->first_day] +=
+			w ? w[i] : 1;
 	d->count[0] = d->count[d->ndays - 1] = NAN;
 	d->observed[0] = d->observed[d->ndays - 1] = 0;
 	d->missing = d->ndays > 1 ? 2 : 1;
@@ -403,11 +398,11 @@ static void count_days(const int64_t *t, size_t n, tc_daily *d)
 	d->rows = n;
 }
 
-tc_status tc_daily_from_times(const int64_t *time_us, size_t n,
-			      tc_daily *out, tc_error *err)
+tc_status tc_daily_from_times(const int64_t *time_us, const double *weight,
+			      size_t n, tc_daily *out, tc_error *err)
 {
-	int64_t *t;
-	int64_t d0, d1;
+	int64_t d0, d1, d;
+	size_t i;
 
 	if (!time_us || !out)
 		return tci_error(err, TC_ERR_ARG, NULL, 0, NULL,
@@ -416,31 +411,29 @@ tc_status tc_daily_from_times(const int64_t *time_us, size_t n,
 	if (n == 0)
 		return tci_error(err, TC_ERR_INVALID, NULL, 0, NULL,
 				 "no requests");
-	t = malloc(n * sizeof *t);
-	if (!t)
-		return tci_error(err, TC_ERR_NOMEM, NULL, 0, NULL,
-				 "out of memory");
-	memcpy(t, time_us, n * sizeof *t);
-	qsort(t, n, sizeof *t, cmp_time);
-	d0 = floor_div(t[0], US_PER_DAY);
-	d1 = floor_div(t[n - 1], US_PER_DAY);
-	if (d1 - d0 + 1 > MAX_SPAN_DAYS) {
-		free(t);
+	d0 = d1 = floor_div(time_us[0], US_PER_DAY);
+	for (i = 0; i < n; i++) {
+		d = floor_div(time_us[i], US_PER_DAY);
+		d0 = d < d0 ? d : d0;
+		d1 = d > d1 ? d : d1;
+		if (weight && !isfinite(weight[i]))
+			return tci_error(err, TC_ERR_INVALID, NULL, 0, NULL,
+					 "request %zu: weight %g", i,
+					 weight[i]);
+	}
+	if (d1 - d0 + 1 > MAX_SPAN_DAYS)
 		return tci_error(err, TC_ERR_LIMIT, NULL, 0, NULL,
 				 "the requests span more than %d days",
 				 MAX_SPAN_DAYS);
-	}
 	out->first_day = d0;
 	out->ndays = (size_t)(d1 - d0 + 1);
 	out->count = malloc(out->ndays * sizeof *out->count);
 	out->observed = malloc(out->ndays * sizeof *out->observed);
 	if (!out->count || !out->observed) {
-		free(t);
 		tc_daily_free(out);
 		return tci_error(err, TC_ERR_NOMEM, NULL, 0, NULL,
 				 "out of memory");
 	}
-	count_days(t, n, out);
-	free(t);
+	sum_days(time_us, weight, n, out);
 	return TC_OK;
 }

@@ -19,6 +19,7 @@ static const char backtest_help[] =
 	"                        [--windows N] [--step 7d] [--trials N] "
 	"[--seed S]\n"
 	"                        [--metric requests|cost] [--class NAME]...\n"
+	"                        [--model M]\n"
 	"                        [--time-col C] [--count-col C] "
 	"[--time-unit h]\n"
 	"                        [--origin DATE] [--min-history N] "
@@ -41,7 +42,9 @@ static const char backtest_help[] =
 	"  --windows N           at most N origins, the latest (all)\n"
 	"  --trials N            engine trials per origin (2000)\n"
 	"  --seed S              the random seed (1); origin k uses S + k\n"
-	"  --metric M            requests (the only one for count series)\n"
+	"  --metric M            requests, or cost (usage logs only: the\n"
+	"                        tokens are refitted at each origin)\n"
+	"  --model M             the model of usage records naming none\n"
 	"  --class NAME          the class of the next LOG (repeat per file;\n"
 	"                        default: a series' file name without .csv,\n"
 	"                        a usage log's record classes)\n"
@@ -139,6 +142,7 @@ static int option(struct bt_args *a, int c, const char *arg)
 	case 'c': a->catalog = arg; return 0;
 	case 'o': a->out = arg; return 0;
 	case 'v': a->svg = arg; return 0;
+	case 'L': a->model = arg; return 0;
 	case 'T': a->so.time_col = arg; return 0;
 	case 'C': a->so.count_col = arg; return 0;
 	case 'u': a->o.no_parameter_uncertainty = 1; return 0;
@@ -186,6 +190,7 @@ static int parse_args(int argc, char **argv, struct bt_args *a, int *code)
 	static const struct option opts[] = {
 		{"graph", required_argument, NULL, 'g'},
 		{"input", required_argument, NULL, 'I'},
+		{"model", required_argument, NULL, 'L'},
 		{"horizon", required_argument, NULL, 'H'},
 		{"step", required_argument, NULL, 'p'},
 		{"windows", required_argument, NULL, 'w'},
@@ -303,8 +308,6 @@ static int read_series(const struct bt_args *a, tc_daily *d,
 	tc_error err = {0};
 	size_t i;
 
-	if (a->usage_logs)
-		return cli_backtest_read_logs(a, d, in, names, nin);
 	for (i = 0; i < a->nfiles; i++) {
 		*nin = i + 1;
 		names[i] = a->nclasses ? strdup(a->classes[i])
@@ -324,29 +327,18 @@ static int read_series(const struct bt_args *a, tc_daily *d,
 	return CLI_OK;
 }
 
-/* Loads, runs, prints and writes. */
-static int run(struct bt_args *a)
+/* Runs the backtest on the inputs read, prints and writes. */
+static int backtest(struct bt_args *a, const tc_catalog *cat,
+		    const tc_bt_input *in, size_t nin)
 {
-	tc_daily d[MAX_SERIES] = {{0}};
-	tc_bt_input in[MAX_SERIES];
-	char *names[MAX_SERIES] = {0};
 	tc_graph *g = NULL;
-	tc_catalog *cat = NULL;
 	tc_backtest *bt = NULL;
 	tc_error err = {0};
-	size_t i, nin = 0;
-	int rc = read_series(a, d, in, names, &nin);
+	int rc;
 
-	if (rc != CLI_OK)
-		goto out;
-	if (tc_graph_read_file(a->graph, NULL, &g, NULL, &err) != TC_OK) {
-		rc = cli_fail(&err);
-		goto out;
-	}
-	if ((rc = cli_load_catalog(a->catalog, &cat)) != CLI_OK)
-		goto out;
-	if (tc_backtest_run(g, cat, in, nin, &a->o, &bt, &err) !=
-	    TC_OK) {
+	if (tc_graph_read_file(a->graph, NULL, &g, NULL, &err) != TC_OK)
+		return cli_fail(&err);
+	if (tc_backtest_run(g, cat, in, nin, &a->o, &bt, &err) != TC_OK) {
 		rc = cli_fail(&err);
 		if (err.status == TC_ERR_NUMERIC)
 			rc = CLI_INVALID;
@@ -357,12 +349,61 @@ static int run(struct bt_args *a)
 		rc = write_outputs(a, bt);
 out:
 	tc_backtest_free(bt);
-	tc_catalog_free(cat);
 	tc_graph_free(g);
+	return rc;
+}
+
+/* Count series: reads them, then runs. */
+static int run_series(struct bt_args *a, const tc_catalog *cat)
+{
+	tc_daily d[MAX_SERIES] = {{0}};
+	tc_bt_input in[MAX_SERIES];
+	char *names[MAX_SERIES] = {0};
+	size_t i, nin = 0;
+	int rc;
+
+	if (a->o.metric == TC_BT_COST)
+		return cli_usage_error("tokcast backtest", "--metric cost "
+				       "needs usage logs (--input usage): "
+				       "count series have no tokens");
+	rc = read_series(a, d, in, names, &nin);
+	if (rc == CLI_OK)
+		rc = backtest(a, cat, in, nin);
 	for (i = 0; i < nin; i++) {
 		tc_daily_free(&d[i]);
 		free(names[i]);
 	}
+	return rc;
+}
+
+/* Usage logs: reads and prices their requests, then runs. */
+static int run_logs(struct bt_args *a, const tc_catalog *cat)
+{
+	struct bt_class *cls = calloc(MAX_SERIES, sizeof *cls);
+	tc_bt_input in[MAX_SERIES];
+	size_t nin = 0;
+	int rc;
+
+	if (!cls)
+		return CLI_FAILURE;
+	rc = cli_backtest_read_logs(a, cat, cls, in, &nin);
+	if (rc == CLI_OK)
+		rc = backtest(a, cat, in, nin);
+	cli_backtest_free_logs(cls, nin);
+	free(cls);
+	return rc;
+}
+
+/* Loads the catalog and runs on series or logs. */
+static int run(struct bt_args *a)
+{
+	tc_catalog *cat = NULL;
+	int rc = cli_load_catalog(a->catalog, &cat);
+
+	if (rc != CLI_OK)
+		return rc;
+	rc = a->usage_logs ? run_logs(a, cat) : run_series(a, cat);
+	tc_catalog_free(cat);
 	return rc;
 }
 

@@ -87,7 +87,7 @@ static void daily_from_request_times(void **state)
 	tc_error err = { 0 };
 
 	(void)state;
-	assert_int_equal(tc_daily_from_times(t, 5, &d, &err), TC_OK);
+	assert_int_equal(tc_daily_from_times(t, NULL, 5, &d, &err), TC_OK);
 	assert_int_equal(d.first_day, 10);
 	assert_int_equal(d.ndays, 4);
 	assert_true(isnan(d.count[0]) && isnan(d.count[3]));
@@ -95,7 +95,7 @@ static void daily_from_request_times(void **state)
 	assert_float_equal(d.count[2], 0, 0);
 	assert_int_equal(d.missing, 2);
 	tc_daily_free(&d);
-	assert_int_equal(tc_daily_from_times(t, 0, &d, &err),
+	assert_int_equal(tc_daily_from_times(t, NULL, 0, &d, &err),
 			 TC_ERR_INVALID);
 }
 
@@ -234,7 +234,7 @@ static void origins_and_records(void **state)
 {
 	double y[20];
 	tc_daily d = { 0 };
-	tc_bt_input in = { "c", &d };
+	tc_bt_input in = { "c", &d, NULL };
 	tc_backtest_opts o;
 	tc_backtest *bt = NULL;
 	tc_graph *g = NULL;
@@ -269,7 +269,7 @@ static void origins_and_records(void **state)
 
 	o.metric = TC_BT_COST;
 	assert_int_equal(tc_backtest_run(g, cat, &in, 1, &o, &bt, &err),
-			 TC_ERR_INVALID);
+			 TC_ERR_ARG);
 	in.cls = "nope";
 	o.metric = TC_BT_REQUESTS;
 	assert_int_equal(tc_backtest_run(g, cat, &in, 1, &o, &bt, &err),

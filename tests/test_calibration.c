@@ -93,7 +93,7 @@ static void one_history(gsl_rng *r, tc_catalog *cat, int hist, int horizon,
 {
 	double y[64];
 	tc_daily d = { 0 };
-	tc_bt_input in = { "c", &d };
+	tc_bt_input in = { "c", &d, NULL };
 	tc_backtest_opts o;
 	tc_backtest *bt = NULL;
 	tc_graph *g = NULL;

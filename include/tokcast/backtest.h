@@ -84,15 +84,16 @@ tc_status tc_series_read(const char *path, const tc_series_opts *o,
 			 tc_daily *out, tc_error *err);
 
 /*
- * Daily request counts from the timestamps of n requests (microseconds
- * since 1970, any order), as a per-request usage log gives them: every
- * UTC day from the first request's to the last's, a day without requests
+ * Daily sums from n requests (microseconds since 1970, any order), as a
+ * per-request usage log gives them: each request adds weight[i] (1 when
+ * weight is NULL: request counts) to its UTC day; every day from the
+ * first request's to the last's is present, a day without requests
  * counting 0; the first and last days are partial, so they are missing
- * (NAN). Returns TC_OK, TC_ERR_ARG, TC_ERR_INVALID (n == 0),
- * TC_ERR_LIMIT (a span over 100,000 days), TC_ERR_NOMEM.
+ * (NAN). Returns TC_OK, TC_ERR_ARG, TC_ERR_INVALID (n == 0, a weight not
+ * finite), TC_ERR_LIMIT (a span over 100,000 days), TC_ERR_NOMEM.
  */
-tc_status tc_daily_from_times(const int64_t *time_us, size_t n,
-			      tc_daily *out, tc_error *err);
+tc_status tc_daily_from_times(const int64_t *time_us, const double *weight,
+			      size_t n, tc_daily *out, tc_error *err);
 
 /* Frees what a tc_daily holds. Accepts NULL. */
 void tc_daily_free(tc_daily *d);
@@ -132,10 +133,20 @@ typedef struct tc_backtest_opts {
 
 void tc_backtest_opts_init(tc_backtest_opts *o);
 
+/* The requests of a usage log, for TC_BT_COST. */
+typedef struct tc_bt_requests {
+	size_t n;
+	const int64_t *time_us;
+	const double *input;	/* all input tokens of each request */
+	const double *output;	/* output tokens of each request */
+	const tc_daily *cost;	/* the log priced, USD per day */
+} tc_bt_requests;
+
 /* One class's observed daily series. */
 typedef struct tc_bt_input {
 	const char *cls;	/* the class node's id in the graph */
-	const tc_daily *daily;
+	const tc_daily *daily;	/* requests per day */
+	const tc_bt_requests *req;	/* TC_BT_COST only, else NULL */
 } tc_bt_input;
 
 /* One scored forecast: an origin, a class, a lead day or the horizon. */
@@ -174,10 +185,14 @@ typedef struct tc_backtest tc_backtest;
  * engine forecasts horizon days, and every lead day and the horizon sum
  * whose actual days are all present are scored. The total is scored
  * when every class of the graph is an input and there are two or more.
+ * With TC_BT_COST each input needs req: at every origin the input and
+ * output token counts of the history's requests are fitted too
+ * (tc_fit_counts, written with their uncertainty), and the forecast's
+ * cost_usd is scored against req->cost.
  * Returns TC_OK with *out; TC_ERR_ARG (NULL pointers, nin == 0, bad
- * options); TC_ERR_NOT_FOUND (a class not in g); TC_ERR_INVALID (no
- * origin has enough history; TC_BT_COST, which needs per-request logs
- * and is not implemented); the engine's and the fitter's statuses.
+ * options, TC_BT_COST without requests); TC_ERR_NOT_FOUND (a class not
+ * in g); TC_ERR_INVALID (no origin has enough history); the engine's and
+ * the fitter's statuses.
  */
 tc_status tc_backtest_run(tc_graph *g, const tc_catalog *cat,
 			  const tc_bt_input *in, size_t nin,

@@ -53,10 +53,11 @@ grep -q "c,horizon,n,1" <("$bin" backtest "$tmp/d.csv" --class c \
 	--trials 300 -o "$tmp/o.csv" >/dev/null 2>&1 && cat "$tmp/o.csv") ||
 	fail "CSV"
 
-# --metric cost is refused on count series; nothing is written.
+# --metric cost is refused on count series (no tokens); nothing is
+# written.
 "$bin" backtest "$tmp/d.csv" --class c --graph "$tmp/g.graphml" \
 	--time-unit d --metric cost -o "$tmp/x.json" >/dev/null 2>&1
-[ $? = 1 ] || fail "cost: want exit 1"
+[ $? = 2 ] || fail "cost on series: want exit 2"
 [ -e "$tmp/x.json" ] && fail "cost: output written"
 
 # A per-request usage log: day i of 8 has 40 + i requests; the first and
@@ -81,6 +82,37 @@ assert d["meta"]["origins"] == ["2026-03-05", "2026-03-06",
 	"2026-03-07", "2026-03-08", "2026-03-09"], d["meta"]
 acts = sorted(r["actual"] for r in d["records"])
 assert acts == [44, 44, 45, 45, 46, 46], acts
+PY
+
+# The cost metric on a usage log: input 100 + j % 7 and output 10 + j % 3
+# tokens at gpt-5-mini's 0.25 and 2 USD per million (data/catalog.csv);
+# the actuals are each day's priced requests.
+python3 - "$tmp/c.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("TIMESTAMP,ContextTokens,GeneratedTokens\n")
+    for i in range(8):
+        for j in range(1, 41 + 3 * i):
+            f.write("2026-03-%02dT%02d:%02d:00Z,%d,%d\n" % (2 + i, j % 24,
+                    j % 60, 100 + j % 7, 10 + j % 3))
+PY
+"$bin" backtest "$tmp/c.csv" --input usage --class c --model gpt-5-mini \
+	--metric cost --graph "$tmp/g.graphml" --horizon 1d --step 1d \
+	--trials 300 -o "$tmp/c.json" >/dev/null 2>"$tmp/err" ||
+	fail "cost: $(cat "$tmp/err")"
+python3 - "$tmp/c.json" <<'PY' || exit 1
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["meta"]["metric"] == "cost"
+want = {}
+for i in (4, 5, 6):
+    usd = sum((100 + j % 7) * 0.25e-6 + (10 + j % 3) * 2e-6
+              for j in range(1, 41 + 3 * i))
+    want["2026-03-%02d" % (2 + i)] = usd
+got = {r["origin"]: r["actual"] for r in d["records"] if r["lead"] == 1}
+assert sorted(got) == sorted(want), got
+for k in want:
+    assert abs(got[k] - want[k]) < 1e-12, (k, got[k], want[k])
 PY
 
 # A bad row names its line.
