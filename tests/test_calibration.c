@@ -87,6 +87,19 @@ struct calib {
 	double p;
 };
 
+/* Counts a horizon-sum record: inside 80% and 95%, and its PIT bin. */
+static void add_horizon(struct calib *c, const tc_bt_record *rec)
+{
+	size_t bin = (size_t)(rec->pit * 10);
+
+	if (rec->lead != 0)
+		return;
+	c->n++;
+	c->in80 += rec->q[3] <= rec->actual && rec->actual <= rec->q[19];
+	c->in95 += rec->q[1] <= rec->actual && rec->actual <= rec->q[21];
+	c->pit[bin < 10 ? bin : 9]++;
+}
+
 /* One history of hist days, forecast horizon days, scored. */
 static void one_history(gsl_rng *r, tc_catalog *cat, int hist, int horizon,
 			int trend, int no_unc, uint64_t seed, struct calib *c)
@@ -99,7 +112,6 @@ static void one_history(gsl_rng *r, tc_catalog *cat, int hist, int horizon,
 	tc_graph *g = NULL;
 	tc_error err = { 0 };
 	struct truth t;
-	const tc_bt_record *rec;
 	size_t i;
 
 	draw_truth(r, trend, &t);
@@ -120,20 +132,98 @@ static void one_history(gsl_rng *r, tc_catalog *cat, int hist, int horizon,
 	o.no_parameter_uncertainty = no_unc;
 	if (tc_backtest_run(g, cat, &in, 1, &o, &bt, &err) != TC_OK)
 		fail_msg("%s", err.message);
-	for (i = 0; i < tc_backtest_record_count(bt); i++) {
-		rec = tc_backtest_record(bt, i);
-		if (rec->lead != 0)
-			continue;
-		c->n++;
-		c->in80 += rec->q[3] <= rec->actual &&
-			   rec->actual <= rec->q[19];
-		c->in95 += rec->q[1] <= rec->actual &&
-			   rec->actual <= rec->q[21];
-		c->pit[(size_t)(rec->pit * 10) < 10 ?
-		       (size_t)(rec->pit * 10) : 9]++;
-	}
+	for (i = 0; i < tc_backtest_record_count(bt); i++)
+		add_horizon(c, tc_backtest_record(bt, i));
 	tc_backtest_free(bt);
 	tc_graph_free(g);
+}
+
+/* The requests of a cost history: times, tokens, cost per day. */
+struct reqs {
+	int64_t *t;
+	double *in, *out;
+	size_t n;
+	double cost[64];
+};
+
+/*
+ * Draws each day's y[i] requests: input lognormal(6, 0.7) and output
+ * lognormal(4, 0.6) tokens, rounded, priced at gpt-5-mini's 0.25 and 2
+ * USD per million (data/catalog.csv; no tier, no cache).
+ */
+static void draw_requests(gsl_rng *r, const double *y, size_t nd,
+			  int64_t first, struct reqs *q)
+{
+	size_t i, k, total = 0;
+
+	for (i = 0; i < nd; i++)
+		total += (size_t)y[i];
+	q->t = malloc((total + 1) * sizeof *q->t);
+	q->in = malloc((total + 1) * sizeof *q->in);
+	q->out = malloc((total + 1) * sizeof *q->out);
+	assert_true(q->t && q->in && q->out);
+	q->n = 0;
+	for (i = 0; i < nd; i++) {
+		q->cost[i] = 0;
+		for (k = 0; k < (size_t)y[i]; k++) {
+			q->t[q->n] = (first + (int64_t)i) * 86400000000LL +
+				     (int64_t)gsl_rng_uniform_int(r, 86400) *
+					     1000000LL;
+			q->in[q->n] = round(gsl_ran_lognormal(r, 6, 0.7));
+			q->out[q->n] = round(gsl_ran_lognormal(r, 4, 0.6));
+			q->cost[i] += (q->in[q->n] * 0.25 +
+				       q->out[q->n] * 2) / 1e6;
+			q->n++;
+		}
+	}
+}
+
+/* One cost history of hist days, forecast horizon days, scored. */
+static void one_cost_history(gsl_rng *r, tc_catalog *cat, int hist,
+			     int horizon, uint64_t seed, struct calib *c)
+{
+	double y[64];
+	tc_daily d = { 0 }, cd = { 0 };
+	struct reqs q;
+	tc_bt_requests req;
+	tc_bt_input in = { "c", &d, &req };
+	tc_backtest_opts o;
+	tc_backtest *bt = NULL;
+	tc_graph *g = NULL;
+	tc_error err = { 0 };
+	struct truth t;
+	size_t i;
+
+	draw_truth(r, 1, &t);
+	t.level /= 15;
+	d.first_day = tci_days_from_civil(2026, 3, 2) +
+		      (int64_t)gsl_rng_uniform_int(r, 7);
+	d.ndays = cd.ndays = (size_t)(hist + horizon);
+	cd.first_day = d.first_day;
+	d.count = y;
+	draw_days(r, &t, d.first_day, d.ndays, y);
+	draw_requests(r, y, d.ndays, d.first_day, &q);
+	cd.count = q.cost;
+	req = (tc_bt_requests){ q.n, q.t, q.in, q.out, &cd };
+	assert_int_equal(tc_graph_read_memory(graph_text, strlen(graph_text),
+					      "calib", NULL, &g, NULL, &err),
+			 TC_OK);
+	tc_backtest_opts_init(&o);
+	o.horizon = horizon;
+	o.windows = 1;
+	o.min_history = hist;
+	o.trials = 1000;
+	o.seed = seed;
+	o.metric = TC_BT_COST;
+	if (tc_backtest_run(g, cat, &in, 1, &o, &bt, &err) != TC_OK)
+		fail_msg("%s", err.message);
+	for (i = 0; i < tc_backtest_record_count(bt); i++)
+		add_horizon(c, tc_backtest_record(bt, i));
+	tc_backtest_free(bt);
+	tc_graph_free(g);
+	free(q.t);
+	free(q.in);
+	free(q.out);
 }
 
 /* Runs n histories from a fixed seed. */
@@ -150,9 +240,13 @@ static void calibrate(size_t n, int hist, int horizon, int trend,
 		"data/catalog.csv"), &err), TC_OK);
 	gsl_rng_set(r, seed);
 	memset(c, 0, sizeof *c);
-	for (i = 0; i < n; i++)
-		one_history(r, cat, hist, horizon, trend, no_unc, 1000 + i,
-			    c);
+	for (i = 0; i < n; i++) {
+		if (no_unc == 2)
+			one_cost_history(r, cat, hist, horizon, 1000 + i, c);
+		else
+			one_history(r, cat, hist, horizon, trend, no_unc,
+				    1000 + i, c);
+	}
 	tc_bt_pit_chi2(c->pit, TC_BT_PIT_BINS, &c->p);
 	gsl_rng_free(r);
 	tc_catalog_free(cat);
@@ -213,9 +307,32 @@ static void fails_without_uncertainty(void **state)
 		     within(c.in95, c.n, 0.95) && c.p > 0.01);
 }
 
+/*
+ * The cost of the next 7 days after four weeks of per-request history:
+ * volume and token distributions fitted, known lognormal tokens. About
+ * 0.1 s a history (two token fits), so it runs only from
+ * bench/calibration.sh (TC_CALIBRATION_COST=1), on N / 4 histories; at
+ * 400 it does not pass yet (docs/backtest.md), and is skipped in CI.
+ */
+static void cost_calibrated(void **state)
+{
+	struct calib c;
+	size_t n = histories() / 4;
+
+	(void)state;
+	if (!getenv("TC_CALIBRATION_COST"))
+		exit(77);	/* ctest's skip code */
+	calibrate(n, 28, 7, 1, 2, 20261205UL, &c);
+	assert_int_equal(c.n, n);
+	assert_true(within(c.in80, c.n, 0.80));
+	assert_true(within(c.in95, c.n, 0.95));
+	assert_true(c.p > 0.01);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(requests_calibrated),
 	cmocka_unit_test(fails_without_uncertainty),
+	cmocka_unit_test(cost_calibrated),
 };
 
 TC_TEST_MAIN(tests)
