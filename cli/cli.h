@@ -96,6 +96,10 @@ int cli_cost(int argc, char **argv);
 int cli_forecast(int argc, char **argv);
 int cli_forecast_summary(const tc_forecast *f, const char *graph);
 
+/* tokcast backtest (cmd_backtest.c, backtest_summary.c). */
+int cli_backtest(int argc, char **argv);
+int cli_backtest_summary(const tc_backtest *bt);
+
 /* The graph subcommands. */
 int cli_graph(int argc, char **argv);
 int cli_graph_inspect(int argc, char **argv);

@@ -10,6 +10,8 @@
 
 /* Subcommands, sorted by name; --help lists them in this order. */
 static const struct cli_command commands[] = {
+	{"backtest", "score forecast intervals against what a series showed",
+	 cli_backtest},
 	{"cost", "price real usage logs exactly, by class, model, period",
 	 cli_cost},
 	{"fit", "fit per-class token distributions and volume from usage logs",

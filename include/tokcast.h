@@ -19,5 +19,6 @@
 #include "tokcast/pricing.h"
 #include "tokcast/fit.h"
 #include "tokcast/engine.h"
+#include "tokcast/backtest.h"
 
 #endif
