@@ -85,4 +85,8 @@ int cli_graph_inspect(int argc, char **argv);
 int cli_graph_check(int argc, char **argv);
 int cli_graph_render(int argc, char **argv);
 
+/* The scenario subcommands. */
+int cli_scenario(int argc, char **argv);
+int cli_scenario_check(int argc, char **argv);
+
 #endif

@@ -13,6 +13,7 @@ static const struct cli_command commands[] = {
 	 cli_cost},
 	{"graph", "load, inspect, check and draw knowledge graphs", cli_graph},
 	{"prices", "list the price catalog as of a date", cli_prices},
+	{"scenario", "check what-if scenario files", cli_scenario},
 	{"usage", "read usage logs and sum their tokens per class", cli_usage},
 	{NULL, NULL, NULL},
 };

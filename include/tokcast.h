@@ -17,5 +17,6 @@
 #include "tokcast/rng.h"
 #include "tokcast/render.h"
 #include "tokcast/pricing.h"
+#include "tokcast/scenario.h"
 
 #endif
