@@ -209,31 +209,28 @@ static int print_diags(const tc_diags *diags)
 
 /*
  * The graph to check against: --graph, else the one the scenario
- * names (read without a graph, its problems left for the real check).
- * Writes the path into buf; returns an exit code.
+ * names (its other problems are left for the real check). Writes the
+ * path into buf, "" when there is none; returns an exit code.
  */
 static int graph_path(const struct scn_args *a, char *buf, size_t size)
 {
-	tc_scenario *sc = NULL;
 	tc_error err = {0};
-	int rc = CLI_OK;
+	char *named = NULL;
+	tc_status st;
 
+	buf[0] = '\0';
 	if (a->graph) {
 		snprintf(buf, size, "%s", a->graph);
 		return CLI_OK;
 	}
-	tc_scenario_load(a->file, NULL, NULL, &sc, NULL, &err);
-	if (sc && tc_scenario_graph(sc))
-		snprintf(buf, size, "%s", tc_scenario_graph(sc));
-	else if (err.status == TC_ERR_IO || err.status == TC_ERR_PARSE ||
-		 err.status == TC_ERR_LIMIT)
-		rc = cli_fail(&err);
-	else
-		rc = cli_usage_error("tokcast scenario check", "the "
-				     "scenario names no readable graph: give "
-				     "--graph FILE");
-	tc_scenario_free(sc);
-	return rc;
+	st = tc_scenario_base_graph(a->file, &named, &err);
+	if (st == TC_ERR_NOT_FOUND)
+		return CLI_OK;
+	if (st != TC_OK)
+		return cli_fail(&err);
+	snprintf(buf, size, "%s", named);
+	free(named);
+	return CLI_OK;
 }
 
 /* Warns when --graph differs from the graph the scenario names. */
@@ -339,7 +336,7 @@ static int run(const struct scn_args *a, tc_scenario_opts *opts)
 	int rc;
 
 	rc = graph_path(a, path, sizeof path);
-	if (rc == CLI_OK)
+	if (rc == CLI_OK && path[0])
 		rc = load_graph(path, opts->catalog, &kg);
 	if (rc != CLI_OK)
 		return rc;
@@ -350,12 +347,15 @@ static int run(const struct scn_args *a, tc_scenario_opts *opts)
 		return CLI_FAILURE;
 	}
 	st = tc_scenario_load(a->file, kg, opts, &sc, diags, &err);
-	if (sc)
+	if (sc && kg)
 		same_graph(sc, path);
 	rc = print_diags(diags);
 	summary(a, sc, diags);
 	if (rc == CLI_OK && st != TC_OK)
 		rc = cli_exit_for(st);
+	else if (rc == CLI_OK && !kg)
+		rc = cli_usage_error("tokcast scenario check", "%s names no "
+				     "graph: give --graph FILE", a->file);
 	tc_scenario_free(sc);
 	tc_diags_free(diags);
 	tc_kg_free(kg);

@@ -176,7 +176,7 @@ static tc_status read_doc(struct scn_ctx *c, const scn_ynode *root)
 	}
 	scn_check_keys(c, root, top_keys, "a scenario");
 	st = read_head(c, root);
-	if (st != TC_OK)
+	if (st != TC_OK || c->head_only)
 		return st;
 	v = scn_ymap_get(root, "budget");
 	if (v)
@@ -328,6 +328,41 @@ tc_status tc_scenario_load(const char *path, const tc_kg *kg,
 	}
 	*out = sc;
 	return TC_OK;
+}
+
+tc_status tc_scenario_base_graph(const char *path, char **graph,
+				 tc_error *err)
+{
+	struct scn_ctx c;
+	tc_error first = {0};
+	tc_scenario *sc;
+	tc_status st;
+
+	if (!path || !graph)
+		return tci_error(err, TC_ERR_ARG, NULL, 0, NULL,
+				 "no scenario file given");
+	*graph = NULL;
+	sc = calloc(1, sizeof *sc);
+	if (!sc)
+		return tci_error(err, TC_ERR_NOMEM, path, 0, NULL,
+				 "out of memory");
+	/* Problems other than reading are left for tc_scenario_load. */
+	ctx_init(&c, sc, NULL, NULL, NULL, &first);
+	c.head_only = 1;
+	st = load_file(&c, path, NULL);
+	if (st == TC_OK && c.nomem)
+		st = TC_ERR_NOMEM;
+	if (st == TC_OK && sc->graph && !(*graph = tci_strdup(sc->graph)))
+		st = TC_ERR_NOMEM;
+	if (st == TC_OK && !*graph)
+		st = tci_error(err, TC_ERR_NOT_FOUND, path, 0, NULL,
+			       "the scenario names no graph");
+	else if (st != TC_OK && err && !err->status)
+		*err = first.status == st ? first : *err;
+	if (st != TC_OK)
+		tci_error(err, st, path, 0, NULL, "%s", tc_strerror(st));
+	tc_scenario_free(sc);
+	return st;
 }
 
 void tc_scenario_free(tc_scenario *sc)

@@ -44,6 +44,7 @@ struct scn_ctx {
 	tc_error *err;
 	size_t errors;
 	int nomem;
+	int head_only;		/* read graph and extends only */
 	const char *file;	/* the file being read */
 	const char *dir;	/* its folder, for relative paths */
 	const char *chain[SCN_MAX_EXTENDS + 1];	/* real paths, outermost

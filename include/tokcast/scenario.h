@@ -157,6 +157,17 @@ tc_status tc_scenario_load(const char *path, const tc_kg *kg,
 			   const tc_scenario_opts *opts, tc_scenario **out,
 			   tc_diags *diags, tc_error *err);
 
+/*
+ * The graph a scenario names, following its extends chain, without
+ * validating anything else (for tools that take the graph from the
+ * scenario). *graph is a malloc'd path relative to the current folder
+ * that the caller frees. Returns TC_OK, TC_ERR_NOT_FOUND (no file of
+ * the chain names a graph), TC_ERR_IO, TC_ERR_PARSE, TC_ERR_LIMIT (as
+ * tc_scenario_load), TC_ERR_ARG, TC_ERR_NOMEM.
+ */
+tc_status tc_scenario_base_graph(const char *path, char **graph,
+				 tc_error *err);
+
 /* Frees a scenario. Accepts NULL. */
 void tc_scenario_free(tc_scenario *sc);
 
