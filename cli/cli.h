@@ -79,6 +79,10 @@ int64_t cli_today(void);
 int cli_prices(int argc, char **argv);
 int cli_cost(int argc, char **argv);
 
+/* The forecast command and its stdout summary. */
+int cli_forecast(int argc, char **argv);
+int cli_forecast_summary(const tc_forecast *f, const char *graph);
+
 /* The graph subcommands. */
 int cli_graph(int argc, char **argv);
 int cli_graph_inspect(int argc, char **argv);

@@ -11,6 +11,8 @@
 static const struct cli_command commands[] = {
 	{"cost", "price real usage logs exactly, by class, model, period",
 	 cli_cost},
+	{"forecast", "forecast a quarter's cost per class by Monte Carlo",
+	 cli_forecast},
 	{"graph", "load, inspect, check and draw knowledge graphs", cli_graph},
 	{"prices", "list the price catalog as of a date", cli_prices},
 	{"scenario", "check what-if scenario files", cli_scenario},

@@ -17,6 +17,7 @@
 #include "tokcast/rng.h"
 #include "tokcast/render.h"
 #include "tokcast/pricing.h"
+#include "tokcast/engine.h"
 #include "tokcast/scenario.h"
 
 #endif

@@ -19,6 +19,7 @@
 /* The standard normal's 95th percentile, used by range(low, high). */
 #define Z95 1.6448536269514722
 #define PI 3.14159265358979323846
+#define POISSON_EXACT_MAX 1e9
 
 /* Positive parameters: every one must be > 0. */
 static const char *check_positive(size_t i, const double *v,
@@ -374,9 +375,28 @@ static double nb_p(const double *v)
 	return v[1] / (v[1] + v[0]);
 }
 
+/*
+ * A Poisson draw. GSL's sampler is exact but casts its mean to unsigned
+ * int, so above POISSON_EXACT_MAX (a mean whose standard deviation is
+ * 3e-5 of it) the normal approximation, rounded, is drawn instead.
+ */
+static double poisson_draw(gsl_rng *rng, double lambda)
+{
+	double x;
+
+	if (lambda <= POISSON_EXACT_MAX)
+		return gsl_ran_poisson(rng, lambda);
+	if (!isfinite(lambda))
+		return lambda;
+	x = floor(lambda + sqrt(lambda) * gsl_ran_gaussian_ziggurat(rng, 1) +
+		  0.5);
+	return x < 0 ? 0 : x;
+}
+
+/* Gamma-Poisson: the rate is gamma with shape size and mean mean. */
 static double negbinomial_sample(const double *v, gsl_rng *rng)
 {
-	return gsl_ran_negative_binomial(rng, nb_p(v), v[1]);
+	return poisson_draw(rng, gsl_ran_gamma(rng, v[1], v[0] / v[1]));
 }
 
 static int negbinomial_mean(const double *v, double *out)

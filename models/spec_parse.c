@@ -4,12 +4,14 @@
  * binding by name or position, domain checks of constant parameters and
  * the values of empirical() read from a list or a file.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "spec_impl.h"
 
@@ -22,6 +24,7 @@ typedef struct parser {
 	size_t pos;
 	const tc_spec_parse_opts *opts;
 	size_t max_values;
+	size_t values_left;	/* of max_values, over the whole spec */
 	int truncates;	/* truncate calls open around the position */
 	tc_error *err;
 } parser;
@@ -562,7 +565,8 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Makes the empirical node from collected values (taking them). */
-static tc_status make_empirical(valbuf *b, char *path, tc_spec **out)
+static tc_status make_empirical(parser *p, valbuf *b, char *path,
+				tc_spec **out)
 {
 	tc_spec *s = tci_spec_new(TC_SPEC_EMPIRICAL, 0);
 
@@ -579,6 +583,7 @@ static tc_status make_empirical(valbuf *b, char *path, tc_spec **out)
 	s->values = b->v;
 	s->nvalues = b->n;
 	s->path = path;
+	p->values_left -= b->n;
 	*out = s;
 	return TC_OK;
 }
@@ -597,7 +602,7 @@ static tc_status file_token(parser *p, const char *path, long line,
 				    "empirical values: expected a number, "
 				    "got '%.*s'",
 				    (int)(n > 40 ? 40 : n), tok);
-	st = valbuf_push(b, x, p->max_values);
+	st = valbuf_push(b, x, p->values_left);
 	if (st == TC_ERR_LIMIT)
 		return tci_error_at(p->err, st, path, line, 0, NULL,
 				    "more than %zu empirical values",
@@ -658,10 +663,17 @@ static tc_status empirical_file(parser *p, char *path, size_t pos,
 	valbuf b = {0};
 	char *full = resolve_path(p, path);
 	FILE *f = NULL;
+	struct stat sb;
 	tc_status st;
 
 	if (!full) {
 		st = TC_ERR_NOMEM;
+		goto out;
+	}
+	/* A FIFO or a device could block or never end: files only. */
+	if (stat(full, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		st = fail_at(p, pos, TC_ERR_IO,
+			     "empirical file '%s' is not a regular file", full);
 		goto out;
 	}
 	f = fopen(full, "r");
@@ -684,7 +696,7 @@ out:
 		free(path);
 		return st;
 	}
-	return make_empirical(&b, path, out);
+	return make_empirical(p, &b, path, out);
 }
 
 /* Reads the path of empirical(FILE), quoted or up to ')'. */
@@ -703,8 +715,12 @@ static tc_status scan_path(parser *p, char **path)
 		end = p->pos++;
 	} else {
 		start = p->pos;
-		while (p->pos < p->len && p->text[p->pos] != ')')
+		while (p->pos < p->len && p->text[p->pos] != ')') {
+			if (p->text[p->pos] == '"')
+				return fail_at(p, p->pos, TC_ERR_PARSE,
+					       "a file name cannot hold '\"'");
 			p->pos++;
+		}
 		end = p->pos;
 		while (end > start && isspace((unsigned char)p->text[end - 1]))
 			end--;
@@ -728,7 +744,7 @@ static tc_status empirical_list(parser *p, tc_spec **out)
 	for (;;) {
 		skip_space(p);
 		st = scan_number(p, &x, &is_date);
-		if (st == TC_OK && valbuf_push(&b, x, p->max_values) != TC_OK)
+		if (st == TC_OK && valbuf_push(&b, x, p->values_left) != TC_OK)
 			st = fail_at(p, p->pos, TC_ERR_LIMIT,
 				     "too many empirical values");
 		if (st != TC_OK)
@@ -750,7 +766,7 @@ static tc_status empirical_list(parser *p, tc_spec **out)
 		return st;
 	}
 	p->pos++;
-	return make_empirical(&b, NULL, out);
+	return make_empirical(p, &b, NULL, out);
 }
 
 /* empirical(FILE) or empirical(v1, v2, ...). */
@@ -876,6 +892,7 @@ tc_status tc_spec_parse(const char *text, const tc_spec_parse_opts *opts,
 	p.err = err;
 	p.max_values = opts && opts->max_empirical ? opts->max_empirical
 						   : DEFAULT_MAX_EMPIRICAL;
+	p.values_left = p.max_values;
 	if (p.len > TCI_SPEC_MAX_TEXT)
 		return fail_at(&p, TCI_SPEC_MAX_TEXT, TC_ERR_LIMIT,
 			       "spec longer than %d bytes",

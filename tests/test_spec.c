@@ -165,6 +165,7 @@ static const bad_case bad[] = {
 	{"empirical()", TC_ERR_PARSE, 11, "needs a file name or values"},
 	{"empirical(1, x)", TC_ERR_PARSE, 14, "expected a number"},
 	{"empirical(\"a.txt)", TC_ERR_PARSE, 11, "closing '\"'"},
+	{"empirical(a\" b.txt)", TC_ERR_PARSE, 12, "cannot hold '\"'"},
 	{"truncate(truncate(truncate(truncate(normal(0, 1), min=-1), "
 	 "min=-0.5), max=2), max=3)",
 	 TC_ERR_LIMIT, 28, "truncations nested more than 3 deep"},
@@ -566,6 +567,46 @@ static void samplers_match_exact_moments(void **state)
 }
 
 /*
+ * By hand, mean m and variance m + m^2 / size: the negative binomial's
+ * rate beyond 1e9 takes the normal approximation to the Poisson, whose
+ * mean and variance are still the rate's.
+ */
+static void large_negbinomial_keeps_its_moments(void **state)
+{
+	check_sampler("negbinomial(1e10, 1e4)", 1e10, 1e10 + 1e16);
+	check_sampler("negbinomial(3e9, 0.5)", 3e9, 3e9 + 9e18 / 0.5);
+}
+
+/*
+ * The negative binomial's draws against its exact cdf: the largest gap
+ * between the empirical and the exact cdf at the integers 0 .. 200 stays
+ * below 1.95 / sqrt(n) (conservative for a discrete law).
+ */
+static void negbinomial_draws_follow_the_cdf(void **state)
+{
+	const size_t n = 50000;
+	gsl_rng *r = new_rng();
+	tc_spec *s = parse_ok("negbinomial(10, 2)");
+	size_t *count = calloc(202, sizeof *count), i, below = 0;
+	double x, f, d = 0;
+
+	for (i = 0; i < n; i++) {
+		assert_int_equal(tc_spec_sample(s, r, &x), TC_OK);
+		assert_true(x >= 0 && x == floor(x));
+		count[x > 201 ? 201 : (size_t)x]++;
+	}
+	for (i = 0; i <= 200; i++) {
+		below += count[i];
+		assert_int_equal(tc_spec_cdf(s, (double)i, &f), TC_OK);
+		d = fmax(d, fabs((double)below / (double)n - f));
+	}
+	assert_true(d * sqrt((double)n) < 1.95);
+	free(count);
+	tc_spec_free(s);
+	gsl_rng_free(r);
+}
+
+/*
  * Nested parameters by hand: with mu ~ normal(6, 0.5) and sigma 0.5,
  * E[X] = E[exp(mu)] exp(0.125) = exp(6 + 0.125 + 0.125) = exp(6.25) and
  * E[X^2] = E[exp(2 mu)] exp(0.5) = exp(12.5 + 0.5) = exp(13).
@@ -754,6 +795,13 @@ static void truncation_falls_back_to_inverse_cdf(void **state)
 		assert_true(x >= 10 && x < 12);
 	}
 	tc_spec_free(s);
+	/* A huge gamma-Poisson rate must not reach GSL's unsigned cast. */
+	s = parse_ok("truncate(negbinomial(1e9, 0.001), min=1e8)");
+	for (i = 0; i < 100; i++) {
+		assert_int_equal(tc_spec_sample(s, r, &x), TC_OK);
+		assert_true(x >= 1e8);
+	}
+	tc_spec_free(s);
 	s = parse_ok("truncate(normal(mean=normal(0, 0.1), sd=1), min=50)");
 	assert_int_equal(tc_spec_sample(s, r, &x), TC_ERR_NUMERIC);
 	tc_spec_free(s);
@@ -879,6 +927,18 @@ static void empirical_reads_files(void **state)
 	opts.max_empirical = 3;
 	assert_int_equal(tc_spec_parse("empirical(vals.txt)", &opts, &s, &err),
 			 TC_ERR_LIMIT);
+	/* The bound is over the whole spec: 4 + 2 values pass 5. */
+	opts.max_empirical = 6;
+	assert_int_equal(tc_spec_parse("mixture(1, empirical(vals.txt), 1, "
+				       "empirical(1, 2))",
+				       &opts, &s, &err),
+			 TC_OK);
+	tc_spec_free(s);
+	opts.max_empirical = 5;
+	assert_int_equal(tc_spec_parse("mixture(1, empirical(vals.txt), 1, "
+				       "empirical(1, 2))",
+				       &opts, &s, &err),
+			 TC_ERR_LIMIT);
 	opts.max_empirical = 0;
 
 	write_file(dir, "bad.txt", "1\n2\nx7\n");
@@ -899,6 +959,12 @@ static void empirical_reads_files(void **state)
 	assert_int_equal(tc_spec_mean(s, &mean), TC_OK);
 	assert_true(mean == 5.5);
 	tc_spec_free(s);
+
+	/* A directory or a device is refused before it is read. */
+	assert_int_equal(tc_spec_parse("empirical(/dev/zero)", &opts, &s, &err),
+			 TC_ERR_IO);
+	assert_int_equal(tc_spec_parse("empirical(\".\")", &opts, &s, &err),
+			 TC_ERR_IO);
 
 	memset(&err, 0, sizeof err);
 	assert_int_equal(tc_spec_parse("empirical(none.txt)", &opts, &s, &err),
@@ -1050,6 +1116,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(cdf_and_quantile_match_scipy),
 	cmocka_unit_test(quantile_inverts_cdf),
 	cmocka_unit_test(samplers_match_exact_moments),
+	cmocka_unit_test(large_negbinomial_keeps_its_moments),
+	cmocka_unit_test(negbinomial_draws_follow_the_cdf),
 	cmocka_unit_test(nested_parameters_sample_the_compound),
 	cmocka_unit_test(samplers_pass_ks_against_cdf),
 	cmocka_unit_test(range_puts_five_percent_outside),

@@ -53,7 +53,8 @@ typedef enum tc_spec_family {
 /* Options for parsing. All fields may be zero. */
 typedef struct tc_spec_parse_opts {
 	const char *base_dir;	/* where empirical(FILE) paths start */
-	size_t max_empirical;	/* most values read by empirical(), 0: 10M */
+	size_t max_empirical;	/* most values read by empirical(), 0: 10M
+				   (in all, over every empirical() of a spec) */
 } tc_spec_parse_opts;
 
 /*

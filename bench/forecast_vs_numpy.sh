@@ -1,0 +1,87 @@
+#!/bin/bash
+# forecast_vs_numpy.sh - tokcast forecast against the NumPy peer
+# (../shared/bench/ref_mc.py, unmodified) on the same workload, in one
+# run so both see the same machine load.
+#
+# usage: bench/forecast_vs_numpy.sh [BUILD_DIR] [--agree]
+#   prints, for 20 and 50 classes x 92 days x 10,000 trials: ref_mc's
+#   simulation seconds (its own timer, imports and set-up excluded),
+#   tokcast's wall seconds for the whole command (graph load, catalog,
+#   statistics and the JSON file included) at 1 and 2 threads, and the
+#   ratios; then a what-if run (20 classes, horizon and months only).
+#   With --agree: 100,000 trials of 5 classes by both, and whether the
+#   horizon total's p5, p50, p95 agree within 3 combined Monte Carlo
+#   standard errors. ref_mc prints no standard errors; the same n and the
+#   same distribution give the same standard error, so tokcast's own
+#   (binomial order-statistic) standard error stands for both:
+#   combined = sqrt(2) x tokcast's.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$here/build}
+agree=${2:-}
+ref=$here/../shared/bench/ref_mc.py
+py=/usr/bin/python3
+tok=$build/tokcast
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+start=2027-01-04	# a Monday, as ref_mc's day 0
+
+[ -f "$ref" ] || { echo "no $ref: skipped"; exit 77; }
+
+# graph C: writes $tmp/rC.graphml and $tmp/rC.csv for C classes.
+graph() {
+	$py "$ref" --params "$1" >"$tmp/p$1.json"
+	$py "$here/bench/ref_mc_graph.py" "$tmp/p$1.json" $start \
+		"$tmp/r$1.graphml" "$tmp/r$1.csv"
+}
+
+# wall CMD...: prints the wall seconds of a command.
+wall() {
+	local t0 t1
+	t0=$(date +%s.%N)
+	"$@" >/dev/null
+	t1=$(date +%s.%N)
+	echo "$t1 - $t0" | bc -l
+}
+
+for c in 20 50; do
+	graph $c
+	np=$($py "$ref" 10000 92 $c | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p')
+	args=("$tmp/r$c.graphml" --start $start --days 92 --trials 10000
+	      --catalog "$tmp/r$c.csv" -o "$tmp/out$c.json")
+	t1=$(wall "$tok" forecast "${args[@]}" --threads 1)
+	t2=$(wall "$tok" forecast "${args[@]}" --threads 2)
+	printf 'classes=%d numpy=%.3fs tokcast_1t=%.3fs tokcast_2t=%.3fs ' \
+		$c "$np" "$t1" "$t2"
+	printf 'ratio_1t=%.1fx ratio_2t=%.1fx threads_2v1=%.2fx\n' \
+		"$(echo "$np / $t1" | bc -l)" "$(echo "$np / $t2" | bc -l)" \
+		"$(echo "$t1 / $t2" | bc -l)"
+done
+
+t=$(wall "$tok" forecast "$tmp/r20.graphml" --start $start --days 92 \
+	--trials 10000 --catalog "$tmp/r20.csv" --threads 2 --no-days \
+	-o "$tmp/whatif.json")
+printf 'what-if (20 classes, 10,000 trials, horizon and months): %.3fs\n' \
+	"$t"
+
+[ "$agree" = --agree ] || exit 0
+graph 5
+line=$($py "$ref" 100000 92 5)
+echo "$line"
+"$tok" forecast "$tmp/r5.graphml" --start $start --days 92 --trials 100000 \
+	--catalog "$tmp/r5.csv" --threads 2 --no-days -o "$tmp/a5.json" \
+	>/dev/null
+$py - "$tmp/a5.json" "$line" <<'PY'
+import json, math, re, sys
+f = json.load(open(sys.argv[1]))["horizon"]["total"]["cost_usd"]
+q = [float(x) for x in re.search(r"q=\[([^\]]*)\]", sys.argv[2])
+     .group(1).split()]
+ok = True
+for key, ref in zip(("p5", "p50", "p95"), q):
+    t, se = f["quantiles"][key], f["mc_se"][key]
+    z = (t - ref) / (math.sqrt(2) * se)
+    ok = ok and abs(z) < 3
+    print("%s tokcast=%.0f numpy=%.0f combined_se=%.0f z=%+.2f"
+          % (key, t, ref, math.sqrt(2) * se, z))
+print("agreement:", "yes" if ok else "NO")
+PY

@@ -1,0 +1,352 @@
+/*
+ * cmd_forecast.c - "tokcast forecast G.graphml": a quarter's cost per
+ * feature class by Monte Carlo, as a summary on stdout and as JSON or
+ * CSV (docs/cli-forecast.md).
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char forecast_help[] =
+	"usage: tokcast forecast G.graphml (--quarter [FY]YYYYQn | --start "
+	"DATE --days N)\n"
+	"                        [--fiscal-year-start MM] [--trials N] "
+	"[--seed S]\n"
+	"                        [--threads T] [--quantiles 5,10,50,90,95]\n"
+	"                        [--no-parameter-uncertainty] [--no-days]\n"
+	"                        [--catalog FILE] [-o OUT.csv|OUT.json]\n"
+	"\n"
+	"Forecasts the cost of every feature class of a knowledge graph by\n"
+	"Monte Carlo (docs/engine.md), prices at each day's catalog rates,\n"
+	"and prints the horizon's total with its interval, the classes by\n"
+	"cost and the unit economics.\n"
+	"\n"
+	"  --quarter Q           2027Q1 (calendar) or FY2027Q1 (fiscal)\n"
+	"  --fiscal-year-start MM  the fiscal year's first month (1-12); the\n"
+	"                        fiscal year is named by the year it ends in\n"
+	"  --start DATE --days N a horizon of N days from DATE instead\n"
+	"  --trials N            Monte Carlo trials (10000)\n"
+	"  --seed S              the random seed (1)\n"
+	"  --threads T           worker threads (1); results do not depend\n"
+	"                        on it\n"
+	"  --quantiles LIST      percentages (5,50,95)\n"
+	"  --no-parameter-uncertainty  per-trial parameters at their means\n"
+	"  --no-days             leave the per-day statistics out (faster)\n"
+	"  --catalog FILE        a catalog overriding the bundled one\n"
+	"  -o FILE               write JSON or CSV (by extension)\n"
+	"  -h, --help            this help\n";
+
+struct fc_args {
+	const char *graph;
+	const char *quarter;
+	const char *catalog;
+	const char *out;
+	int fy_start;
+	int64_t start;
+	long days;
+	int have_start;
+	tc_forecast_opts o;
+};
+
+/* Parses a whole number in [lo, hi]; -1 when malformed. */
+static int parse_num(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end || !(v >= lo && v <= hi) || v != floor(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* "5,50,95" into percentages strictly between 0 and 100. */
+static int parse_quantiles(const char *s, tc_forecast_opts *o)
+{
+	o->n_quantiles = 0;
+	while (*s) {
+		char *end;
+		double v = strtod(s, &end);
+
+		if (end == s || !(v > 0 && v < 100) ||
+		    o->n_quantiles == TC_FORECAST_MAX_QUANTILES ||
+		    (*end && *end != ','))
+			return -1;
+		o->quantiles[o->n_quantiles++] = v;
+		s = *end ? end + 1 : end;
+	}
+	return o->n_quantiles ? 0 : -1;
+}
+
+/* The first day of month m (1-12) of year y, in days since 1970. */
+static int64_t month_day(long y, int m)
+{
+	char buf[32];
+	int64_t d = 0;
+
+	snprintf(buf, sizeof buf, "%04ld-%02d-01", y, m);
+	if (cli_parse_date(buf, &d) < 0)
+		return INT64_MIN;
+	return d;
+}
+
+/*
+ * "2027Q1" or "FY2027Q1" into its first day and length. A fiscal year
+ * starting in month fy (2-12) named Y runs from fy of Y - 1.
+ */
+static int parse_quarter(const char *s, int fy, int64_t *start, long *days)
+{
+	int fiscal = strncmp(s, "FY", 2) == 0, q;
+	long y, m0;
+	char *end;
+	int64_t a, b;
+
+	if (fiscal)
+		s += 2;
+	y = strtol(s, &end, 10);
+	if (end - s != 4 || end[0] != 'Q' || end[1] < '1' || end[1] > '4' ||
+	    end[2])
+		return -1;
+	q = end[1] - '1';
+	m0 = (fy > 1 ? fy - 1 : 0) + 3 * q;	/* months after Jan of y */
+	if (fy > 1)
+		y -= 1;
+	a = month_day(y + m0 / 12, (int)(m0 % 12) + 1);
+	b = month_day(y + (m0 + 3) / 12, (int)((m0 + 3) % 12) + 1);
+	if (a == INT64_MIN || b == INT64_MIN)
+		return -1;
+	*start = a;
+	*days = (long)(b - a);
+	return 0;
+}
+
+/* Handles one option; 1 done, -1 bad (message printed). */
+static int option(struct fc_args *a, int c, const char *arg)
+{
+	double v;
+
+	switch (c) {
+	case 'q': a->quarter = arg; return 1;
+	case 'c': a->catalog = arg; return 1;
+	case 'o': a->out = arg; return 1;
+	case 'u': a->o.no_parameter_uncertainty = 1; return 1;
+	case 'D': a->o.daily = 0; return 1;
+	case 'f':
+		if (parse_num(arg, 1, 12, &v) < 0)
+			break;
+		a->fy_start = (int)v;
+		return 1;
+	case 's':
+		if (cli_parse_date(arg, &a->start) < 0)
+			break;
+		a->have_start = 1;
+		return 1;
+	case 'd':
+		if (parse_num(arg, 1, 3660, &v) < 0)
+			break;
+		a->days = (long)v;
+		return 1;
+	case 'n':
+		if (parse_num(arg, 1, TC_FORECAST_MAX_TRIALS, &v) < 0)
+			break;
+		a->o.trials = (size_t)v;
+		return 1;
+	case 'S':
+		if (parse_num(arg, 0, 9007199254740992.0, &v) < 0)
+			break;
+		a->o.seed = (uint64_t)v;
+		return 1;
+	case 't':
+		if (parse_num(arg, 1, 64, &v) < 0)
+			break;
+		a->o.threads = (unsigned)v;
+		return 1;
+	case 'Q':
+		if (parse_quantiles(arg, &a->o) < 0)
+			break;
+		return 1;
+	}
+	cli_usage_error("tokcast forecast", "bad value '%s'", arg);
+	return -1;
+}
+
+/* Checks how the horizon was given and fills start and days. */
+static int horizon(struct fc_args *a)
+{
+	if (!a->graph)
+		return cli_usage_error("tokcast forecast",
+				       "no graph file given");
+	if (a->quarter && a->have_start)
+		return cli_usage_error("tokcast forecast", "give --quarter "
+				       "or --start, not both");
+	if (a->quarter) {
+		if (parse_quarter(a->quarter, a->fy_start, &a->start,
+				  &a->days) < 0)
+			return cli_usage_error("tokcast forecast", "bad "
+				"quarter '%s' (expected 2027Q1 or FY2027Q1)",
+				a->quarter);
+	} else if (!a->have_start || !a->days) {
+		return cli_usage_error("tokcast forecast", "give --quarter, "
+				       "or --start with --days");
+	}
+	a->o.start = a->start;
+	a->o.days = (int)a->days;
+	return CLI_OK;
+}
+
+static int parse_args(int argc, char **argv, struct fc_args *a, int *code)
+{
+	static const struct option opts[] = {
+		{"quarter", required_argument, NULL, 'q'},
+		{"fiscal-year-start", required_argument, NULL, 'f'},
+		{"start", required_argument, NULL, 's'},
+		{"days", required_argument, NULL, 'd'},
+		{"trials", required_argument, NULL, 'n'},
+		{"seed", required_argument, NULL, 'S'},
+		{"threads", required_argument, NULL, 't'},
+		{"quantiles", required_argument, NULL, 'Q'},
+		{"no-parameter-uncertainty", no_argument, NULL, 'u'},
+		{"no-days", no_argument, NULL, 'D'},
+		{"catalog", required_argument, NULL, 'c'},
+		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	*code = CLI_USAGE;
+	while ((c = getopt_long(argc, argv, "-ho:", opts, NULL)) != -1) {
+		if (c == 'h') {
+			printf("%s", forecast_help);
+			*code = CLI_OK;
+			return -1;
+		}
+		if (c == 1 && !a->graph) {
+			a->graph = optarg;
+			continue;
+		}
+		if (c == 1 || c == '?' || c == ':') {
+			cli_usage_error("tokcast forecast", "unexpected "
+					"argument '%s'", argv[optind - 1]);
+			return -1;
+		}
+		if (option(a, c, optarg) < 0)
+			return -1;
+	}
+	*code = horizon(a);
+	return *code == CLI_OK ? 0 : -1;
+}
+
+/* Progress on a terminal: "trials 4096/10000". */
+static void progress(void *ctx, size_t done, size_t total)
+{
+	(void)ctx;
+	fprintf(stderr, "\rtokcast: trials %zu/%zu", done, total);
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+/* The newest price date of the catalog, YYYY-MM-DD. */
+static void catalog_date(const tc_catalog *cat, char *buf, size_t size)
+{
+	int64_t last = 0;
+	size_t i;
+
+	for (i = 0; i < tc_catalog_count(cat); i++)
+		if (tc_catalog_row(cat, i)->effective_from > last)
+			last = tc_catalog_row(cat, i)->effective_from;
+	cli_format_date(last, buf, size);
+}
+
+/* Writes the JSON or CSV file through a tc_outfile (all or nothing). */
+static int write_out(const struct fc_args *a, const tc_forecast *f,
+		     const tc_forecast_meta *meta)
+{
+	size_t n = strlen(a->out);
+	int csv = n >= 4 && strcmp(a->out + n - 4, ".csv") == 0;
+	tc_outfile *of = NULL;
+	tc_error err = {0};
+	tc_status st;
+
+	if (!csv && !(n >= 5 && strcmp(a->out + n - 5, ".json") == 0))
+		return cli_usage_error("tokcast forecast", "-o wants a .json "
+				       "or .csv file, not '%s'", a->out);
+	if (tc_outfile_open(a->out, &of, &err) != TC_OK)
+		return cli_fail(&err);
+	st = csv ? tc_forecast_write_csv(f, meta, tc_outfile_stream(of), &err)
+		 : tc_forecast_write_json(f, meta, tc_outfile_stream(of),
+					  &err);
+	if (st != TC_OK) {
+		tc_outfile_abort(of);
+		return cli_fail(&err);
+	}
+	if (tc_outfile_commit(of, &err) != TC_OK)
+		return cli_fail(&err);
+	return CLI_OK;
+}
+
+/* Loads the graph and catalog, runs, prints and writes. */
+static int run(struct fc_args *a)
+{
+	tc_kg *kg = NULL;
+	tc_catalog *cat = NULL;
+	tc_forecast *f = NULL;
+	tc_diags *diags = tc_diags_new();
+	tc_error err = {0};
+	char sha[65], cdate[16];
+	tc_forecast_meta meta = {sha, cdate, a->o.daily};
+	int rc;
+
+	if (!diags)
+		return CLI_FAILURE;
+	if (tc_kg_load_file(a->graph, NULL, &kg, diags, &err) != TC_OK) {
+		cli_print_diags(diags);
+		rc = cli_exit_for(err.status);
+		goto out;
+	}
+	if ((rc = cli_load_catalog(a->catalog, &cat)) != CLI_OK)
+		goto out;
+	if (tc_sha256_file(a->graph, sha, &err) != TC_OK) {
+		rc = cli_fail(&err);
+		goto out;
+	}
+	catalog_date(cat, cdate, sizeof cdate);
+	if (isatty(STDERR_FILENO))
+		a->o.progress = progress;
+	if (tc_forecast_run(kg, cat, &a->o, &f, &err) != TC_OK) {
+		/* A spec whose draws leave the domain is invalid input. */
+		rc = cli_fail(&err);
+		if (err.status == TC_ERR_NUMERIC)
+			rc = CLI_INVALID;
+		goto out;
+	}
+	rc = a->out ? write_out(a, f, &meta) : CLI_OK;
+	if (rc == CLI_OK)
+		rc = cli_forecast_summary(f, a->graph);
+out:
+	tc_forecast_free(f);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+	tc_diags_free(diags);
+	return rc;
+}
+
+int cli_forecast(int argc, char **argv)
+{
+	struct fc_args a;
+	int code;
+
+	memset(&a, 0, sizeof a);
+	tc_forecast_opts_init(&a.o);
+	if (parse_args(argc, argv, &a, &code) < 0)
+		return code;
+	return run(&a);
+}

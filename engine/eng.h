@@ -1,0 +1,173 @@
+/*
+ * eng.h - the engine's internal types, shared by its files (internal).
+ *
+ * eng holds what a run knows before its first trial (the graph in
+ * arrays, the price periods of each class, moments that no trial
+ * changes); eng_work is one thread's scratch for running trials.
+ */
+#ifndef TOKCAST_ENGINE_ENG_H
+#define TOKCAST_ENGINE_ENG_H
+
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+
+#include "tokcast/engine.h"
+#include "tokcast/rng.h"
+#include "sample.h"
+
+/* Per-request attributes, in this order. */
+enum eng_q {
+	ENG_Q_INPUT = 0,
+	ENG_Q_OUTPUT,
+	ENG_Q_CACHED,
+	ENG_Q_WRITE,
+	ENG_Q_WRITE_1H,
+	ENG_Q_REASONING,
+	ENG_Q_BATCH,
+	ENG_Q_COUNT
+};
+
+/* Rates in USD per token. */
+typedef struct eng_rates {
+	double in, cr, w5, w1, out, rs;
+} eng_rates;
+
+/* One price period of a class: a catalog row over a run of days. */
+typedef struct eng_price {
+	int first_day;		/* horizon day it starts on */
+	const tc_price *row;
+	eng_rates rate[2];	/* base, long-context tier */
+	double threshold;	/* tier applies above; INFINITY when none */
+	double batch_mult;	/* 1 when the row has no batch price */
+} eng_price;
+
+/* Moments of the per-request shares (docs/engine.md). */
+typedef struct eng_shares {
+	double cw[4][4];	/* E[c^a w'^m], w' = min(w, 1 - c) */
+	double h[4];		/* E[h^d], 1-hour share of writes */
+	double r[4];		/* E[r^d], reasoning share */
+	double batch;		/* probability of a batch request */
+} eng_shares;
+
+/* E[I^j O^l 1{tier T}] for T = 0 (base), 1 (tier), j + l <= 3. */
+typedef struct eng_io {
+	double j[2][4][4];
+} eng_io;
+
+/* What the aggregate path draws from, per class and price period. */
+typedef struct eng_agg {
+	double mu[3], var[3], k3[3];	/* input, output, cost per request */
+	double chol[3][3];	/* normal scores' correlation, Cholesky */
+	double shape1[3];	/* gamma shape of one request's law */
+	int independent;	/* the drawn sums are uncorrelated */
+	int cost_linear;	/* cost = c0 + ci I + co O exactly */
+	double c0, ci, co;
+	double a_mean[3];	/* E of c, (1 - h) w', h w' */
+	double a_chol[3][3];	/* Cholesky of Cov(a) E[I^2] */
+	double r_mean, r_sd;	/* reasoning: E[r], sqrt(Var r E[O^2]) */
+} eng_agg;
+
+/* A class's per-request model in one trial. */
+typedef struct eng_req {
+	const tc_spec *spec[ENG_Q_COUNT];
+	tc_spec *owned[ENG_Q_COUNT];
+	int logn[2];		/* input, output are lognormal */
+	double mu[2], sigma[2];
+	double p0[2];		/* mass below 0 (the domain's redraws) */
+	double rank_corr, rho;	/* io_rank_corr and its normal rho */
+	eng_shares sh;
+	eng_io io;
+	eng_agg *agg;		/* one per price period */
+} eng_req;
+
+/* A feature class as the run sees it. */
+typedef struct eng_class {
+	size_t node;
+	const char *name;
+	eng_price *prices;
+	size_t n_prices;
+	unsigned char *day_price;	/* price period of each day */
+	int shares_fixed;	/* share specs have no uncertain parameter */
+	int all_fixed;		/* nor tokens nor io_rank_corr */
+	eng_shares sh;		/* when shares_fixed */
+	eng_req fixed;		/* when all_fixed: the trial-free model */
+} eng_class;
+
+/* A node's per-trial parameters. */
+typedef struct eng_par {
+	double level;		/* start, or requests_per_day (-1: none) */
+	double glog;		/* log(1 + growth) / 30.4375 */
+	double weekly[7];
+	double noise_s;		/* sigma of the daily lognormal factor */
+	double disp;		/* negative binomial size; INFINITY: Poisson */
+	double retry;
+	int64_t launch;		/* INT64_MIN: launched */
+	double ramp;
+} eng_par;
+
+typedef struct eng {
+	const tc_kg *kg;
+	const tc_catalog *cat;
+	tc_forecast_opts opts;
+	size_t n_nodes, n_edges, n_classes, n_kpis;
+	eng_class *cls;
+	size_t *class_of;	/* node -> class index, or SIZE_MAX */
+	size_t *kpi_of;		/* node -> KPI index, or SIZE_MAX */
+	size_t *kpi_node;	/* KPI index -> node */
+	uint64_t *node_id;	/* stream ids */
+	uint64_t *edge_id;
+	const size_t *order, *first_order;
+	size_t *cycle;		/* node -> cycle number, 0 when none */
+	int64_t as_of;
+	int n_months;
+	int *day_month;		/* month index of each day */
+	int64_t *month_first;	/* first day (since 1970) of each month */
+	double *central;	/* [node][attr] means, no uncertainty */
+	double *central_weekly;	/* [node][7] */
+	tc_spec **central_specs;	/* [class][ENG_Q_COUNT] */
+} eng;
+
+/* One thread's scratch. */
+typedef struct eng_work {
+	gsl_rng *r;
+	eng_par *par;		/* per node */
+	double *rate;		/* per edge */
+	eng_req *req;		/* per class */
+	const eng_req **reqp;	/* per class: req or the class's fixed */
+	double *val;		/* [node][day]: K(t) or N(t) */
+	double *out;		/* [day][class][metric] */
+	double *kpi_sum;	/* per KPI: sum of K(t) over days */
+	double *pre;		/* per node: steady first-day value */
+} eng_work;
+
+/* setup.c: prefixes err's message with "WHAT: " and sets its element. */
+tc_status eng_rewrap(tc_error *err, tc_status st, const char *element,
+		     const char *fmt, const char *arg);
+
+/* trial.c */
+tc_status eng_setup(eng *e, const tc_kg *kg, const tc_catalog *cat,
+		    const tc_forecast_opts *o, tc_error *err);
+void eng_cleanup(eng *e);
+eng_work *eng_work_new(const eng *e);
+void eng_work_free(const eng *e, eng_work *w);
+tc_status eng_trial(const eng *e, eng_work *w, uint64_t trial,
+		    tc_error *err);
+double eng_central(const tc_spec *spec, int *ok);
+tc_spec *eng_central_spec(const tc_spec *s);
+
+/* requests.c */
+tc_status eng_req_prepare(const eng *e, const eng_class *c, eng_req *q,
+			  tc_error *err);
+void eng_req_release(eng_req *q);
+tc_status eng_shares_moments(const eng_req *q, eng_shares *sh);
+void eng_day_sums(const eng_class *c, const eng_req *q, gsl_rng *r,
+		  int day, double n, double switch_n, double *out);
+void eng_day_requests(const eng_class *c, const eng_req *q, gsl_rng *r,
+		      int day, double n, double *out);
+void eng_day_aggregate(const eng_class *c, const eng_req *q, gsl_rng *r,
+		       int day, double n, double *out);
+void eng_rates_of(const tc_price *p, eng_price *out);
+tc_status eng_agg_build(const eng_req *q, const eng_price *p,
+			eng_agg *a);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * estats.h - summary statistics of per-trial values (internal).
+ */
+#ifndef TOKCAST_ENGINE_ESTATS_H
+#define TOKCAST_ENGINE_ESTATS_H
+
+#include <stddef.h>
+
+#define ESTAT_MAXQ 32
+
+/* Mean, sd, quantiles and their Monte Carlo standard errors. */
+typedef struct estat {
+	double mean, sd;
+	double q[ESTAT_MAXQ], se[ESTAT_MAXQ];
+} estat;
+
+/*
+ * Summarises the n values of a (reordered in place) at the nq
+ * percentages pct. An empty column gives NaN everywhere.
+ */
+void estat_column(double *a, size_t n, const double *pct, size_t nq,
+		  estat *out);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * fc.h - the result of a forecast (internal to engine/).
+ */
+#ifndef TOKCAST_ENGINE_FC_H
+#define TOKCAST_ENGINE_FC_H
+
+#include "eng.h"
+#include "estats.h"
+
+struct tc_forecast {
+	eng e;
+	size_t trials;
+	size_t keep;		/* trials whose daily values are kept */
+	size_t per_pass, n_passes, pass_no;
+	tc_metric pass[TC_M_COUNT];	/* metrics of the current pass */
+	size_t n_pass;
+	float *mstore;		/* [pass metric][month][class+1][trial] */
+	float *dstore;		/* [pass metric][day][class+1][kept] */
+	float *per_request;	/* [class][trial] cost per request */
+	double *total_cost;	/* [trial] horizon total cost */
+	double *kpi_sums;	/* [kpi][trial] sum of K(t) over days */
+	double *dsum;		/* [day][class+1][metric][sum, sum sq] */
+	double *slots;		/* ROUND_BLOCKS block sums of dsum */
+	size_t slot_len;
+	estat *stats;		/* [period][class+1][metric] */
+	estat *kpi_unit;	/* [kpi][2] */
+	estat *req_unit;	/* [class] */
+};
+
+/* summary.c */
+void fc_summarise_pass(tc_forecast *f);
+tc_status fc_summarise_units(tc_forecast *f);
+size_t fc_stat_index(const tc_forecast *f, tc_period_kind k, size_t i,
+		     size_t c, tc_metric m);
+
+#endif

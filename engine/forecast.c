@@ -1,0 +1,404 @@
+/*
+ * forecast.c - runs the trials on threads and keeps what the statistics
+ * need: per-trial monthly values per class (floats), a subsample of
+ * daily values, daily sums merged in a fixed order, and the unit
+ * economics' ratios (docs/engine.md gives the memory layout).
+ *
+ * Trials run in rounds of ROUND_BLOCKS blocks of BLOCK trials; threads
+ * take blocks in any order, each block sums its days into its own slot,
+ * and the slots are merged in block order after the round, so every sum
+ * is the same whatever the thread count.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fc.h"
+#include "tci.h"
+
+#define BLOCK 64
+#define ROUND_BLOCKS 8
+
+static const char *const metric_names[TC_M_COUNT] = {
+	"cost_usd", "requests", "input_tokens", "uncached_input_tokens",
+	"cache_read_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens",
+	"output_tokens", "reasoning_tokens"};
+
+const char *tc_metric_name(tc_metric m)
+{
+	return (unsigned)m < TC_M_COUNT ? metric_names[m] : NULL;
+}
+
+void tc_forecast_opts_init(tc_forecast_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->seed = 1;
+	o->trials = 10000;
+	o->threads = 1;
+	o->quantiles[0] = 5;
+	o->quantiles[1] = 50;
+	o->quantiles[2] = 95;
+	o->n_quantiles = 3;
+	o->daily = 1;
+	o->daily_trials = 1000;
+	o->switch_requests = 200;
+	o->memory_budget = (size_t)700 << 20;
+}
+
+/* One round's shared state. */
+typedef struct round_ctx {
+	tc_forecast *f;
+	eng_work **work;
+	size_t first_block, n_blocks, next;
+	pthread_mutex_t lock;
+	tc_status st[ROUND_BLOCKS];
+	tc_error err[ROUND_BLOCKS];
+} round_ctx;
+
+/* Stores one trial's results (w->out) in the pass's arrays. */
+static void keep_trial(tc_forecast *f, const eng_work *w, size_t trial,
+		       double *dsum)
+{
+	const eng *e = &f->e;
+	size_t C = e->n_classes, C1 = C + 1, c, T = f->trials;
+	size_t nm = (size_t)e->n_months, mi, k;
+	int t, m, days = e->opts.days;
+	double *ms = calloc(nm * C1 * TC_M_COUNT, sizeof *ms);
+	double tot[TC_M_COUNT];
+
+	if (!ms)
+		return;
+	for (t = 0; t < days; t++) {
+		const double *o = &w->out[(size_t)t * C * TC_M_COUNT];
+		double *mrow = &ms[(size_t)e->day_month[t] * C1 * TC_M_COUNT];
+
+		memset(tot, 0, sizeof tot);
+		for (c = 0; c < C1; c++) {
+			const double *v = c < C ? &o[c * TC_M_COUNT] : tot;
+
+			for (m = 0; m < TC_M_COUNT; m++) {
+				if (c < C)
+					tot[m] += v[m];
+				mrow[c * TC_M_COUNT + m] += v[m];
+				if (dsum) {
+					size_t i = ((size_t)t * C1 + c) *
+						   TC_M_COUNT + m;
+
+					dsum[2 * i] += v[m];
+					dsum[2 * i + 1] += v[m] * v[m];
+				}
+			}
+			for (k = 0; trial < f->keep && k < f->n_pass; k++) {
+				size_t i = ((k * (size_t)days + t) * C1 + c) *
+					   f->keep + trial;
+
+				f->dstore[i] = (float)v[f->pass[k]];
+			}
+		}
+	}
+	for (k = 0; k < f->n_pass; k++)
+		for (mi = 0; mi < nm; mi++)
+			for (c = 0; c < C1; c++)
+				f->mstore[((k * nm + mi) * C1 + c) * T +
+					  trial] = (float)ms[(mi * C1 + c) *
+						TC_M_COUNT + f->pass[k]];
+	if (f->pass_no == 0) {
+		for (c = 0; c < C; c++) {
+			double cost = 0, req = 0;
+
+			for (mi = 0; mi < nm; mi++) {
+				cost += ms[(mi * C1 + c) * TC_M_COUNT];
+				req += ms[(mi * C1 + c) * TC_M_COUNT +
+					  TC_M_REQUESTS];
+			}
+			f->per_request[c * T + trial] =
+				req > 0 ? (float)(cost / req) : NAN;
+		}
+		f->total_cost[trial] = 0;
+		for (mi = 0; mi < nm; mi++)
+			f->total_cost[trial] += ms[(mi * C1 + C) * TC_M_COUNT];
+		for (k = 0; k < e->n_kpis; k++)
+			f->kpi_sums[k * T + trial] = w->kpi_sum[k];
+	}
+	free(ms);
+}
+
+/* A thread: takes blocks of the round until none is left. */
+static void *round_worker(void *arg)
+{
+	round_ctx *r = ((void **)arg)[0];
+	eng_work *w = ((void **)arg)[1];
+	tc_forecast *f = r->f;
+
+	for (;;) {
+		size_t b, t, t0, t1;
+		double *dsum;
+
+		pthread_mutex_lock(&r->lock);
+		b = r->next++;
+		pthread_mutex_unlock(&r->lock);
+		if (b >= r->n_blocks)
+			break;
+		t0 = (r->first_block + b) * BLOCK;
+		t1 = t0 + BLOCK < f->trials ? t0 + BLOCK : f->trials;
+		/* Every pass reruns the same trials: sum days once. */
+		dsum = f->slots && f->pass_no == 0
+			       ? f->slots + b * f->slot_len : NULL;
+		if (dsum)
+			memset(dsum, 0, f->slot_len * sizeof *dsum);
+		for (t = t0; t < t1 && r->st[b] == TC_OK; t++) {
+			r->st[b] = eng_trial(&f->e, w, t, &r->err[b]);
+			if (r->st[b] == TC_OK)
+				keep_trial(f, w, t, dsum);
+		}
+	}
+	return NULL;
+}
+
+/* Runs one round of blocks on the threads; merges its day sums. */
+static tc_status run_round(tc_forecast *f, eng_work **work, size_t first,
+			   size_t nb, tc_error *err)
+{
+	round_ctx r;
+	pthread_t th[64];
+	void *args[64][2];
+	unsigned i, nt = f->e.opts.threads;
+	size_t b, j;
+
+	memset(&r, 0, sizeof r);
+	r.f = f;
+	r.first_block = first;
+	r.n_blocks = nb;
+	pthread_mutex_init(&r.lock, NULL);
+	for (i = 0; i < nt; i++) {
+		args[i][0] = &r;
+		args[i][1] = work[i];
+		if (i + 1 < nt &&
+		    pthread_create(&th[i], NULL, round_worker, args[i]) != 0)
+			nt = i + 1;
+	}
+	round_worker(args[nt - 1]);
+	for (i = 0; i + 1 < nt; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&r.lock);
+	for (b = 0; b < nb; b++)
+		if (r.st[b] != TC_OK) {
+			*err = r.err[b];
+			return r.st[b];
+		}
+	for (b = 0; f->slots && f->pass_no == 0 && b < nb; b++)
+		for (j = 0; j < f->slot_len; j++)
+			f->dsum[j] += f->slots[b * f->slot_len + j];
+	return TC_OK;
+}
+
+/* Runs every trial once, keeping the metrics of the current pass. */
+static tc_status run_pass(tc_forecast *f, eng_work **work, tc_error *err)
+{
+	size_t blocks = (f->trials + BLOCK - 1) / BLOCK, b;
+	tc_status st;
+
+	for (b = 0; b < blocks; b += ROUND_BLOCKS) {
+		size_t nb = blocks - b < ROUND_BLOCKS ? blocks - b
+						      : ROUND_BLOCKS;
+
+		st = run_round(f, work, b, nb, err);
+		if (st != TC_OK)
+			return st;
+		if (f->e.opts.progress)
+			f->e.opts.progress(f->e.opts.progress_ctx,
+				f->pass_no * f->trials +
+				((b + nb) * BLOCK < f->trials ?
+				 (b + nb) * BLOCK : f->trials),
+				f->n_passes * f->trials);
+	}
+	return TC_OK;
+}
+
+/* Checks the options; TC_ERR_ARG with a message. */
+static tc_status check_opts(const tc_forecast_opts *o, tc_error *err)
+{
+	size_t i;
+
+	if (o->trials == 0 || o->trials > TC_FORECAST_MAX_TRIALS)
+		return tci_error(err, TC_ERR_ARG, NULL, 0, NULL,
+				 "trials must be 1 to %u",
+				 TC_FORECAST_MAX_TRIALS);
+	if (o->days < 1 || o->days > 3660)
+		return tci_error(err, TC_ERR_ARG, NULL, 0, NULL,
+				 "the horizon must be 1 to 3660 days");
+	if (o->threads < 1 || o->threads > 64)
+		return tci_error(err, TC_ERR_ARG, NULL, 0, NULL,
+				 "threads must be 1 to 64");
+	if (o->n_quantiles < 1 || o->n_quantiles > TC_FORECAST_MAX_QUANTILES)
+		return tci_error(err, TC_ERR_ARG, NULL, 0, NULL,
+				 "1 to %d quantiles",
+				 TC_FORECAST_MAX_QUANTILES);
+	for (i = 0; i < o->n_quantiles; i++)
+		if (!(o->quantiles[i] > 0 && o->quantiles[i] < 100))
+			return tci_error(err, TC_ERR_ARG, NULL, 0, NULL,
+					 "quantiles must lie strictly between "
+					 "0 and 100");
+	return TC_OK;
+}
+
+/* Sizes the passes to the memory budget and allocates the arrays. */
+static tc_status plan(tc_forecast *f)
+{
+	const eng *e = &f->e;
+	size_t C1 = e->n_classes + 1, T = f->trials, days = e->opts.days;
+	size_t per = T * C1 * (size_t)e->n_months * sizeof(float);
+	size_t fixed = T * (e->n_classes + 1) * sizeof(float) +
+		       T * (e->n_kpis + 1) * sizeof(double) * 2;
+	size_t room, per_pass;
+
+	f->keep = e->opts.daily ? (T < e->opts.daily_trials ?
+				   T : e->opts.daily_trials) : 0;
+	per += f->keep * days * C1 * sizeof(float);
+	room = e->opts.memory_budget > fixed ? e->opts.memory_budget - fixed
+					     : 0;
+	per_pass = room / per;
+	if (per_pass < 1)
+		per_pass = 1;
+	if (per_pass > TC_M_COUNT)
+		per_pass = TC_M_COUNT;
+	f->per_pass = per_pass;
+	f->n_passes = (TC_M_COUNT + per_pass - 1) / per_pass;
+	f->mstore = malloc(per_pass * T * C1 * e->n_months * sizeof(float));
+	f->dstore = malloc(per_pass * f->keep * days * C1 * sizeof(float) +
+			   1);
+	f->per_request = malloc(T * (e->n_classes + 1) * sizeof(float));
+	f->total_cost = malloc(T * sizeof(double));
+	f->kpi_sums = malloc(T * (e->n_kpis + 1) * sizeof(double));
+	f->slot_len = e->opts.daily ? days * C1 * TC_M_COUNT * 2 : 0;
+	f->dsum = calloc(f->slot_len + 1, sizeof(double));
+	f->slots = f->slot_len ? malloc(ROUND_BLOCKS * f->slot_len *
+					sizeof(double)) : NULL;
+	f->stats = calloc((1 + e->n_months + days) * C1 * TC_M_COUNT,
+			  sizeof(estat));
+	if (!f->mstore || !f->dstore || !f->per_request || !f->total_cost ||
+	    !f->kpi_sums || !f->dsum || (f->slot_len && !f->slots) ||
+	    !f->stats)
+		return TC_ERR_NOMEM;
+	return TC_OK;
+}
+
+/*
+ * The metrics of pass k: cost comes last, so the per-trial values kept
+ * after the run (tc_forecast_trial_value) include it.
+ */
+static void pass_metrics(tc_forecast *f, size_t k)
+{
+	static const tc_metric order[TC_M_COUNT] = {
+		TC_M_REQUESTS, TC_M_INPUT, TC_M_UNCACHED, TC_M_CACHE_READ,
+		TC_M_CACHE_W5M, TC_M_CACHE_W1H, TC_M_OUTPUT, TC_M_REASONING,
+		TC_M_COST};
+	size_t i;
+
+	f->n_pass = 0;
+	for (i = k * f->per_pass; i < (k + 1) * f->per_pass &&
+	     i < TC_M_COUNT; i++)
+		f->pass[f->n_pass++] = order[i];
+}
+
+static void free_work(tc_forecast *f, eng_work **work)
+{
+	unsigned i;
+
+	for (i = 0; work && i < f->e.opts.threads; i++)
+		eng_work_free(&f->e, work[i]);
+	free(work);
+}
+
+tc_status tc_forecast_run(const tc_kg *kg, const tc_catalog *cat,
+			  const tc_forecast_opts *opts, tc_forecast **out,
+			  tc_error *err)
+{
+	tc_forecast *f = NULL;
+	eng_work **work = NULL;
+	tc_status st;
+	unsigned i;
+	size_t k;
+
+	if (!kg || !cat || !opts || !out)
+		return tci_error(err, TC_ERR_ARG, NULL, 0, NULL,
+				 "NULL argument");
+	*out = NULL;
+	if ((st = check_opts(opts, err)) != TC_OK)
+		return st;
+	f = calloc(1, sizeof *f);
+	if (!f)
+		return tci_error(err, TC_ERR_NOMEM, NULL, 0, NULL,
+				 "out of memory");
+	f->trials = opts->trials;
+	if ((st = eng_setup(&f->e, kg, cat, opts, err)) != TC_OK) {
+		free(f);
+		return st;
+	}
+	work = calloc(opts->threads, sizeof *work);
+	st = work && plan(f) == TC_OK ? TC_OK : TC_ERR_NOMEM;
+	for (i = 0; st == TC_OK && i < opts->threads; i++)
+		if (!(work[i] = eng_work_new(&f->e)))
+			st = TC_ERR_NOMEM;
+	for (k = 0; st == TC_OK && k < f->n_passes; k++) {
+		f->pass_no = k;
+		pass_metrics(f, k);
+		st = run_pass(f, work, err);
+		if (st == TC_OK)
+			fc_summarise_pass(f);
+	}
+	free_work(f, work);
+	if (st == TC_OK)
+		st = fc_summarise_units(f);
+	if (st != TC_OK) {
+		if (st == TC_ERR_NOMEM)
+			tci_error(err, st, NULL, 0, NULL, "out of memory");
+		tc_forecast_free(f);
+		return st;
+	}
+	*out = f;
+	return TC_OK;
+}
+
+void tc_forecast_free(tc_forecast *f)
+{
+	if (!f)
+		return;
+	eng_cleanup(&f->e);
+	free(f->mstore);
+	free(f->dstore);
+	free(f->per_request);
+	free(f->total_cost);
+	free(f->kpi_sums);
+	free(f->dsum);
+	free(f->slots);
+	free(f->stats);
+	free(f->kpi_unit);
+	free(f->req_unit);
+	free(f);
+}
+
+tc_status tc_forecast_one_trial(const tc_kg *kg, const tc_catalog *cat,
+				const tc_forecast_opts *opts, size_t trial,
+				double *values, tc_error *err)
+{
+	eng e;
+	eng_work *w;
+	tc_status st;
+
+	if (!kg || !cat || !opts || !values)
+		return tci_error(err, TC_ERR_ARG, NULL, 0, NULL,
+				 "NULL argument");
+	if ((st = check_opts(opts, err)) != TC_OK ||
+	    (st = eng_setup(&e, kg, cat, opts, err)) != TC_OK)
+		return st;
+	w = eng_work_new(&e);
+	st = w ? eng_trial(&e, w, trial, err) : TC_ERR_NOMEM;
+	if (st == TC_OK)
+		memcpy(values, w->out, e.n_classes * (size_t)opts->days *
+		       TC_M_COUNT * sizeof *values);
+	eng_work_free(&e, w);
+	eng_cleanup(&e);
+	return st;
+}

@@ -1,0 +1,346 @@
+/*
+ * setup.c - what a run knows before its first trial: the graph in
+ * arrays, months, each class's price periods, the central values for
+ * --no-parameter-uncertainty, and the moments no trial changes.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eng.h"
+#include "tci.h"
+
+static const tc_kg_attr req_attrs[ENG_Q_COUNT] = {
+	TC_KG_INPUT_TOKENS, TC_KG_OUTPUT_TOKENS, TC_KG_CACHED_SHARE,
+	TC_KG_CACHE_WRITE_SHARE, TC_KG_CACHE_WRITE_1H_SHARE,
+	TC_KG_REASONING_SHARE, TC_KG_BATCH_SHARE};
+
+tc_status eng_rewrap(tc_error *err, tc_status st, const char *element,
+		     const char *fmt, const char *arg)
+{
+	char what[300], msg[TC_ERROR_MESSAGE_MAX];
+
+	if (!err)
+		return st;
+	snprintf(what, sizeof what, fmt, arg);
+	snprintf(msg, sizeof msg, "%s", err->message);
+	tci_error_clear(err);
+	return tci_error(err, st, NULL, 0, element, "%s: %s", what, msg);
+}
+
+/* Months of the horizon: index of each day, first day of each month. */
+static tc_status setup_months(eng *e)
+{
+	int t, days = e->opts.days;
+	int64_t y0 = 0, y;
+	unsigned m0 = 0, m, d;
+
+	e->day_month = calloc((size_t)days, sizeof *e->day_month);
+	e->month_first = calloc((size_t)days, sizeof *e->month_first);
+	if (!e->day_month || !e->month_first)
+		return TC_ERR_NOMEM;
+	e->n_months = 0;
+	for (t = 0; t < days; t++) {
+		tci_civil_from_days(e->opts.start + t, &y, &m, &d);
+		if (t == 0 || y != y0 || m != m0) {
+			e->month_first[e->n_months++] = e->opts.start + t;
+			y0 = y;
+			m0 = m;
+		}
+		e->day_month[t] = e->n_months - 1;
+	}
+	return TC_OK;
+}
+
+/* The price periods of a class over the horizon. */
+static tc_status setup_prices(eng *e, eng_class *c, tc_error *err)
+{
+	const char *model = tc_kg_node_text(e->kg, c->node, TC_KG_MODEL);
+	int t, days = e->opts.days;
+	tc_status st;
+
+	if (!model)
+		return tci_error(err, TC_ERR_INVALID, NULL, 0, c->name,
+				 "class '%s' has no model", c->name);
+	c->prices = calloc((size_t)days, sizeof *c->prices);
+	c->day_price = calloc((size_t)days, 1);
+	if (!c->prices || !c->day_price)
+		return TC_ERR_NOMEM;
+	for (t = 0; t < days; t++) {
+		const tc_price *row;
+
+		st = tc_catalog_find(e->cat, model, e->opts.start + t, &row,
+				     err);
+		if (st != TC_OK)
+			return eng_rewrap(err, st, c->name, "class '%s'",
+					  c->name);
+		if (!c->n_prices || c->prices[c->n_prices - 1].row != row) {
+			if (c->n_prices == 255)
+				return tci_error(err, TC_ERR_LIMIT, NULL, 0,
+						 c->name, "more than 255 "
+						 "price changes");
+			eng_rates_of(row, &c->prices[c->n_prices]);
+			c->prices[c->n_prices++].first_day = t;
+		}
+		c->day_price[t] = (unsigned char)(c->n_prices - 1);
+	}
+	return TC_OK;
+}
+
+/* 1 when the spec is absent or has no uncertain parameter. */
+static int fixed_spec(const tc_spec *s)
+{
+	return !s || !tc_spec_has_uncertain_params(s);
+}
+
+/*
+ * The class's trial-free parts: share moments when the share specs are
+ * fixed, the whole request model when everything is (or when parameter
+ * uncertainty is off).
+ */
+static tc_status setup_moments(eng *e, size_t ci, tc_error *err)
+{
+	eng_class *c = &e->cls[ci];
+	eng_req *q = &c->fixed;
+	tc_spec **cs = &e->central_specs[ci * ENG_Q_COUNT];
+	const tc_spec *rc = tc_kg_node_spec(e->kg, c->node,
+					    TC_KG_IO_RANK_CORR);
+	int k, nopu = e->opts.no_parameter_uncertainty;
+	tc_status st;
+
+	c->shares_fixed = 1;
+	c->all_fixed = fixed_spec(rc) || nopu;
+	for (k = 0; k < ENG_Q_COUNT; k++) {
+		const tc_spec *s = tc_kg_node_spec(e->kg, c->node,
+						   req_attrs[k]);
+
+		if (!s && k < 2)
+			return tci_error(err, TC_ERR_INVALID, NULL, 0,
+					 c->name, "class '%s' has no %s",
+					 c->name,
+					 tc_kg_attr_get(req_attrs[k])->name);
+		if (nopu && s && !fixed_spec(s)) {
+			cs[k] = eng_central_spec(s);
+			if (!cs[k])
+				return TC_ERR_NOMEM;
+			s = cs[k];
+		}
+		q->spec[k] = s;
+		if (!fixed_spec(s)) {
+			c->all_fixed = 0;
+			if (k >= 2)
+				c->shares_fixed = 0;
+		}
+	}
+	if (c->shares_fixed && (st = eng_shares_moments(q, &c->sh)))
+		return st;
+	if (!c->all_fixed)
+		return TC_OK;
+	q->rank_corr = 0;
+	if (rc) {
+		int ok;
+
+		q->rank_corr = eng_central(rc, &ok);
+		if (!ok && !tc_spec_is_constant(rc, &q->rank_corr))
+			q->rank_corr = 0;
+	}
+	q->agg = calloc(c->n_prices, sizeof *q->agg);
+	if (!q->agg)
+		return TC_ERR_NOMEM;
+	return eng_req_prepare(e, c, q, err);
+}
+
+/* Central values of every per-trial attribute (means of their specs). */
+static tc_status setup_central(eng *e, tc_error *err)
+{
+	size_t n = e->n_nodes + e->n_edges, i, a;
+	int d, ok;
+
+	e->central = calloc(n * TC_KG_ATTR_COUNT, sizeof *e->central);
+	e->central_weekly = calloc(e->n_nodes * 7, sizeof(double));
+	if (!e->central || !e->central_weekly)
+		return TC_ERR_NOMEM;
+	for (i = 0; i < e->n_nodes; i++) {
+		for (a = 0; a < TC_KG_ATTR_COUNT; a++) {
+			const tc_spec *s = tc_kg_node_spec(e->kg, i, a);
+
+			if (tc_kg_attr_get(a)->draw != TC_KG_PER_TRIAL || !s)
+				continue;
+			e->central[i * TC_KG_ATTR_COUNT + a] =
+				eng_central(s, &ok);
+			if (!ok)
+				return tci_error(err, TC_ERR_NUMERIC, NULL, 0,
+					tc_kg_node_id(e->kg, i), "attribute "
+					"'%s' has no finite mean",
+					tc_kg_attr_get(a)->name);
+		}
+		for (d = 0; d < 7; d++) {
+			const tc_spec *s = tc_kg_node_weekly(e->kg, i, d);
+
+			e->central_weekly[i * 7 + d] =
+				s ? eng_central(s, &ok) : 1;
+		}
+	}
+	for (i = 0; i < e->n_edges; i++) {
+		tc_kg_edge ed;
+
+		tc_kg_edge_get(e->kg, i, &ed);
+		e->central[(e->n_nodes + i) * TC_KG_ATTR_COUNT] =
+			eng_central(ed.rate, &ok);
+	}
+	return TC_OK;
+}
+
+/* Node and edge tables, classes and KPIs. */
+static tc_status setup_nodes(eng *e, tc_error *err)
+{
+	size_t i, n = e->n_nodes;
+
+	e->class_of = malloc(n * sizeof *e->class_of);
+	e->kpi_of = malloc(n * sizeof *e->kpi_of);
+	e->kpi_node = malloc((n + 1) * sizeof *e->kpi_node);
+	e->node_id = malloc((n + 1) * sizeof *e->node_id);
+	e->edge_id = malloc((e->n_edges + 1) * sizeof *e->edge_id);
+	e->cls = calloc(n + 1, sizeof *e->cls);
+	e->central_specs = calloc((n + 1) * ENG_Q_COUNT, sizeof(tc_spec *));
+	e->cycle = calloc(n + 1, sizeof *e->cycle);
+	if (!e->cycle || !e->class_of || !e->kpi_of || !e->kpi_node ||
+	    !e->node_id || !e->edge_id || !e->cls || !e->central_specs)
+		return TC_ERR_NOMEM;
+	for (i = 0; i < n; i++) {
+		e->node_id[i] = tc_rng_id(tc_kg_node_id(e->kg, i));
+		e->cycle[i] = tc_kg_node_cycle(e->kg, i);
+		e->class_of[i] = e->kpi_of[i] = SIZE_MAX;
+		if (tc_kg_node_kind(e->kg, i) == TC_KG_KPI) {
+			e->kpi_of[i] = e->n_kpis;
+			e->kpi_node[e->n_kpis++] = i;
+			continue;
+		}
+		e->class_of[i] = e->n_classes;
+		e->cls[e->n_classes].node = i;
+		e->cls[e->n_classes++].name = tc_kg_node_id(e->kg, i);
+	}
+	for (i = 0; i < e->n_edges; i++) {
+		tc_kg_edge ed;
+
+		tc_kg_edge_get(e->kg, i, &ed);
+		e->edge_id[i] = ed.id[0] ? tc_rng_id(ed.id) :
+			tc_rng_id_join(tc_rng_id_join(e->node_id[ed.source],
+				"->"), tc_kg_node_id(e->kg, ed.target));
+	}
+	if (!e->n_classes)
+		return tci_error(err, TC_ERR_INVALID, NULL, 0, NULL,
+				 "the graph has no feature class to forecast");
+	return TC_OK;
+}
+
+tc_status eng_setup(eng *e, const tc_kg *kg, const tc_catalog *cat,
+		    const tc_forecast_opts *o, tc_error *err)
+{
+	size_t i, cnt;
+	tc_status st;
+
+	memset(e, 0, sizeof *e);
+	tci_gsl_fence();
+	e->kg = kg;
+	e->cat = cat;
+	e->opts = *o;
+	e->n_nodes = tc_kg_node_count(kg);
+	e->n_edges = tc_kg_edge_count(kg);
+	e->order = tc_kg_order(kg, &cnt);
+	e->first_order = tc_kg_first_day_order(kg, &cnt);
+	if (!tc_kg_as_of(kg, &e->as_of))
+		e->as_of = o->start;
+	if ((st = setup_nodes(e, err)) || (st = setup_months(e)) ||
+	    (st = setup_central(e, err)))
+		goto fail;
+	for (i = 0; i < e->n_classes; i++)
+		if ((st = setup_prices(e, &e->cls[i], err)) ||
+		    (st = setup_moments(e, i, err)))
+			goto fail;
+	return TC_OK;
+fail:
+	if (st == TC_ERR_NOMEM)
+		tci_error(err, st, NULL, 0, NULL, "out of memory");
+	eng_cleanup(e);
+	return st;
+}
+
+void eng_cleanup(eng *e)
+{
+	size_t i;
+
+	for (i = 0; e->cls && i < e->n_classes; i++) {
+		free(e->cls[i].prices);
+		free(e->cls[i].day_price);
+		free(e->cls[i].fixed.agg);
+	}
+	for (i = 0; e->central_specs && i < e->n_classes * ENG_Q_COUNT; i++)
+		tc_spec_free(e->central_specs[i]);
+	free(e->central_specs);
+	free(e->cls);
+	free(e->class_of);
+	free(e->cycle);
+	free(e->kpi_of);
+	free(e->kpi_node);
+	free(e->node_id);
+	free(e->edge_id);
+	free(e->day_month);
+	free(e->month_first);
+	free(e->central);
+	free(e->central_weekly);
+	memset(e, 0, sizeof *e);
+}
+
+eng_work *eng_work_new(const eng *e)
+{
+	eng_work *w = calloc(1, sizeof *w);
+	size_t i, days = (size_t)e->opts.days;
+
+	if (!w)
+		return NULL;
+	w->r = gsl_rng_alloc(tc_rng_philox);
+	w->par = calloc(e->n_nodes, sizeof *w->par);
+	w->rate = calloc(e->n_edges + 1, sizeof *w->rate);
+	w->req = calloc(e->n_classes, sizeof *w->req);
+	w->reqp = calloc(e->n_classes, sizeof *w->reqp);
+	w->val = calloc(e->n_nodes * days, sizeof *w->val);
+	w->out = calloc(e->n_classes * days * TC_M_COUNT, sizeof *w->out);
+	w->kpi_sum = calloc(e->n_kpis + 1, sizeof *w->kpi_sum);
+	w->pre = calloc(e->n_nodes + 1, sizeof *w->pre);
+	if (!w->r || !w->par || !w->rate || !w->req || !w->reqp || !w->val ||
+	    !w->out || !w->kpi_sum || !w->pre)
+		goto fail;
+	for (i = 0; i < e->n_classes; i++) {
+		w->req[i].agg = calloc(e->cls[i].n_prices, sizeof(eng_agg));
+		if (!w->req[i].agg)
+			goto fail;
+	}
+	return w;
+fail:
+	eng_work_free(e, w);
+	return NULL;
+}
+
+void eng_work_free(const eng *e, eng_work *w)
+{
+	size_t i;
+
+	if (!w)
+		return;
+	for (i = 0; w->req && i < e->n_classes; i++) {
+		eng_req_release(&w->req[i]);
+		free(w->req[i].agg);
+	}
+	if (w->r)
+		gsl_rng_free(w->r);
+	free(w->par);
+	free(w->rate);
+	free(w->req);
+	free(w->reqp);
+	free(w->val);
+	free(w->out);
+	free(w->kpi_sum);
+	free(w->pre);
+	free(w);
+}

@@ -1,0 +1,131 @@
+/*
+ * stats.c - quantiles of a column of per-trial values and their Monte
+ * Carlo standard errors, by selection rather than a full sort.
+ *
+ * Quantiles are the sample quantiles of Hyndman and Fan's type 7 (linear
+ * between order statistics, NumPy's default). The standard error of the
+ * quantile at p over n values comes from the order statistics whose ranks
+ * lie one binomial standard deviation, sqrt(n p (1 - p)), either side of
+ * n p: half the distance between them (docs/engine.md).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "estats.h"
+
+/* Puts the k-th smallest of a[lo..hi] at a[k] (Hoare's selection). */
+static void select_kth(double *a, size_t lo, size_t hi, size_t k)
+{
+	while (hi > lo) {
+		size_t mid = lo + (hi - lo) / 2, i = lo, j = hi;
+		double piv, t;
+
+		/* The median of three as pivot keeps sorted input fast. */
+		if (a[mid] < a[lo]) { t = a[mid]; a[mid] = a[lo]; a[lo] = t; }
+		if (a[hi] < a[lo]) { t = a[hi]; a[hi] = a[lo]; a[lo] = t; }
+		if (a[hi] < a[mid]) { t = a[hi]; a[hi] = a[mid]; a[mid] = t; }
+		piv = a[mid];
+		while (i <= j) {
+			while (a[i] < piv)
+				i++;
+			while (a[j] > piv)
+				j--;
+			if (i <= j) {
+				t = a[i];
+				a[i] = a[j];
+				a[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return;
+	}
+}
+
+/*
+ * Puts each of the sorted ranks r[0..k) in place in a[lo..hi]: the middle
+ * rank first, then the ranks either side within their half, so the work
+ * is about n log k rather than n k.
+ */
+static void multi_select(double *a, size_t lo, size_t hi, const size_t *r,
+			 size_t k)
+{
+	size_t mid;
+
+	while (k > 0 && lo <= hi) {
+		mid = k / 2;
+		select_kth(a, lo, hi, r[mid]);
+		if (mid > 0 && r[mid] > lo)
+			multi_select(a, lo, r[mid] - 1, r, mid);
+		lo = r[mid] + 1;
+		r += mid + 1;
+		k -= mid + 1;
+	}
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Rank bounds of the quantile at p and its one-sigma interval. */
+static void ranks_of(double p, size_t n, size_t r[4], double *frac)
+{
+	double h = (double)(n - 1) * p, sd = sqrt((double)n * p * (1 - p));
+	double lo = floor((double)n * p - sd), hi = ceil((double)n * p + sd);
+
+	r[0] = (size_t)floor(h);
+	r[1] = r[0] + 1 < n ? r[0] + 1 : r[0];
+	*frac = h - floor(h);
+	r[2] = lo < 0 ? 0 : (size_t)lo;
+	r[3] = hi > (double)(n - 1) ? n - 1 : (size_t)hi;
+	if (r[2] > n - 1)
+		r[2] = n - 1;
+}
+
+void estat_column(double *a, size_t n, const double *pct, size_t nq,
+		  estat *out)
+{
+	size_t ranks[4 * ESTAT_MAXQ], r[4], i, nr = 0, lo = 0;
+	double frac[ESTAT_MAXQ], s = 0, ss = 0, mean;
+
+	memset(out, 0, sizeof *out);
+	if (n == 0) {
+		for (i = 0; i < nq; i++)
+			out->q[i] = out->se[i] = NAN;
+		out->mean = out->sd = NAN;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		s += a[i];
+	mean = s / (double)n;
+	for (i = 0; i < n; i++)
+		ss += (a[i] - mean) * (a[i] - mean);
+	out->mean = mean;
+	out->sd = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;
+	for (i = 0; i < nq; i++) {
+		ranks_of(pct[i] / 100, n, r, &frac[i]);
+		memcpy(&ranks[nr], r, sizeof r);
+		nr += 4;
+	}
+	qsort(ranks, nr, sizeof *ranks, cmp_size);
+	for (i = lo = 0; i < nr; i++)
+		if (!lo || ranks[i] != ranks[lo - 1])
+			ranks[lo++] = ranks[i];
+	multi_select(a, 0, n - 1, ranks, lo);
+	for (i = 0; i < nq; i++) {
+		ranks_of(pct[i] / 100, n, r, &frac[i]);
+		out->q[i] = a[r[0]] + frac[i] * (a[r[1]] - a[r[0]]);
+		out->se[i] = (a[r[3]] - a[r[2]]) / 2;
+	}
+}

@@ -1,0 +1,278 @@
+/*
+ * summary.c - statistics of a forecast from what the passes kept, and
+ * the read access of the public API.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fc.h"
+#include "tci.h"
+
+#define MONTH_DAYS 30.4375
+
+size_t fc_stat_index(const tc_forecast *f, tc_period_kind k, size_t i,
+		     size_t c, tc_metric m)
+{
+	size_t C1 = f->e.n_classes + 1, p = 0;
+
+	if (k == TC_PERIOD_MONTH)
+		p = 1 + i;
+	else if (k == TC_PERIOD_DAY)
+		p = 1 + (size_t)f->e.n_months + i;
+	return (p * C1 + c) * TC_M_COUNT + m;
+}
+
+/* Horizon and months of one pass metric, exact from the kept values. */
+static void summarise_periods(tc_forecast *f, size_t k, double *col)
+{
+	const eng *e = &f->e;
+	size_t C1 = e->n_classes + 1, T = f->trials, nm = e->n_months;
+	size_t c, mi, t;
+	tc_metric m = f->pass[k];
+	const double *pct = e->opts.quantiles;
+	size_t nq = e->opts.n_quantiles;
+
+	for (c = 0; c < C1; c++) {
+		for (mi = 0; mi < nm; mi++) {
+			const float *v = &f->mstore[((k * nm + mi) * C1 + c) *
+						    T];
+
+			for (t = 0; t < T; t++)
+				col[t] = v[t];
+			estat_column(col, T, pct, nq, &f->stats[fc_stat_index(
+				f, TC_PERIOD_MONTH, mi, c, m)]);
+		}
+		for (t = 0; t < T; t++) {
+			col[t] = 0;
+			for (mi = 0; mi < nm; mi++)
+				col[t] += f->mstore[((k * nm + mi) * C1 + c) *
+						    T + t];
+		}
+		estat_column(col, T, pct, nq,
+			     &f->stats[fc_stat_index(f, TC_PERIOD_HORIZON, 0,
+						     c, m)]);
+	}
+}
+
+/*
+ * Days of one pass metric: quantiles from the kept trials, mean and sd
+ * from the sums over every trial.
+ */
+static void summarise_days(tc_forecast *f, size_t k, double *col)
+{
+	const eng *e = &f->e;
+	size_t C1 = e->n_classes + 1, T = f->trials, c, t, n = f->keep;
+	int d;
+	tc_metric m = f->pass[k];
+
+	for (d = 0; d < e->opts.days; d++)
+		for (c = 0; c < C1; c++) {
+			size_t base = ((k * (size_t)e->opts.days + d) * C1 +
+				       c) * n;
+			size_t si = (((size_t)d * C1 + c) * TC_M_COUNT + m) *
+				    2;
+			estat *s = &f->stats[fc_stat_index(f, TC_PERIOD_DAY,
+							   d, c, m)];
+			double mean = f->dsum[si] / (double)T;
+			double var = (f->dsum[si + 1] - mean * f->dsum[si]) /
+				     (double)(T > 1 ? T - 1 : 1);
+
+			for (t = 0; t < n; t++)
+				col[t] = f->dstore[base + t];
+			estat_column(col, n, e->opts.quantiles,
+				     e->opts.n_quantiles, s);
+			s->mean = mean;
+			s->sd = sqrt(fmax(0, var));
+		}
+}
+
+void fc_summarise_pass(tc_forecast *f)
+{
+	double *col = malloc(f->trials * sizeof *col);
+	size_t k;
+
+	if (!col)
+		return;
+	for (k = 0; k < f->n_pass; k++) {
+		summarise_periods(f, k, col);
+		if (f->e.opts.daily)
+			summarise_days(f, k, col);
+	}
+	free(col);
+}
+
+tc_status fc_summarise_units(tc_forecast *f)
+{
+	const eng *e = &f->e;
+	size_t T = f->trials, k, t, n, c;
+	double *col = malloc((T + 1) * sizeof *col);
+	double months = e->opts.days / MONTH_DAYS;
+
+	f->kpi_unit = calloc(2 * (e->n_kpis + 1), sizeof *f->kpi_unit);
+	f->req_unit = calloc(e->n_classes + 1, sizeof *f->req_unit);
+	if (!col || !f->kpi_unit || !f->req_unit) {
+		free(col);
+		return TC_ERR_NOMEM;
+	}
+	for (k = 0; k < e->n_kpis; k++) {
+		const double *ks = &f->kpi_sums[k * T];
+
+		for (t = n = 0; t < T; t++)
+			if (ks[t] > 0)
+				col[n++] = f->total_cost[t] / ks[t];
+		estat_column(col, n, e->opts.quantiles, e->opts.n_quantiles,
+			     &f->kpi_unit[2 * k]);
+		for (t = n = 0; t < T; t++)
+			if (ks[t] > 0)
+				col[n++] = f->total_cost[t] /
+					   (ks[t] / e->opts.days) / months;
+		estat_column(col, n, e->opts.quantiles, e->opts.n_quantiles,
+			     &f->kpi_unit[2 * k + 1]);
+	}
+	for (c = 0; c < e->n_classes; c++) {
+		for (t = n = 0; t < T; t++)
+			if (!isnan(f->per_request[c * T + t]))
+				col[n++] = f->per_request[c * T + t];
+		estat_column(col, n, e->opts.quantiles, e->opts.n_quantiles,
+			     &f->req_unit[c]);
+	}
+	free(col);
+	return TC_OK;
+}
+
+/* Copies an estat into the public record. */
+static void to_stat(const tc_forecast *f, const estat *s, tc_stat *out)
+{
+	size_t i;
+
+	out->mean = s->mean;
+	out->sd = s->sd;
+	out->n_quantiles = f->e.opts.n_quantiles;
+	out->percent = f->e.opts.quantiles;
+	for (i = 0; i < out->n_quantiles; i++) {
+		out->quantile[i] = s->q[i];
+		out->mc_se[i] = s->se[i];
+	}
+}
+
+tc_status tc_forecast_stat(const tc_forecast *f, tc_period_kind k,
+			   size_t i, size_t c, tc_metric m, tc_stat *out)
+{
+	size_t C = f->e.n_classes;
+
+	if (c == TC_FORECAST_TOTAL)
+		c = C;
+	if (c > C || (unsigned)m >= TC_M_COUNT ||
+	    (k == TC_PERIOD_HORIZON && i != 0) ||
+	    (k == TC_PERIOD_MONTH && i >= (size_t)f->e.n_months) ||
+	    (k == TC_PERIOD_DAY && i >= (size_t)f->e.opts.days) ||
+	    k > TC_PERIOD_DAY)
+		return TC_ERR_ARG;
+	if (k == TC_PERIOD_DAY && !f->e.opts.daily)
+		return TC_ERR_NOT_FOUND;
+	to_stat(f, &f->stats[fc_stat_index(f, k, i, c, m)], out);
+	return TC_OK;
+}
+
+tc_status tc_forecast_trial_value(const tc_forecast *f, size_t trial,
+				  size_t c, tc_metric m, double *out)
+{
+	size_t C1 = f->e.n_classes + 1, nm = f->e.n_months, k, mi;
+
+	if (c == TC_FORECAST_TOTAL)
+		c = C1 - 1;
+	if (trial >= f->trials || c >= C1 || (unsigned)m >= TC_M_COUNT)
+		return TC_ERR_ARG;
+	for (k = 0; k < f->n_pass && f->pass[k] != m; k++)
+		;
+	if (k == f->n_pass)
+		return TC_ERR_NOT_FOUND;
+	*out = 0;
+	for (mi = 0; mi < nm; mi++)
+		*out += f->mstore[((k * nm + mi) * C1 + c) * f->trials +
+				  trial];
+	return TC_OK;
+}
+
+size_t tc_forecast_class_count(const tc_forecast *f)
+{
+	return f->e.n_classes;
+}
+
+const char *tc_forecast_class_name(const tc_forecast *f, size_t c)
+{
+	return c < f->e.n_classes ? f->e.cls[c].name : NULL;
+}
+
+size_t tc_forecast_month_count(const tc_forecast *f)
+{
+	return (size_t)f->e.n_months;
+}
+
+void tc_forecast_month_label(const tc_forecast *f, size_t i, char *buf,
+			     size_t size)
+{
+	char d[16];
+
+	if (i >= (size_t)f->e.n_months) {
+		if (size)
+			buf[0] = 0;
+		return;
+	}
+	tci_format_date(f->e.month_first[i], d, sizeof d);
+	d[7] = 0;
+	tci_strlcpy(buf, d, size);
+}
+
+int tc_forecast_days(const tc_forecast *f)
+{
+	return f->e.opts.days;
+}
+
+int64_t tc_forecast_start(const tc_forecast *f)
+{
+	return f->e.opts.start;
+}
+
+size_t tc_forecast_trials(const tc_forecast *f)
+{
+	return f->trials;
+}
+
+uint64_t tc_forecast_seed(const tc_forecast *f)
+{
+	return f->e.opts.seed;
+}
+
+size_t tc_forecast_kpi_count(const tc_forecast *f)
+{
+	return f->e.n_kpis;
+}
+
+const char *tc_forecast_kpi_name(const tc_forecast *f, size_t k)
+{
+	return k < f->e.n_kpis ? tc_kg_node_id(f->e.kg, f->e.kpi_node[k])
+			       : NULL;
+}
+
+tc_status tc_forecast_kpi_unit(const tc_forecast *f, size_t k,
+			       tc_stat *per_unit, tc_stat *per_unit_month)
+{
+	if (k >= f->e.n_kpis)
+		return TC_ERR_ARG;
+	if (per_unit)
+		to_stat(f, &f->kpi_unit[2 * k], per_unit);
+	if (per_unit_month)
+		to_stat(f, &f->kpi_unit[2 * k + 1], per_unit_month);
+	return TC_OK;
+}
+
+tc_status tc_forecast_cost_per_request(const tc_forecast *f, size_t c,
+				       tc_stat *out)
+{
+	if (c >= f->e.n_classes)
+		return TC_ERR_ARG;
+	to_stat(f, &f->req_unit[c], out);
+	return TC_OK;
+}

@@ -1,0 +1,401 @@
+/*
+ * trial.c - one Monte Carlo trial of the model in docs/model.md: draw
+ * the per-trial parameters, step the days through the graph in
+ * dependency order, then draw each class-day's token and cost sums.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eng.h"
+#include "tci.h"
+
+#define REDRAWS 100
+#define MONTH_DAYS 30.4375
+
+/* The attributes of the per-request model, in enum eng_q order. */
+static const tc_kg_attr req_attr[ENG_Q_COUNT] = {
+	TC_KG_INPUT_TOKENS, TC_KG_OUTPUT_TOKENS, TC_KG_CACHED_SHARE,
+	TC_KG_CACHE_WRITE_SHARE, TC_KG_CACHE_WRITE_1H_SHARE,
+	TC_KG_REASONING_SHARE, TC_KG_BATCH_SHARE};
+
+/* Positions r on stream (trial, element, purpose, substream). */
+static void stream(const eng *e, gsl_rng *r, uint64_t trial, uint64_t id,
+		   unsigned purpose, uint32_t sub)
+{
+	tc_rng_stream s = {e->opts.seed, trial, id, purpose, sub};
+
+	tc_rng_set_stream(r, &s);
+}
+
+/*
+ * Draws a per-trial value of spec, redrawn while outside the
+ * attribute's domain; TC_ERR_NUMERIC naming the element after REDRAWS.
+ */
+static tc_status draw_in_domain(const eng *e, gsl_rng *r, uint64_t trial,
+				uint64_t id, const tc_spec *spec,
+				tc_kg_attr attr, const char *who, double *x,
+				tc_error *err)
+{
+	const tc_kg_attr_info *info = tc_kg_attr_get(attr);
+	unsigned purpose = attr == TC_KG_LAUNCH ? TC_RNG_DATE
+						: TC_RNG_PARAMETER;
+	int i;
+
+	stream(e, r, trial, id, purpose, 0);
+	for (i = 0; i < REDRAWS; i++) {
+		tc_status st = tc_spec_sample_err(spec, r, x, err);
+
+		if (st != TC_OK)
+			return eng_rewrap(err, st, who, "attribute '%s'",
+					  info->name);
+		if (tc_kg_in_domain(info, *x))
+			return TC_OK;
+	}
+	return tci_error(err, TC_ERR_NUMERIC, NULL, 0, who,
+			 "attribute '%s': %d draws in a row fell outside "
+			 "its domain", info->name, REDRAWS);
+}
+
+/* One per-trial attribute of a node: drawn, central, or the default. */
+static tc_status node_value(const eng *e, eng_work *w, uint64_t trial,
+			    size_t node, tc_kg_attr attr, double def,
+			    double *x, tc_error *err)
+{
+	const tc_spec *spec = tc_kg_node_spec(e->kg, node, attr);
+
+	*x = def;
+	if (!spec)
+		return TC_OK;
+	if (e->opts.no_parameter_uncertainty) {
+		*x = e->central[node * TC_KG_ATTR_COUNT + attr];
+		return TC_OK;
+	}
+	return draw_in_domain(e, w->r, trial,
+			      tc_rng_id_join(e->node_id[node],
+					     tc_kg_attr_get(attr)->name),
+			      spec, attr, tc_kg_node_id(e->kg, node), x, err);
+}
+
+/* The seven weekly factors of a node, normalised to mean 1. */
+static tc_status node_weekly(const eng *e, eng_work *w, uint64_t trial,
+			     size_t node, double *wk, tc_error *err)
+{
+	uint64_t id = tc_rng_id_join(e->node_id[node], "weekly");
+	double sum = 0;
+	int d;
+
+	for (d = 0; d < 7; d++) {
+		const tc_spec *s = tc_kg_node_weekly(e->kg, node, d);
+		char part[2] = {(char)('0' + d), 0};
+		tc_status st;
+
+		wk[d] = 1;
+		if (s && e->opts.no_parameter_uncertainty)
+			wk[d] = e->central_weekly[node * 7 + d];
+		else if (s && (st = draw_in_domain(e, w->r, trial,
+				tc_rng_id_join(id, part), s, TC_KG_WEEKLY,
+				tc_kg_node_id(e->kg, node), &wk[d], err)))
+			return st;
+		sum += wk[d];
+	}
+	if (!(sum > 0))
+		return tci_error(err, TC_ERR_NUMERIC, NULL, 0,
+				 tc_kg_node_id(e->kg, node),
+				 "attribute 'weekly': the factors sum to 0");
+	for (d = 0; d < 7; d++)
+		wk[d] *= 7 / sum;
+	return TC_OK;
+}
+
+/* Every per-trial parameter of a node. */
+static tc_status node_params(const eng *e, eng_work *w, uint64_t trial,
+			     size_t node, tc_error *err)
+{
+	eng_par *p = &w->par[node];
+	double g = 0, noise = 0, launch = NAN;
+	tc_status st;
+
+	if ((st = node_value(e, w, trial, node, TC_KG_GROWTH, 0, &g, err)) ||
+	    (st = node_value(e, w, trial, node, TC_KG_NOISE, 0, &noise,
+			     err)) ||
+	    (st = node_weekly(e, w, trial, node, p->weekly, err)))
+		return st;
+	p->glog = log1p(g) / MONTH_DAYS;
+	p->noise_s = sqrt(log1p(noise * noise));
+	if (tc_kg_node_kind(e->kg, node) == TC_KG_KPI)
+		return node_value(e, w, trial, node, TC_KG_START, 0,
+				  &p->level, err);
+	if ((st = node_value(e, w, trial, node, TC_KG_REQUESTS_PER_DAY, -1,
+			     &p->level, err)) ||
+	    (st = node_value(e, w, trial, node, TC_KG_DISPERSION, INFINITY,
+			     &p->disp, err)) ||
+	    (st = node_value(e, w, trial, node, TC_KG_RETRY_RATE, 0,
+			     &p->retry, err)) ||
+	    (st = node_value(e, w, trial, node, TC_KG_RAMP_DAYS, 0, &p->ramp,
+			     err)) ||
+	    (st = node_value(e, w, trial, node, TC_KG_LAUNCH, NAN, &launch,
+			     err)))
+		return st;
+	p->launch = isnan(launch) ? INT64_MIN : (int64_t)floor(launch);
+	return TC_OK;
+}
+
+/* A class's per-request model for this trial. */
+static tc_status class_model(const eng *e, eng_work *w, uint64_t trial,
+			     size_t ci, tc_error *err)
+{
+	const eng_class *c = &e->cls[ci];
+	eng_req *q = &w->req[ci];
+	double rc = 0;
+	int k;
+	tc_status st;
+
+	if (c->all_fixed) {
+		w->reqp[ci] = &c->fixed;
+		return TC_OK;
+	}
+	w->reqp[ci] = q;
+	eng_req_release(q);
+	for (k = 0; k < ENG_Q_COUNT; k++) {
+		const tc_spec *s = tc_kg_node_spec(e->kg, c->node,
+						   req_attr[k]);
+		const char *name = tc_kg_attr_get(req_attr[k])->name;
+
+		q->spec[k] = s;
+		if (!s || !tc_spec_has_uncertain_params(s))
+			continue;
+		stream(e, w->r, trial, tc_rng_id_join(e->node_id[c->node],
+						      name),
+		       TC_RNG_PARAMETER, 0);
+		st = tc_spec_instantiate_err(s, w->r, &q->owned[k], err);
+		if (st != TC_OK)
+			return eng_rewrap(err, st, c->name, "attribute '%s'",
+					  name);
+		q->spec[k] = q->owned[k];
+	}
+	st = node_value(e, w, trial, c->node, TC_KG_IO_RANK_CORR, 0, &rc,
+			err);
+	if (st != TC_OK)
+		return st;
+	q->rank_corr = rc;
+	return eng_req_prepare(e, c, q, err);
+}
+
+/* The launch ramp of a class on calendar day d. */
+static double ramp(const eng_par *p, int64_t d)
+{
+	if (p->launch == INT64_MIN)
+		return 1;
+	if (d < p->launch)
+		return 0;
+	if (p->ramp <= 0)
+		return 1;
+	return fmin(1, (double)(d - p->launch + 1) / p->ramp);
+}
+
+/*
+ * Sum over incoming edges of one kind of rate x source(t - lag). Before
+ * the first day a source holds its first day's value, or, on the
+ * target's own cycle, the cycle's steady state (model.md). With steady
+ * set every source on the cycle reads its steady-state iterate.
+ */
+static double inflow(const eng *e, const eng_work *w, size_t node, int t,
+		     tc_kg_edge_kind kind, int steady)
+{
+	size_t i, n = tc_kg_in_count(e->kg, node), cyc = e->cycle[node];
+	int days = e->opts.days;
+	double sum = 0;
+
+	for (i = 0; i < n; i++) {
+		size_t ei = tc_kg_in_edge(e->kg, node, i);
+		tc_kg_edge ed;
+		int64_t s;
+		double v;
+
+		tc_kg_edge_get(e->kg, ei, &ed);
+		if (ed.kind != kind)
+			continue;
+		s = t - ed.lag_days;
+		if (cyc && e->cycle[ed.source] == cyc && (steady || s < 0))
+			v = w->pre[ed.source];
+		else
+			v = w->val[ed.source * days + (s < 0 ? 0 : s)];
+		sum += w->rate[ei] * v;
+	}
+	return sum;
+}
+
+/*
+ * The day's expected value of a node: a KPI's level before its noise, a
+ * class's expected count m(t).
+ */
+static double node_mean(const eng *e, const eng_work *w, size_t node,
+			int t, int steady)
+{
+	const eng_par *p = &w->par[node];
+	int64_t d = e->opts.start + t;
+	double season = exp(p->glog * (double)(d - e->as_of)) *
+			p->weekly[tci_weekday(d)];
+	int root = tc_kg_node_is_root(e->kg, node);
+	double m;
+
+	if (tc_kg_node_kind(e->kg, node) == TC_KG_KPI)
+		return root ? p->level * season
+			    : inflow(e, w, node, t, TC_KG_DRIVES, steady);
+	m = root ? (p->level >= 0 ? p->level * season : 0)
+		 : inflow(e, w, node, t, TC_KG_DRIVES, steady);
+	return (m * ramp(p, d) + inflow(e, w, node, t, TC_KG_CALLS, steady)) *
+	       (1 + p->retry);
+}
+
+/* The day's value of a node: a KPI's level or a class's drawn count. */
+static double node_day(const eng *e, eng_work *w, uint64_t trial,
+		       size_t node, int t)
+{
+	const eng_par *p = &w->par[node];
+	double m = node_mean(e, w, node, t, 0);
+
+	if (tc_kg_node_kind(e->kg, node) == TC_KG_KPI) {
+		if (p->noise_s > 0) {
+			stream(e, w->r, trial, e->node_id[node],
+			       TC_RNG_NOISE, (uint32_t)t);
+			m *= tci_ran_lognormal(w->r, -0.5 * p->noise_s *
+					       p->noise_s, p->noise_s);
+		}
+		return m;
+	}
+	if (!(m > 0))
+		return 0;
+	stream(e, w->r, trial, e->node_id[node], TC_RNG_COUNT, (uint32_t)t);
+	return isfinite(p->disp) ? tci_ran_negbin(w->r, m, p->disp)
+				 : tci_ran_poisson(w->r, m);
+}
+
+/*
+ * The steady state of a cycle's expected first-day values, x = b + A x,
+ * by Gauss-Seidel sweeps from 0 (model.md); TC_ERR_NUMERIC naming the
+ * cycle when the sweeps do not settle, which is when its gain is 1 or
+ * more.
+ */
+static tc_status solve_cycle(const eng *e, eng_work *w, size_t cyc,
+			     size_t first, tc_error *err)
+{
+	const size_t *ord = e->first_order;
+	size_t i, it;
+
+	for (i = 0; i < e->n_nodes; i++)
+		if (e->cycle[i] == cyc)
+			w->pre[i] = 0;
+	for (it = 0; it < 100000; it++) {
+		double change = 0, size = 0;
+
+		for (i = first; i < e->n_nodes && e->cycle[ord[i]] == cyc;
+		     i++) {
+			double x = node_mean(e, w, ord[i], 0, 1);
+
+			change = fmax(change, fabs(x - w->pre[ord[i]]));
+			size = fmax(size, fabs(x));
+			w->pre[ord[i]] = x;
+		}
+		if (!isfinite(size) || size > 1e300)
+			break;
+		if (change <= 1e-13 * size)
+			return TC_OK;
+	}
+	return tci_error(err, TC_ERR_NUMERIC, NULL, 0,
+			 tc_kg_node_id(e->kg, ord[first]), "the cycle through "
+			 "node '%s' has a gain of 1 or more with this trial's "
+			 "rates, so its volume grows without bound",
+			 tc_kg_node_id(e->kg, ord[first]));
+}
+
+/* Draws the parameters of every node, edge and class. */
+static tc_status trial_params(const eng *e, eng_work *w, uint64_t trial,
+			      tc_error *err)
+{
+	size_t i;
+	tc_status st;
+
+	for (i = 0; i < e->n_nodes; i++)
+		if ((st = node_params(e, w, trial, i, err)) != TC_OK)
+			return st;
+	for (i = 0; i < e->n_edges; i++) {
+		tc_kg_edge ed;
+		char who[300];
+
+		tc_kg_edge_get(e->kg, i, &ed);
+		if (e->opts.no_parameter_uncertainty) {
+			w->rate[i] = e->central[(e->n_nodes + i) *
+						TC_KG_ATTR_COUNT];
+			continue;
+		}
+		snprintf(who, sizeof who, "edge '%s' (%s -> %s)", ed.id,
+			 tc_kg_node_id(e->kg, ed.source),
+			 tc_kg_node_id(e->kg, ed.target));
+		st = draw_in_domain(e, w->r, trial, e->edge_id[i], ed.rate,
+				    TC_KG_RATE, who, &w->rate[i], err);
+		if (st != TC_OK)
+			return st;
+	}
+	for (i = 0; i < e->n_classes; i++)
+		if ((st = class_model(e, w, trial, i, err)) != TC_OK)
+			return st;
+	return TC_OK;
+}
+
+tc_status eng_trial(const eng *e, eng_work *w, uint64_t trial,
+		    tc_error *err)
+{
+	int days = e->opts.days, t;
+	size_t i, n;
+	tc_status st = trial_params(e, w, trial, err);
+
+	if (st != TC_OK)
+		return st;
+
+	/* The demand, day by day in dependency order. */
+	for (t = 0; t < days; t++) {
+		const size_t *ord = t ? e->order : e->first_order;
+
+		for (i = 0; i < e->n_nodes; i++) {
+			size_t v = ord[i];
+
+			if (!t && e->cycle[v] && (!i || e->cycle[ord[i - 1]] !=
+						  e->cycle[v]) &&
+			    (st = solve_cycle(e, w, e->cycle[v], i, err)))
+				return st;
+			w->val[v * days + t] = node_day(e, w, trial, v, t);
+		}
+	}
+
+	/* Tokens and cost, class by class (nothing downstream reads them). */
+	for (i = 0; i < e->n_classes; i++) {
+		const eng_class *c = &e->cls[i];
+		uint64_t id = e->node_id[c->node];
+
+		for (t = 0; t < days; t++) {
+			double cnt = w->val[c->node * days + t];
+			double *o = &w->out[((size_t)t * e->n_classes + i) *
+					    TC_M_COUNT];
+			int agg = cnt >= e->opts.switch_requests;
+
+			if (cnt > 0)
+				stream(e, w->r, trial, id, agg ?
+				       TC_RNG_AGGREGATE : TC_RNG_REQUEST,
+				       (uint32_t)t);
+			eng_day_sums(c, w->reqp[i], w->r, t, cnt,
+				     e->opts.switch_requests, o);
+		}
+	}
+	for (i = 0; i < e->n_kpis; i++) {
+		size_t v = e->kpi_node[i];
+		double s = 0;
+
+		for (t = 0; t < days; t++)
+			s += w->val[v * days + t];
+		w->kpi_sum[i] = s;
+	}
+	(void)n;
+	return TC_OK;
+}

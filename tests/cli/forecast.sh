@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# tokcast forecast: the JSON contract on the bundled example (keys,
+# periods, quantile names, numbers not strings), byte-identical JSON at
+# 1, 2 and 4 threads, fiscal quarters, tidy CSV, and bad input that
+# exits non-zero leaving no output file.
+set -u
+bin=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+g=$src/examples/assistant.graphml
+
+"$bin" forecast "$g" --quarter 2027Q1 --trials 300 --quantiles 2.5,50,97.5 \
+	-o "$tmp/a.json" >"$tmp/out.txt" || fail "forecast failed"
+grep -q "total cost: mean" "$tmp/out.txt" || fail "no summary"
+/usr/bin/python3 - "$tmp/a.json" <<'PY' || exit 1
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = d["meta"]
+for k in ("seed", "trials", "version", "graph_sha256", "catalog_date",
+          "start", "days"):
+    assert k in m, k
+assert m["trials"] == 300 and m["start"] == "2027-01-01" and m["days"] == 90
+assert len(m["graph_sha256"]) == 64
+assert [x["month"] for x in d["months"]] == ["2027-01", "2027-02", "2027-03"]
+assert len(d["days"]) == 90 and d["days"][31]["date"] == "2027-02-01"
+metrics = ("cost_usd", "requests", "input_tokens", "uncached_input_tokens",
+           "cache_read_tokens", "cache_write_5m_tokens",
+           "cache_write_1h_tokens", "output_tokens", "reasoning_tokens")
+for period in [d["horizon"]] + d["months"] + d["days"][:3]:
+    for part in [period["total"]] + list(period["classes"].values()):
+        for k in metrics:
+            s = part[k]
+            assert set(s["quantiles"]) == {"p2.5", "p50", "p97.5"}, s
+            assert set(s["mc_se"]) == {"p2.5", "p50", "p97.5"}
+            assert isinstance(s["mean"], float)
+assert set(d["horizon"]["classes"]) == {"chat", "rag", "agent_planning",
+                                        "agent_tool", "summarise"}
+h = d["horizon"]["total"]["cost_usd"]["quantiles"]
+assert h["p2.5"] < h["p50"] < h["p97.5"]
+PY
+for t in 2 4; do
+	"$bin" forecast "$g" --quarter 2027Q1 --trials 300 \
+		--quantiles 2.5,50,97.5 --threads $t -o "$tmp/a$t.json" \
+		>/dev/null || fail "threads $t"
+	cmp -s "$tmp/a.json" "$tmp/a$t.json" || fail "threads $t differ"
+done
+
+# Fiscal year from April: FY2027Q4 is January to March 2027.
+"$bin" forecast "$g" --quarter FY2027Q4 --fiscal-year-start 04 \
+	--trials 50 --no-days -o "$tmp/fy.json" >/dev/null || fail "fiscal"
+grep -q '"start": "2027-01-01"' "$tmp/fy.json" || fail "fiscal start"
+# FY2027Q1 from April is April to June 2026.
+"$bin" forecast "$g" --quarter FY2027Q1 --fiscal-year-start 4 \
+	--trials 50 --no-days -o "$tmp/fy1.json" >/dev/null || fail "fiscal 1"
+grep -q '"start": "2026-04-01"' "$tmp/fy1.json" || fail "fiscal 1 start"
+grep -q '"days": 91' "$tmp/fy1.json" || fail "fiscal 1 days"
+
+"$bin" forecast "$g" --start 2027-02-01 --days 14 --trials 50 \
+	-o "$tmp/a.csv" >/dev/null || fail "csv"
+head -1 "$tmp/a.csv" | grep -qx "period,class,metric,statistic,value" ||
+	fail "csv header"
+grep -q "^horizon,total,cost_usd,p50," "$tmp/a.csv" || fail "csv row"
+grep -q "^2027-02-14,chat,requests,mean," "$tmp/a.csv" || fail "csv day"
+
+# Bad input: exit code, a message, and no output file.
+expect() {
+	local code=$1 pattern=$2
+	shift 2
+	"$bin" forecast "$@" -o "$tmp/bad.json" >/dev/null 2>"$tmp/err.txt"
+	[ $? -eq "$code" ] || fail "exit code for $* (want $code)"
+	grep -q "$pattern" "$tmp/err.txt" || fail "message for $*"
+	[ ! -e "$tmp/bad.json" ] || fail "partial output for $*"
+}
+expect 2 "bad quarter" "$g" --quarter 2027Q5
+expect 2 "bad value" "$g" --quarter 2027Q1 --trials 0
+expect 2 "give --quarter" "$g"
+sed 's/gpt-5-mini/no-such-model/' "$g" >"$tmp/unknown.graphml"
+expect 1 "unknown model" "$tmp/unknown.graphml" --quarter 2027Q1 --trials 5
+sed 's/"dispersion">gamma(shape=20, scale=2.5)/"dispersion">chat(1)/' \
+	"$g" >"$tmp/badspec.graphml"
+expect 1 "dispersion" "$tmp/badspec.graphml" --quarter 2027Q1
+exit 0

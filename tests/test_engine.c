@@ -1,0 +1,685 @@
+/*
+ * test_engine.c - the Monte Carlo engine against values known
+ * independently: closed-form moments, hand-computed expectations of
+ * calls and lags, exact prices, the FIPS 180-2 SHA-256 vectors, and the
+ * agreement of the two draw paths at the switch point.
+ */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tc_test.h"
+#include "tokcast.h"
+#include "../engine/eng.h"
+
+/* Writes text to a file under the test's temporary folder. */
+static const char *temp_file(const char *name, const char *text)
+{
+	static char path[8][1024];
+	static int next;
+	char *p = path[next++ % 8];
+	FILE *fp;
+
+	snprintf(p, 1024, "%s/%s", tc_temp_dir(), name);
+	fp = fopen(p, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	return p;
+}
+
+/* A GraphML file of one graph whose nodes and edges are given as XML. */
+static tc_kg *load_graph(const char *name, const char *as_of,
+			 const char *body)
+{
+	static const char *keys[] = {
+		"kind", "model", "requests_per_day", "growth", "weekly",
+		"dispersion", "input_tokens", "output_tokens", "io_rank_corr",
+		"cached_share", "cache_write_share", "batch_share",
+		"retry_rate", "start", "noise", "launch", "ramp_days",
+		"rate", "lag_days", "edge_kind"};
+	char *xml = malloc(1 << 16);
+	size_t n = 0, i;
+	tc_kg *kg = NULL;
+	tc_error err = {0};
+
+	n += (size_t)snprintf(xml + n, 65536 - n, "<graphml xmlns=\"http://"
+		"graphml.graphdrawing.org/xmlns\">\n<key id=\"as_of\" "
+		"for=\"graph\" attr.name=\"as_of\" attr.type=\"string\"/>\n");
+	for (i = 0; i < sizeof keys / sizeof *keys; i++)
+		n += (size_t)snprintf(xml + n, 65536 - n, "<key id=\"%s\" "
+			"for=\"%s\" attr.name=\"%s\" attr.type=\"string\"/>\n",
+			keys[i], i >= 17 ? "edge" : "node",
+			strcmp(keys[i], "edge_kind") ? keys[i] : "kind");
+	snprintf(xml + n, 65536 - n, "<graph edgedefault=\"directed\">"
+		 "<data key=\"as_of\">%s</data>\n%s</graph></graphml>\n",
+		 as_of, body);
+	if (tc_kg_load_file(temp_file(name, xml), NULL, &kg, NULL, &err) !=
+	    TC_OK)
+		fail_msg("graph: %s: %s", err.element, err.message);
+	free(xml);
+	return kg;
+}
+
+/* A catalog of the bundled file plus the test's own rows. */
+static tc_catalog *load_catalog(const char *rows)
+{
+	tc_catalog *cat = tc_catalog_new();
+	tc_error err = {0};
+	char text[4096];
+
+	snprintf(text, sizeof text, "model,provider,effective_from,input,"
+		 "output,tier_threshold,tier_input,tier_output,"
+		 "batch_multiplier\n%s", rows);
+	assert_int_equal(tc_catalog_load(cat, temp_file("cat.csv", text),
+					 &err), TC_OK);
+	return cat;
+}
+
+static int64_t day_of(const char *iso)
+{
+	int y, m, d;
+
+	sscanf(iso, "%d-%d-%d", &y, &m, &d);
+	/* Days from civil (Howard Hinnant's algorithm). */
+	y -= m <= 2;
+	{
+		int era = (y >= 0 ? y : y - 399) / 400;
+		unsigned yoe = (unsigned)(y - era * 400);
+		unsigned doy = (153 * (unsigned)(m + (m > 2 ? -3 : 9)) + 2) /
+			       5 + (unsigned)d - 1;
+		unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+		return (int64_t)era * 146097 + (int64_t)doe - 719468;
+	}
+}
+
+/* FIPS 180-2 appendix B: "abc", the 448-bit message; and "". */
+static void sha256_vectors(void **state)
+{
+	static const struct {
+		const char *msg, *hex;
+	} v[] = {
+		{"abc", "ba7816bf8f01cfea414140de5dae2223"
+			"b00361a396177a9cb410ff61f20015ad"},
+		{"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		 "248d6a61d20638b8e5c026930c3e6039"
+		 "a33ce45964ff2167f6ecedd419db06c1"},
+		{"", "e3b0c44298fc1c149afbf4c8996fb924"
+		     "27ae41e4649b934ca495991b7852b855"},
+	};
+	unsigned char d[32];
+	char hex[65];
+	size_t i;
+	int k;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		tc_sha256(v[i].msg, strlen(v[i].msg), d);
+		for (k = 0; k < 32; k++)
+			snprintf(hex + 2 * k, 3, "%02x", d[k]);
+		assert_string_equal(hex, v[i].hex);
+	}
+}
+
+/*
+ * The closed form. One root class over 28 days from as_of: requests_per
+ * _day R ~ lognormal(mu_r, s_r) (the per-trial lognormal factor of the
+ * demand), growth g fixed (G_t = (1 + g)^(t / 30.4375)), daily counts
+ * negative binomial with size k around R G_t, input I ~ lognormal(mu_i,
+ * s_i), output O ~ lognormal(mu_o, s_o) joined with rank correlation
+ * rho_s (normal rho = 2 sin(pi rho_s / 6)), priced a per input and b
+ * per output token. Per request c = a I + b O:
+ *   m_c = a E[I] + b E[O]
+ *   v_c = a^2 Var I + b^2 Var O + 2ab E[I]E[O](exp(rho s_i s_o) - 1)
+ * and the horizon's cost Q:
+ *   E[Q] = E[R] m_c sum G_t
+ *   Var Q = sum_t (E[R] G_t (v_c + m_c^2) + E[R^2] G_t^2 m_c^2 / k)
+ *           + Var(R) m_c^2 (sum G_t)^2.
+ * The mean must lie within 3 Monte Carlo standard errors, the sample
+ * variance within 3 of its standard errors (from the fourth moment).
+ */
+#define CF_MU_R 4.0
+#define CF_S_R 0.25
+#define CF_G 0.08
+#define CF_K 12.0
+#define CF_MU_I 7.0
+#define CF_S_I 0.8
+#define CF_MU_O 5.0
+#define CF_S_O 0.6
+#define CF_RHO_S 0.5
+#define CF_A 2e-6
+#define CF_B 8e-6
+
+static void closed_form_moments(double *mean, double *var)
+{
+	double er = exp(CF_MU_R + CF_S_R * CF_S_R / 2);
+	double er2 = exp(2 * CF_MU_R + 2 * CF_S_R * CF_S_R);
+	double ei = exp(CF_MU_I + CF_S_I * CF_S_I / 2);
+	double eo = exp(CF_MU_O + CF_S_O * CF_S_O / 2);
+	double vi = ei * ei * (exp(CF_S_I * CF_S_I) - 1);
+	double vo = eo * eo * (exp(CF_S_O * CF_S_O) - 1);
+	double rho = 2 * sin(M_PI * CF_RHO_S / 6);
+	double mc = CF_A * ei + CF_B * eo;
+	double vc = CF_A * CF_A * vi + CF_B * CF_B * vo +
+		    2 * CF_A * CF_B * ei * eo *
+			    (exp(rho * CF_S_I * CF_S_O) - 1);
+	double sg = 0, v = 0;
+	int t;
+
+	for (t = 0; t < 28; t++) {
+		double g = pow(1 + CF_G, t / 30.4375);
+
+		sg += g;
+		v += er * g * (vc + mc * mc) + er2 * g * g * mc * mc / CF_K;
+	}
+	*mean = er * mc * sg;
+	*var = v + (er2 - er * er) * mc * mc * sg * sg;
+}
+
+static void closed_form_run(double switch_n, size_t trials)
+{
+	char body[2048], rows[256];
+	tc_kg *kg;
+	tc_catalog *cat;
+	tc_forecast *f = NULL;
+	tc_forecast_opts o;
+	tc_error err = {0};
+	double mean, var, s = 0, s2 = 0, m4 = 0, m, v, se_v, x;
+	size_t t;
+
+	snprintf(body, sizeof body, "<node id=\"c\"><data key=\"kind\">"
+		"feature_class</data><data key=\"model\">cf</data>"
+		"<data key=\"requests_per_day\">lognormal(%g, %g)</data>"
+		"<data key=\"growth\">%g</data><data key=\"dispersion\">%g"
+		"</data><data key=\"input_tokens\">lognormal(%g, %g)</data>"
+		"<data key=\"output_tokens\">lognormal(%g, %g)</data>"
+		"<data key=\"io_rank_corr\">%g</data></node>\n",
+		CF_MU_R, CF_S_R, CF_G, CF_K, CF_MU_I, CF_S_I, CF_MU_O, CF_S_O,
+		CF_RHO_S);
+	kg = load_graph("cf.graphml", "2027-01-04", body);
+	snprintf(rows, sizeof rows, "cf,t,2000-01-01,%g,%g,,,,\n",
+		 CF_A * 1e6, CF_B * 1e6);
+	cat = load_catalog(rows);
+	tc_forecast_opts_init(&o);
+	o.start = day_of("2027-01-04");
+	o.days = 28;
+	o.trials = trials;
+	o.threads = 2;
+	o.daily = 0;
+	o.switch_requests = switch_n;
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err), TC_OK);
+	for (t = 0; t < trials; t++) {
+		assert_int_equal(tc_forecast_trial_value(f, t, 0, TC_M_COST,
+							 &x), TC_OK);
+		s += x;
+		s2 += x * x;
+	}
+	m = s / trials;
+	v = (s2 - m * s) / (trials - 1);
+	for (t = 0; t < trials; t++) {
+		tc_forecast_trial_value(f, t, 0, TC_M_COST, &x);
+		m4 += pow(x - m, 4) / trials;
+	}
+	se_v = sqrt((m4 - v * v * (trials - 3.0) / (trials - 1)) / trials);
+	closed_form_moments(&mean, &var);
+	print_message("closed form, switch %g: mean %.4f exact %.4f (z %.2f); "
+		      "var %.5g exact %.5g (z %.2f)\n", switch_n, m, mean,
+		      (m - mean) / sqrt(v / trials), v, var, (v - var) / se_v);
+	assert_true(fabs(m - mean) < 3 * sqrt(v / trials));
+	assert_true(fabs(v - var) < 3 * se_v);
+	tc_forecast_free(f);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+/* Every request drawn one by one (about 60 a day). */
+static void closed_form_requests(void **state)
+{
+	(void)state;
+	closed_form_run(1e12, 4000);
+}
+
+/* Every day from the aggregate. */
+static void closed_form_aggregate(void **state)
+{
+	(void)state;
+	closed_form_run(1, 20000);
+}
+
+/* The example graph with the bundled catalog. */
+static tc_kg *example(void)
+{
+	tc_kg *kg = NULL;
+	tc_error err = {0};
+
+	assert_int_equal(tc_kg_load_file(tc_source_path(
+		"examples/assistant.graphml"), NULL, &kg, NULL, &err), TC_OK);
+	return kg;
+}
+
+static tc_catalog *bundled(void)
+{
+	tc_catalog *cat = tc_catalog_new();
+	tc_error err = {0};
+
+	assert_int_equal(tc_catalog_load(cat, tc_source_path(
+		"data/catalog.csv"), &err), TC_OK);
+	return cat;
+}
+
+/* The JSON of a run of the example at some thread count, in memory. */
+static char *example_json(const tc_kg *kg, const tc_catalog *cat,
+			  unsigned threads, size_t budget, size_t *len)
+{
+	tc_forecast_opts o;
+	tc_forecast *f = NULL;
+	tc_error err = {0};
+	char *buf = NULL;
+	FILE *fp = open_memstream(&buf, len);
+
+	tc_forecast_opts_init(&o);
+	o.start = day_of("2027-01-01");
+	o.days = 90;
+	o.trials = 700;		/* 11 blocks of 64: a partial round */
+	o.threads = threads;
+	o.daily_trials = 300;
+	if (budget)
+		o.memory_budget = budget;
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err), TC_OK);
+	assert_int_equal(tc_forecast_write_json(f, NULL, fp, &err), TC_OK);
+	fclose(fp);
+	tc_forecast_free(f);
+	return buf;
+}
+
+/*
+ * The same seed gives byte-identical JSON at 1, 2 and 4 threads, and
+ * when a memory budget of 1 byte splits the run into one pass per
+ * metric (each pass reruns the same trials).
+ */
+static void threads_identical(void **state)
+{
+	tc_kg *kg = example();
+	tc_catalog *cat = bundled();
+	size_t n1, n2, n4;
+	char *a = example_json(kg, cat, 1, 0, &n1);
+	char *b = example_json(kg, cat, 2, 0, &n2);
+	char *c = example_json(kg, cat, 4, 0, &n4);
+	size_t np;
+	char *p = example_json(kg, cat, 2, 1, &np);
+
+	(void)state;
+	assert_true(n1 > 100000);
+	assert_int_equal(n1, n2);
+	assert_int_equal(n1, n4);
+	assert_memory_equal(a, b, n1);
+	assert_memory_equal(a, c, n1);
+	assert_int_equal(n1, np);
+	assert_memory_equal(a, p, n1);
+	free(p);
+	free(a);
+	free(b);
+	free(c);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+/*
+ * Conservation: a trial run alone gives per-class daily costs whose sum
+ * is the trial's total as the forecast kept it (floats: 1e-6), and the
+ * classes' horizon values sum to the total's.
+ */
+static void conservation(void **state)
+{
+	tc_kg *kg = example();
+	tc_catalog *cat = bundled();
+	tc_forecast_opts o;
+	tc_forecast *f = NULL;
+	tc_error err = {0};
+	size_t C, t, c;
+	double *v;
+	int d;
+
+	(void)state;
+	tc_forecast_opts_init(&o);
+	o.start = day_of("2027-01-01");
+	o.days = 90;
+	o.trials = 130;
+	o.daily = 0;
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err), TC_OK);
+	C = tc_forecast_class_count(f);
+	v = malloc(sizeof *v * C * 90 * TC_M_COUNT);
+	for (t = 0; t < 130; t += 43) {
+		double sum = 0, total, cls = 0, x;
+
+		assert_int_equal(tc_forecast_one_trial(kg, cat, &o, t, v,
+						       &err), TC_OK);
+		for (d = 0; d < 90; d++)
+			for (c = 0; c < C; c++)
+				sum += v[((size_t)d * C + c) * TC_M_COUNT +
+					 TC_M_COST];
+		tc_forecast_trial_value(f, t, TC_FORECAST_TOTAL, TC_M_COST,
+					&total);
+		for (c = 0; c < C; c++) {
+			tc_forecast_trial_value(f, t, c, TC_M_COST, &x);
+			cls += x;
+		}
+		assert_true(sum > 1000);
+		assert_true(fabs(sum - total) < 1e-6 * sum);
+		assert_true(fabs(cls - total) < 1e-6 * sum);
+	}
+	free(v);
+	tc_forecast_free(f);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+/*
+ * A price change inside the horizon applies from its date: 1000 input
+ * tokens a request at $1 per million before 2027-02-10 and $3 from it
+ * cost exactly $0.001 and $0.003 a request (no output).
+ */
+static void price_change(void **state)
+{
+	static const char body[] = "<node id=\"c\"><data key=\"kind\">"
+		"feature_class</data><data key=\"model\">pc</data>"
+		"<data key=\"requests_per_day\">500</data>"
+		"<data key=\"input_tokens\">1000</data>"
+		"<data key=\"output_tokens\">0</data></node>\n";
+	tc_kg *kg = load_graph("pc.graphml", "2027-01-01", body);
+	tc_catalog *cat = load_catalog("pc,t,2000-01-01,1,1,,,,\n"
+				       "pc,t,2027-02-10,3,3,,,,\n");
+	tc_forecast_opts o;
+	tc_error err = {0};
+	double v[90 * TC_M_COUNT];
+	int d, sw;
+
+	(void)state;
+	tc_forecast_opts_init(&o);
+	o.start = day_of("2027-01-01");
+	o.days = 90;
+	for (sw = 0; sw < 2; sw++) {
+		o.switch_requests = sw ? 1 : 1e12;
+		assert_int_equal(tc_forecast_one_trial(kg, cat, &o, 3, v,
+						       &err), TC_OK);
+		for (d = 0; d < 90; d++) {
+			double n = v[d * TC_M_COUNT + TC_M_REQUESTS];
+			double rate = d < 40 ? 0.001 : 0.003;
+
+			assert_true(n > 300);
+			assert_true(fabs(v[d * TC_M_COUNT] - n * rate) <
+				    1e-9 * n);
+		}
+	}
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+/*
+ * Calls edges and lags, by hand: users K(t) = 1000 x 1.1^(t / 30.4375)
+ * (no noise) drive class a at rate 0.5 with lag 2, and each request of
+ * a calls class b 3 times a day later, all Poisson, so
+ *   E N_a(t) = 0.5 K(max(0, t - 2)),  E N_b(t) = 3 E N_a(max(0, t - 1)).
+ * The daily means over 3000 trials must lie within 3 standard errors.
+ */
+static void calls_and_lags(void **state)
+{
+	static const char body[] =
+		"<node id=\"users\"><data key=\"kind\">kpi</data>"
+		"<data key=\"start\">1000</data><data key=\"growth\">0.1"
+		"</data></node>\n"
+		"<node id=\"a\"><data key=\"kind\">feature_class</data>"
+		"<data key=\"model\">pc</data><data key=\"input_tokens\">100"
+		"</data><data key=\"output_tokens\">10</data></node>\n"
+		"<node id=\"b\"><data key=\"kind\">feature_class</data>"
+		"<data key=\"model\">pc</data><data key=\"requests_per_day\">"
+		"0</data><data key=\"input_tokens\">100</data>"
+		"<data key=\"output_tokens\">10</data></node>\n"
+		"<edge source=\"users\" target=\"a\"><data key=\"rate\">0.5"
+		"</data><data key=\"lag_days\">2</data></edge>\n"
+		"<edge source=\"a\" target=\"b\"><data key=\"rate\">3</data>"
+		"<data key=\"lag_days\">1</data><data key=\"edge_kind\">calls"
+		"</data></edge>\n";
+	tc_kg *kg = load_graph("cl.graphml", "2027-01-01", body);
+	tc_catalog *cat = load_catalog("pc,t,2000-01-01,1,1,,,,\n");
+	tc_forecast_opts o;
+	tc_forecast *f = NULL;
+	tc_error err = {0};
+	tc_stat sa, sb;
+	int d;
+
+	(void)state;
+	tc_forecast_opts_init(&o);
+	o.start = day_of("2027-01-01");
+	o.days = 8;
+	o.trials = 3000;
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err), TC_OK);
+	for (d = 0; d < 8; d++) {
+		int la = d - 2 < 0 ? 0 : d - 2, lb = d - 3 < 0 ? 0 : d - 3;
+		double ea = 0.5 * 1000 * pow(1.1, la / 30.4375);
+		double eb = 3 * 0.5 * 1000 * pow(1.1, (d ? lb : 0) /
+						     30.4375);
+
+		tc_forecast_stat(f, TC_PERIOD_DAY, d, 0, TC_M_REQUESTS, &sa);
+		tc_forecast_stat(f, TC_PERIOD_DAY, d, 1, TC_M_REQUESTS, &sb);
+		assert_true(fabs(sa.mean - ea) < 3 * sa.sd / sqrt(3000));
+		assert_true(fabs(sb.mean - eb) < 3 * sb.sd / sqrt(3000));
+		/* Poisson: variance = mean for a. */
+		assert_true(fabs(sa.sd * sa.sd / ea - 1) < 0.1);
+	}
+	tc_forecast_free(f);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+/* Two classes calling each other, the second back a day later. */
+static tc_kg *cycle_graph(const char *name, const char *r1,
+			  const char *r2)
+{
+	char body[2048];
+
+	snprintf(body, sizeof body,
+		"<node id=\"chat\"><data key=\"kind\">feature_class</data>"
+		"<data key=\"model\">pc</data><data key=\"requests_per_day\">"
+		"1000</data><data key=\"input_tokens\">100</data>"
+		"<data key=\"output_tokens\">10</data></node>\n"
+		"<node id=\"tools\"><data key=\"kind\">feature_class</data>"
+		"<data key=\"model\">pc</data><data key=\"requests_per_day\">"
+		"0</data><data key=\"input_tokens\">100</data>"
+		"<data key=\"output_tokens\">10</data></node>\n"
+		"<edge source=\"chat\" target=\"tools\"><data key=\"rate\">"
+		"%s</data><data key=\"edge_kind\">calls</data></edge>\n"
+		"<edge source=\"tools\" target=\"chat\"><data key=\"rate\">"
+		"%s</data><data key=\"lag_days\">1</data>"
+		"<data key=\"edge_kind\">calls</data></edge>\n", r1, r2);
+	return load_graph(name, "2027-01-01", body);
+}
+
+/*
+ * A cycle's first day is its steady state (model.md): chat makes 1000
+ * requests a day of its own and 0.4 per tool call of the day before;
+ * each chat request calls tools 0.5 times the same day. Then
+ * x_chat = 1000 + 0.4 x_tools, x_tools = 0.5 x_chat: 1250 and 625 on
+ * every day, the first included. With the second rate uniform(0.1,
+ * 3.5) the gain at the means is below 1 (the graph is valid) but a
+ * trial drawing it above 2 has a gain above 1: the run fails.
+ */
+static void cycle_steady_state(void **state)
+{
+	tc_kg *kg = cycle_graph("cy.graphml", "0.5", "0.4");
+	tc_catalog *cat = load_catalog("pc,t,2000-01-01,1,1,,,,\n");
+	tc_forecast_opts o;
+	tc_forecast *f = NULL;
+	tc_error err = {0};
+	tc_stat a, b;
+	int d;
+
+	(void)state;
+	tc_forecast_opts_init(&o);
+	o.start = day_of("2027-01-01");
+	o.days = 5;
+	o.trials = 3000;
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err), TC_OK);
+	for (d = 0; d < 5; d++) {
+		tc_forecast_stat(f, TC_PERIOD_DAY, d, 0, TC_M_REQUESTS, &a);
+		tc_forecast_stat(f, TC_PERIOD_DAY, d, 1, TC_M_REQUESTS, &b);
+		assert_true(fabs(a.mean - 1250) < 3 * a.sd / sqrt(3000));
+		assert_true(fabs(b.mean - 625) < 3 * b.sd / sqrt(3000));
+	}
+	tc_forecast_free(f);
+	tc_kg_free(kg);
+	kg = cycle_graph("cy2.graphml", "0.5", "uniform(0.1, 3.5)");
+	memset(&err, 0, sizeof err);
+	o.trials = 10;
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err),
+			 TC_ERR_NUMERIC);
+	assert_non_null(strstr(err.message, "gain"));
+	tc_kg_free(kg);
+	tc_catalog_free(cat);
+}
+
+/* The two-sample Kolmogorov-Smirnov distance (sorts both). */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double ks2(double *a, double *b, size_t n)
+{
+	size_t i = 0, j = 0;
+	double d = 0;
+
+	qsort(a, n, sizeof *a, cmp_double);
+	qsort(b, n, sizeof *b, cmp_double);
+	while (i < n && j < n) {
+		if (a[i] <= b[j])
+			i++;
+		else
+			j++;
+		if (fabs((double)i - (double)j) / (double)n > d)
+			d = fabs((double)i - (double)j) / (double)n;
+	}
+	return d;
+}
+
+/*
+ * The switch point: 100,000 day sums of the cost of 200 requests drawn
+ * one by one, and 100,000 from the aggregate, for a class whose cost is
+ * not linear in its tokens (a long-context tier at 2,000 input tokens
+ * that 28% of requests cross, random cached shares, 30% batch at half
+ * price, input and output rank-correlated 0.4): KS distance below 0.01.
+ */
+#define KS_N 100000
+static void switch_point_ks(void **state)
+{
+	static const char *specs[ENG_Q_COUNT] = {
+		"lognormal(7.2, 0.7)", "lognormal(5.5, 0.6)", "beta(4, 6)",
+		"0.1", "0.2", "0", "0.3"};
+	tc_catalog *cat = load_catalog("ks,t,2000-01-01,3,15,2000,6,22.5,"
+				       "0.5\n");
+	const tc_price *row;
+	eng_price price;
+	eng_agg agg;
+	eng_class c;
+	eng_req q;
+	unsigned char dp = 0;
+	tc_error err = {0};
+	tc_spec *owned[ENG_Q_COUNT];
+	double *a = malloc(KS_N * sizeof *a), *b = malloc(KS_N * sizeof *b);
+	double out[TC_M_COUNT], d;
+	gsl_rng *r = gsl_rng_alloc(tc_rng_philox);
+	tc_rng_stream st = {7, 0, 1, TC_RNG_REQUEST, 0};
+	size_t i;
+	int k;
+
+	(void)state;
+	memset(&c, 0, sizeof c);
+	memset(&q, 0, sizeof q);
+	assert_int_equal(tc_catalog_find(cat, "ks", day_of("2027-01-01"),
+					 &row, &err), TC_OK);
+	eng_rates_of(row, &price);
+	c.name = "ks";
+	c.prices = &price;
+	c.n_prices = 1;
+	c.day_price = &dp;
+	for (k = 0; k < ENG_Q_COUNT; k++) {
+		assert_int_equal(tc_spec_parse(specs[k], NULL, &owned[k],
+					       &err), TC_OK);
+		q.spec[k] = owned[k];
+	}
+	q.rank_corr = 0.4;
+	q.agg = &agg;
+	assert_int_equal(eng_req_prepare(NULL, &c, &q, &err), TC_OK);
+	tc_rng_set_stream(r, &st);
+	for (i = 0; i < KS_N; i++) {
+		eng_day_requests(&c, &q, r, 0, 200, out);
+		a[i] = out[TC_M_COST];
+		eng_day_aggregate(&c, &q, r, 0, 200, out);
+		b[i] = out[TC_M_COST];
+	}
+	d = ks2(a, b, KS_N);
+	print_message("switch point (200 requests): KS distance %.4f\n", d);
+	assert_true(d < 0.01);
+	for (k = 0; k < ENG_Q_COUNT; k++)
+		tc_spec_free(owned[k]);
+	gsl_rng_free(r);
+	free(a);
+	free(b);
+	tc_catalog_free(cat);
+}
+
+/* Zero trials, a bad quantile, an unknown model: clear errors, no result. */
+static void bad_input(void **state)
+{
+	static const char body[] = "<node id=\"c\"><data key=\"kind\">"
+		"feature_class</data><data key=\"model\">no-such-model</data>"
+		"<data key=\"requests_per_day\">5</data>"
+		"<data key=\"input_tokens\">10</data>"
+		"<data key=\"output_tokens\">10</data></node>\n";
+	tc_kg *kg = load_graph("bad.graphml", "2027-01-01", body);
+	tc_catalog *cat = bundled();
+	tc_forecast_opts o;
+	tc_forecast *f = (tc_forecast *)1;
+	tc_error err = {0};
+
+	(void)state;
+	tc_forecast_opts_init(&o);
+	o.start = day_of("2027-01-01");
+	o.days = 10;
+	o.trials = 0;
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err), TC_ERR_ARG);
+	assert_null(f);
+	assert_non_null(strstr(err.message, "trials"));
+	o.trials = 10;
+	o.quantiles[0] = 100;
+	memset(&err, 0, sizeof err);
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err), TC_ERR_ARG);
+	o.quantiles[0] = 5;
+	memset(&err, 0, sizeof err);
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err),
+			 TC_ERR_NOT_FOUND);
+	assert_null(f);
+	assert_non_null(strstr(err.element, "c"));
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(sha256_vectors),
+	cmocka_unit_test(closed_form_requests),
+	cmocka_unit_test(closed_form_aggregate),
+	cmocka_unit_test(threads_identical),
+	cmocka_unit_test(conservation),
+	cmocka_unit_test(price_change),
+	cmocka_unit_test(calls_and_lags),
+	cmocka_unit_test(cycle_steady_state),
+	cmocka_unit_test(switch_point_ks),
+	cmocka_unit_test(bad_input),
+};
+
+TC_TEST_MAIN(tests)
