@@ -153,29 +153,24 @@ static tc_status parse_edge(struct scn_ctx *c, const scn_ynode *m,
 }
 
 /*
- * A same-day drives edge must follow the graph's evaluation order: the
- * engine evaluates nodes in tc_kg_order and cannot reorder them.
+ * A new drives edge must close no cycle: the engine's first-day steady
+ * state (model.md) is defined for the graph's cycles only. Edges of
+ * earlier changes and the change's edges before this one count.
  */
-static void check_order(struct scn_ctx *c, const scn_ynode *at,
-			const tc_scn_edge *e, size_t target)
+static void check_cycle(struct scn_ctx *c, const scn_ynode *at,
+			const tc_scn_edge *edges, size_t i, size_t target)
 {
-	const size_t *order;
-	size_t i, n, ps = SIZE_MAX, pt = SIZE_MAX;
+	const tc_scn_edge *e = &edges[i];
 
-	if (!c->kg || e->source_node == SIZE_MAX || target == SIZE_MAX ||
-	    e->lag_days > 0)
+	if (!c->kg || e->source_node == SIZE_MAX || target == SIZE_MAX)
 		return;
-	order = tc_kg_order(c->kg, &n);
-	for (i = 0; i < n; i++) {
-		if (order[i] == e->source_node)
-			ps = i;
-		if (order[i] == target)
-			pt = i;
-	}
-	if (ps >= pt)
-		scn_error(c, at, "a same-day edge from '%s' would feed a "
-			  "node evaluated before it; give it lag_days: 1",
-			  e->source);
+	if (e->source_node == target)
+		scn_error(c, at, "'%s' cannot drive itself", e->source);
+	else if (scn_reaches(c, target, e->source_node, 0, edges, i, target))
+		scn_error(c, at, "an edge from '%s' to '%s' would close a "
+			  "cycle, which a scenario cannot add (draw it in "
+			  "the graph)", e->source,
+			  tc_kg_node_id(c->kg, target));
 }
 
 static tc_status parse_driven_by(struct scn_ctx *c, const scn_ynode *v,
@@ -194,7 +189,7 @@ static tc_status parse_driven_by(struct scn_ctx *c, const scn_ynode *v,
 	for (i = 0; i < v->n; i++) {
 		edges[i].source_node = SIZE_MAX;
 		if (parse_edge(c, v->kids[i], ch->index, &edges[i]) == TC_OK)
-			check_order(c, v->kids[i], &edges[i], ch->index);
+			check_cycle(c, v->kids[i], edges, i, ch->index);
 	}
 	ch->edges = edges;
 	ch->n_edges = v->n;

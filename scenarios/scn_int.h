@@ -125,6 +125,14 @@ tc_status scn_money(struct scn_ctx *c, const scn_ynode *v, int positive,
 tc_status scn_mult(struct scn_ctx *c, const scn_ynode *v, int64_t lo,
 		   int64_t hi, int64_t *out);
 
+/*
+ * 1 when node from reaches node to through the graph's edges (same-day
+ * ones only when same_day) and the edges of the scenario's LAUNCH
+ * changes so far plus extra[0..n_extra), which end at target.
+ */
+int scn_reaches(struct scn_ctx *c, size_t from, size_t to, int same_day,
+		const tc_scn_edge *extra, size_t n_extra, size_t target);
+
 /* The top-level sections. */
 tc_status scn_parse_changes(struct scn_ctx *c, const scn_ynode *list);
 tc_status scn_parse_budget(struct scn_ctx *c, const scn_ynode *map);

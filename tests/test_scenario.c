@@ -558,6 +558,12 @@ static void errors_changes(void **state)
 			    "    attribute: launch\n"
 			    "    value: 2027-02-01\n"
 			    "    from: 2027-02-01\n"
+			    "  - launch: agent_planning\n"
+			    "    date: 2027-02-01\n"
+			    "    driven_by:\n"
+			    "      - source: agent_tool\n"
+			    "        rate: 0.5\n"
+			    "        lag_days: 1\n"
 			    "  - growth: active_users\n"
 			    "    value: '0.05 +'\n"
 			    "    retire: chat\n"),
@@ -572,13 +578,17 @@ static void errors_changes(void **state)
 	expect_diag(f.diags, TC_SEV_ERROR, 8, 16, "attribute 'growth' does "
 		    "not apply to driven class 'chat'");
 	expect_diag(f.diags, TC_SEV_ERROR, 11, 16, "use switch_model");
-	/* agent_planning calls agent_tool on the same day, so it comes
-	 * first in the order and cannot read agent_tool's same day. */
-	expect_diag(f.diags, TC_SEV_ERROR, 16, 9, "a same-day edge from "
-		    "'agent_tool' would feed a node evaluated before it");
+	/* agent_planning calls agent_tool, so an edge back closes a
+	 * cycle, with or without a lag. */
+	expect_diag(f.diags, TC_SEV_ERROR, 16, 9, "an edge from "
+		    "'agent_tool' to 'agent_planning' would close a cycle");
 	expect_diag(f.diags, TC_SEV_ERROR, 21, 11, "'launch' holds for the "
 		    "whole horizon and takes no 'from' date");
-	expect_diag(f.diags, TC_SEV_ERROR, 22, 5, "a change has one verb, "
+	/* With a lag it would close a cycle agent_planning -> agent_tool
+	 * -> agent_planning that the graph does not have. */
+	expect_diag(f.diags, TC_SEV_ERROR, 25, 9, "an edge from 'agent_tool' "
+		    "to 'agent_planning' would close a cycle");
+	expect_diag(f.diags, TC_SEV_ERROR, 28, 5, "a change has one verb, "
 		    "but this one has 'retire' and 'growth'");
 	fx_free(&f);
 }
@@ -762,6 +772,64 @@ static void no_graph(void **state)
 	assert_null(graph);
 	assert_int_equal(tc_scenario_load(NULL, NULL, NULL, &sc, NULL, &err),
 			 TC_ERR_ARG);
+}
+
+/* Writes the node ids of an order into buf, space-separated. */
+static void order_text(const tc_kg *kg, const size_t *order, char *buf,
+		       size_t size)
+{
+	size_t i, pos = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < tc_kg_node_count(kg); i++)
+		pos += (size_t)snprintf(buf + pos, size - pos, "%s%s",
+					i ? " " : "",
+					tc_kg_node_id(kg, order[i]));
+}
+
+/*
+ * Orders with the scenario's edges, worked by hand with Kahn's
+ * algorithm taking the ready node first in the graph's order. The
+ * graph's first-day order is agent_planning agent_tool active_users
+ * sessions summarise rag chat; kinds.yaml adds sessions -> agent_tool
+ * (lag 2), which moves agent_tool after sessions on the first day and
+ * changes nothing on other days. A same-day edge rag -> summarise moves
+ * summarise after rag in the order of every day (the graph's:
+ * active_users agent_planning summarise sessions agent_tool chat rag).
+ */
+static void scenario_orders(void **state)
+{
+	size_t order[7];
+	char text[256];
+	struct fx f;
+
+	kinds_load_ok(&f);
+	assert_int_equal(tc_scenario_order(f.sc, f.kg, 1, order), TC_OK);
+	order_text(f.kg, order, text, sizeof text);
+	assert_string_equal(text, "agent_planning active_users sessions "
+			    "agent_tool summarise rag chat");
+	assert_int_equal(tc_scenario_order(f.sc, f.kg, 0, order), TC_OK);
+	order_text(f.kg, order, text, sizeof text);
+	assert_string_equal(text, "active_users agent_planning summarise "
+			    "sessions agent_tool chat rag");
+	fx_free(&f);
+
+	load(&f, write_temp("o.yaml",
+			    "graph: x.graphml\n"
+			    "changes:\n"
+			    "  - launch: summarise\n"
+			    "    date: 2027-02-01\n"
+			    "    driven_by:\n"
+			    "      - source: rag\n"
+			    "        rate: 0.1\n"),
+	     0, 0);
+	assert_int_equal(f.st, TC_OK);
+	assert_int_equal(tc_scenario_order(f.sc, f.kg, 0, order), TC_OK);
+	order_text(f.kg, order, text, sizeof text);
+	assert_string_equal(text, "active_users agent_planning sessions "
+			    "agent_tool chat rag summarise");
+	assert_int_equal(tc_scenario_order(NULL, f.kg, 0, order), TC_ERR_ARG);
+	fx_free(&f);
 }
 
 /* A model only an override catalog prices is unknown without it. */
@@ -1005,6 +1073,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(extends_cycle),
 	cmocka_unit_test(no_graph),
 	cmocka_unit_test(model_needs_override),
+	cmocka_unit_test(scenario_orders),
 	cmocka_unit_test(hostile_alias_bomb),
 	cmocka_unit_test(hostile_self_alias),
 	cmocka_unit_test(hostile_deep),

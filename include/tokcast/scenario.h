@@ -196,6 +196,22 @@ const tc_scn_budget *tc_scenario_budget(const tc_scenario *sc, size_t i);
 /* The contract, or NULL when the scenario has none. */
 const tc_scn_contract *tc_scenario_contract(const tc_scenario *sc);
 
+/*
+ * The order in which to evaluate the nodes of kg under sc, whose
+ * launches may add drives edges (driven_by): first_day 0 gives the
+ * order of every day (tc_kg_order: every same-day edge, the graph's and
+ * the scenario's, from an earlier node to a later one), 1 the first
+ * day's (tc_kg_first_day_order: every edge counts, a cycle's nodes stay
+ * adjacent). The graph's order is kept wherever the new edges allow; a
+ * scenario without edges gives it unchanged. out receives
+ * tc_kg_node_count(kg) node indices. sc must have been loaded over kg
+ * (which refuses edges that close a cycle). Returns TC_OK, TC_ERR_ARG
+ * (a NULL argument), TC_ERR_INVALID (the edges form a cycle: sc was not
+ * loaded over kg) or TC_ERR_NOMEM.
+ */
+tc_status tc_scenario_order(const tc_scenario *sc, const tc_kg *kg,
+			    int first_day, size_t *out);
+
 /* "launch", "retire", "growth", "level", "weekly", "set", ... */
 const char *tc_scn_kind_name(tc_scn_kind kind);
 
