@@ -94,6 +94,20 @@ static tc_status load_base(struct scn_ctx *c, const scn_ynode *v)
 	return st;
 }
 
+/* Reports a catalog file that does not load, with its own position. */
+static void catalog_error(struct scn_ctx *c, const scn_ynode *at,
+			  const char *name, const tc_error *e)
+{
+	char loc[64] = "";
+
+	if (e->line > 0 && e->column > 0)
+		snprintf(loc, sizeof loc, " line %ld column %ld", e->line,
+			 e->column);
+	else if (e->line > 0)
+		snprintf(loc, sizeof loc, " line %ld", e->line);
+	scn_error(c, at, "catalog '%s'%s: %s", name, loc, e->message);
+}
+
 /* The catalog key: one file or a list; each loaded when asked. */
 static tc_status add_catalogs(struct scn_ctx *c, const scn_ynode *v)
 {
@@ -117,9 +131,7 @@ static tc_status add_catalogs(struct scn_ctx *c, const scn_ynode *v)
 		memset(&e, 0, sizeof e);
 		if (c->opts->catalog &&
 		    tc_catalog_load(c->opts->catalog, path, &e) != TC_OK)
-			scn_error(c, one, "catalog '%s': %s%s%ld: %s", text,
-				  e.file, e.line ? ":" : "", e.line,
-				  e.message);
+			catalog_error(c, one, text, &e);
 	}
 	return TC_OK;
 }

@@ -558,10 +558,17 @@ static const tc_kg_attr_info *set_attr(struct scn_ctx *c,
 	if (scn_scalar(c, v, "an attribute name", &name) != TC_OK)
 		return NULL;
 	info = tc_kg_attr_find(name, el);
-	near = info ? NULL : near_attr(name, el);
+	near = info || tc_kg_attr_find(name, TC_KG_AT_NODE | TC_KG_AT_EDGE)
+		       ? NULL
+		       : near_attr(name, el);
 	if (!info && near)
 		scn_error(c, v, "unknown attribute '%s' (did you mean "
 			  "'%s'?)", name, near);
+	else if (!info && tc_kg_attr_find(name, on_edge ? TC_KG_AT_NODE
+							: TC_KG_AT_EDGE))
+		scn_error(c, v, "attribute '%s' belongs to %s, and the target "
+			  "is %s", name, on_edge ? "nodes" : "edges",
+			  on_edge ? "an edge" : "a node");
 	else if (!info)
 		scn_error(c, v, "unknown attribute '%s' of %s", name,
 			  on_edge ? "an edge" : "a node");

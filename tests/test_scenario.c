@@ -566,7 +566,10 @@ static void errors_changes(void **state)
 			    "        lag_days: 1\n"
 			    "  - growth: active_users\n"
 			    "    value: '0.05 +'\n"
-			    "    retire: chat\n"),
+			    "    retire: chat\n"
+			    "  - set: chat\n"
+			    "    attribute: rate\n"
+			    "    value: 1\n"),
 	     0, 0);
 	assert_int_equal(f.st, TC_ERR_INVALID);
 	expect_diag(f.diags, TC_SEV_ERROR, 3, 5, "a launch change needs "
@@ -588,6 +591,8 @@ static void errors_changes(void **state)
 	 * -> agent_planning that the graph does not have. */
 	expect_diag(f.diags, TC_SEV_ERROR, 25, 9, "an edge from 'agent_tool' "
 		    "to 'agent_planning' would close a cycle");
+	expect_diag(f.diags, TC_SEV_ERROR, 32, 16, "attribute 'rate' "
+		    "belongs to edges, and the target is a node");
 	expect_diag(f.diags, TC_SEV_ERROR, 28, 5, "a change has one verb, "
 		    "but this one has 'retire' and 'growth'");
 	fx_free(&f);
@@ -654,6 +659,11 @@ static void errors_files(void **state)
 			    "b.yaml\n"), 0, 0);
 	expect_diag(f.diags, TC_SEV_ERROR, 1, 8, "give either 'graph' or "
 		    "'extends'");
+	fx_free(&f);
+
+	load(&f, write_temp("cat.yaml", "graph: a.graphml\ncatalog: "
+			    "[missing.csv]\n"), 0, 0);
+	expect_diag(f.diags, TC_SEV_ERROR, 2, 11, "catalog 'missing.csv'");
 	fx_free(&f);
 
 	load(&f, write_temp("none.yaml", "changes: []\n"), 0, 0);
