@@ -8,7 +8,10 @@
 #   simulation seconds (its own timer, imports and set-up excluded),
 #   tokcast's wall seconds for the whole command (graph load, catalog,
 #   statistics and the JSON file included) at 1 and 2 threads, and the
-#   ratios; then a what-if run (20 classes, horizon and months only).
+#   ratios, with daily statistics (every class and metric per day) and
+#   without (--no-days: horizon and months; this graph then runs in the
+#   engine's monthly mode, docs/engine.md); then a what-if run (20
+#   classes, horizon and months only, 2 threads).
 #   With --agree: 100,000 trials of 5 classes by both, and whether the
 #   horizon total's p5, p50, p95 agree within 3 combined Monte Carlo
 #   standard errors. ref_mc prints no standard errors; the same n and the
@@ -51,11 +54,19 @@ for c in 20 50; do
 	      --catalog "$tmp/r$c.csv" -o "$tmp/out$c.json")
 	t1=$(wall "$tok" forecast "${args[@]}" --threads 1)
 	t2=$(wall "$tok" forecast "${args[@]}" --threads 2)
-	printf 'classes=%d numpy=%.3fs tokcast_1t=%.3fs tokcast_2t=%.3fs ' \
+	printf 'classes=%d days: numpy=%.3fs tokcast_1t=%.3fs tokcast_2t=%.3fs ' \
 		$c "$np" "$t1" "$t2"
 	printf 'ratio_1t=%.1fx ratio_2t=%.1fx threads_2v1=%.2fx\n' \
 		"$(echo "$np / $t1" | bc -l)" "$(echo "$np / $t2" | bc -l)" \
 		"$(echo "$t1 / $t2" | bc -l)"
+	# Horizon and months only (monthly mode for this graph).
+	m1=$(wall "$tok" forecast "${args[@]}" --threads 1 --no-days)
+	m2=$(wall "$tok" forecast "${args[@]}" --threads 2 --no-days)
+	printf 'classes=%d no-days: tokcast_1t=%.3fs tokcast_2t=%.3fs ' \
+		$c "$m1" "$m2"
+	printf 'ratio_1t=%.1fx ratio_2t=%.1fx threads_2v1=%.2fx\n' \
+		"$(echo "$np / $m1" | bc -l)" "$(echo "$np / $m2" | bc -l)" \
+		"$(echo "$m1 / $m2" | bc -l)"
 done
 
 t=$(wall "$tok" forecast "$tmp/r20.graphml" --start $start --days 92 \

@@ -15,6 +15,9 @@
 #include "tokcast/rng.h"
 #include "sample.h"
 
+/* Substreams of monthly mode's runs of days (above any day index). */
+#define ENG_SEGMENT_SUBSTREAM 0x80000000u
+
 /* Per-request attributes, in this order. */
 enum eng_q {
 	ENG_Q_INPUT = 0,
@@ -118,6 +121,14 @@ typedef struct eng {
 	uint64_t *edge_id;
 	const size_t *order, *first_order;
 	size_t *cycle;		/* node -> cycle number, 0 when none */
+	int monthly;		/* sums per month and price period */
+	/* The graph in arrays for the day loop (kg accessors are calls). */
+	unsigned char *is_kpi, *is_root;
+	size_t *in_start;	/* node -> first of its incoming edges */
+	size_t *in_list;	/* incoming edge indices, node by node */
+	size_t *e_src;		/* edge -> source node */
+	int64_t *e_lag;
+	unsigned char *e_calls;	/* edge is a calls edge */
 	int64_t as_of;
 	int n_months;
 	int *day_month;		/* month index of each day */
@@ -138,6 +149,7 @@ typedef struct eng_work {
 	double *out;		/* [day][class][metric] */
 	double *kpi_sum;	/* per KPI: sum of K(t) over days */
 	double *pre;		/* per node: steady first-day value */
+	double *month_sums;	/* [month][class+1][metric] of a trial */
 } eng_work;
 
 /* setup.c: prefixes err's message with "WHAT: " and sets its element. */

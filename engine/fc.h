@@ -16,7 +16,8 @@ struct tc_forecast {
 	size_t n_pass;
 	float *mstore;		/* [pass metric][month][class+1][trial] */
 	float *dstore;		/* [pass metric][day][class+1][kept] */
-	float *per_request;	/* [class][trial] cost per request */
+	float *per_request;	/* [class][trial < unit_n] cost per request */
+	size_t unit_n;
 	double *total_cost;	/* [trial] horizon total cost */
 	double *kpi_sums;	/* [kpi][trial] sum of K(t) over days */
 	double *dsum;		/* [day][class+1][metric][sum, sum sq] */

@@ -19,6 +19,8 @@
 
 #define BLOCK 64
 #define ROUND_BLOCKS 8
+/* Trials whose cost per request is kept for its quantiles. */
+#define UNIT_TRIALS 200000
 
 static const char *const metric_names[TC_M_COUNT] = {
 	"cost_usd", "requests", "input_tokens", "uncached_input_tokens",
@@ -41,6 +43,7 @@ void tc_forecast_opts_init(tc_forecast_opts *o)
 	o->quantiles[2] = 95;
 	o->n_quantiles = 3;
 	o->daily = 1;
+	o->monthly_sums = 1;
 	o->daily_trials = 1000;
 	o->switch_requests = 200;
 	o->memory_budget = (size_t)700 << 20;
@@ -57,25 +60,30 @@ typedef struct round_ctx {
 } round_ctx;
 
 /* Stores one trial's results (w->out) in the pass's arrays. */
-static void keep_trial(tc_forecast *f, const eng_work *w, size_t trial,
+static void keep_trial(tc_forecast *f, eng_work *w, size_t trial,
 		       double *dsum)
 {
 	const eng *e = &f->e;
 	size_t C = e->n_classes, C1 = C + 1, c, T = f->trials;
 	size_t nm = (size_t)e->n_months, mi, k;
 	int t, m, days = e->opts.days;
-	double *ms = calloc(nm * C1 * TC_M_COUNT, sizeof *ms);
+	double *ms = w->month_sums;
 	double tot[TC_M_COUNT];
+	/* Only month sums to make: a day without requests adds nothing. */
+	int quick = !dsum && trial >= f->keep, any;
 
-	if (!ms)
-		return;
+	memset(ms, 0, nm * C1 * TC_M_COUNT * sizeof *ms);
 	for (t = 0; t < days; t++) {
 		const double *o = &w->out[(size_t)t * C * TC_M_COUNT];
 		double *mrow = &ms[(size_t)e->day_month[t] * C1 * TC_M_COUNT];
 
 		memset(tot, 0, sizeof tot);
-		for (c = 0; c < C1; c++) {
+		for (c = any = 0; c < C1; c++) {
 			const double *v = c < C ? &o[c * TC_M_COUNT] : tot;
+
+			if (quick && (c < C ? v[TC_M_REQUESTS] == 0 : !any))
+				continue;
+			any = 1;
 
 			for (m = 0; m < TC_M_COUNT; m++) {
 				if (c < C)
@@ -104,7 +112,7 @@ static void keep_trial(tc_forecast *f, const eng_work *w, size_t trial,
 					  trial] = (float)ms[(mi * C1 + c) *
 						TC_M_COUNT + f->pass[k]];
 	if (f->pass_no == 0) {
-		for (c = 0; c < C; c++) {
+		for (c = 0; trial < f->unit_n && c < C; c++) {
 			double cost = 0, req = 0;
 
 			for (mi = 0; mi < nm; mi++) {
@@ -112,7 +120,7 @@ static void keep_trial(tc_forecast *f, const eng_work *w, size_t trial,
 				req += ms[(mi * C1 + c) * TC_M_COUNT +
 					  TC_M_REQUESTS];
 			}
-			f->per_request[c * T + trial] =
+			f->per_request[c * f->unit_n + trial] =
 				req > 0 ? (float)(cost / req) : NAN;
 		}
 		f->total_cost[trial] = 0;
@@ -121,7 +129,6 @@ static void keep_trial(tc_forecast *f, const eng_work *w, size_t trial,
 		for (k = 0; k < e->n_kpis; k++)
 			f->kpi_sums[k * T + trial] = w->kpi_sum[k];
 	}
-	free(ms);
 }
 
 /* A thread: takes blocks of the round until none is left. */
@@ -249,10 +256,11 @@ static tc_status plan(tc_forecast *f)
 	const eng *e = &f->e;
 	size_t C1 = e->n_classes + 1, T = f->trials, days = e->opts.days;
 	size_t per = T * C1 * (size_t)e->n_months * sizeof(float);
-	size_t fixed = T * (e->n_classes + 1) * sizeof(float) +
-		       T * (e->n_kpis + 1) * sizeof(double) * 2;
-	size_t room, per_pass;
+	size_t fixed, room, per_pass;
 
+	f->unit_n = T < UNIT_TRIALS ? T : UNIT_TRIALS;
+	fixed = f->unit_n * (e->n_classes + 1) * sizeof(float) +
+		T * (e->n_kpis + 2) * sizeof(double);
 	f->keep = e->opts.daily ? (T < e->opts.daily_trials ?
 				   T : e->opts.daily_trials) : 0;
 	per += f->keep * days * C1 * sizeof(float);
@@ -268,7 +276,8 @@ static tc_status plan(tc_forecast *f)
 	f->mstore = malloc(per_pass * T * C1 * e->n_months * sizeof(float));
 	f->dstore = malloc(per_pass * f->keep * days * C1 * sizeof(float) +
 			   1);
-	f->per_request = malloc(T * (e->n_classes + 1) * sizeof(float));
+	f->per_request = malloc(f->unit_n * (e->n_classes + 1) *
+				sizeof(float));
 	f->total_cost = malloc(T * sizeof(double));
 	f->kpi_sums = malloc(T * (e->n_kpis + 1) * sizeof(double));
 	f->slot_len = e->opts.daily ? days * C1 * TC_M_COUNT * 2 : 0;

@@ -49,7 +49,9 @@ static double token_at(const eng_req *q, int k, double z)
 
 	if (q->logn[k])
 		return exp(q->mu[k] + q->sigma[k] * z);
+	/* Probabilities within 1e-15 of 0 or 1, where quantiles stay finite. */
 	p = z < 0 ? gsl_cdf_ugaussian_P(z) : 1 - gsl_cdf_ugaussian_Q(z);
+	p = fmin(1 - 1e-15, fmax(1e-15, p));
 	return fmax(0, spec_at(q->spec[k], q->p0[k], p));
 }
 
@@ -485,6 +487,12 @@ static double sum_at(gsl_rng *r, const tci_sum_law *law, double z)
 	return tci_sum_law_at_score(law, z);
 }
 
+/* max(x, 0) inline (libm's fmax is a call); NaN gives 0. */
+static inline double pos(double x)
+{
+	return x > 0 ? x : 0;
+}
+
 /* Splits the day's input sum into its buckets (out: tc_metric order). */
 static void split_buckets(const eng_agg *a, gsl_rng *r, double n,
 			  double *out)
@@ -505,7 +513,7 @@ static void split_buckets(const eng_agg *a, gsl_rng *r, double n,
 	}
 	sum = 0;
 	for (i = 0; i < 3; i++) {
-		b[i] = fmax(0, a->a_mean[i] * in + e[i]);
+		b[i] = pos(a->a_mean[i] * in + e[i]);
 		sum += b[i];
 	}
 	if (sum > in)
@@ -514,7 +522,7 @@ static void split_buckets(const eng_agg *a, gsl_rng *r, double n,
 	out[TC_M_CACHE_READ] = b[0];
 	out[TC_M_CACHE_W5M] = b[1];
 	out[TC_M_CACHE_W1H] = b[2];
-	out[TC_M_UNCACHED] = fmax(0, in - b[0] - b[1] - b[2]);
+	out[TC_M_UNCACHED] = pos(in - b[0] - b[1] - b[2]);
 }
 
 /*
@@ -565,19 +573,19 @@ void eng_day_aggregate(const eng_class *c, const eng_req *q, gsl_rng *r,
 		s[i] = sum_at(r, &law[i], y[i]);
 	}
 	out[TC_M_REQUESTS] = n;
-	out[TC_M_INPUT] = fmax(0, s[0]);
-	out[TC_M_OUTPUT] = fmax(0, s[1]);
+	out[TC_M_INPUT] = pos(s[0]);
+	out[TC_M_OUTPUT] = pos(s[1]);
 	if (a->cost_linear)
 		out[TC_M_COST] = n * a->c0 + a->ci * out[TC_M_INPUT] +
 				 a->co * out[TC_M_OUTPUT];
 	else
 		out[TC_M_COST] = s[2];
-	out[TC_M_COST] = fmax(0, out[TC_M_COST]);
+	out[TC_M_COST] = pos(out[TC_M_COST]);
 	split_buckets(a, r, n, out);
 	rs = a->r_mean * out[TC_M_OUTPUT];
 	if (a->r_sd > 0)
 		rs += sqrt(n) * a->r_sd * tci_ran_normal(r);
-	out[TC_M_REASONING] = fmin(out[TC_M_OUTPUT], fmax(0, rs));
+	out[TC_M_REASONING] = fmin(out[TC_M_OUTPUT], pos(rs));
 }
 
 /* One per-request share, redrawn into [0, 1] as model.md says. */

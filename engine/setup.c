@@ -234,6 +234,68 @@ static tc_status setup_nodes(eng *e, tc_error *err)
 	return TC_OK;
 }
 
+/* The graph's nodes and edges in flat arrays for the day loop. */
+static tc_status setup_arrays(eng *e)
+{
+	size_t n = e->n_nodes, m = e->n_edges, i, j, k = 0;
+
+	e->is_kpi = malloc(n + 1);
+	e->is_root = malloc(n + 1);
+	e->in_start = malloc((n + 1) * sizeof *e->in_start);
+	e->in_list = malloc((m + 1) * sizeof *e->in_list);
+	e->e_src = malloc((m + 1) * sizeof *e->e_src);
+	e->e_lag = malloc((m + 1) * sizeof *e->e_lag);
+	e->e_calls = malloc(m + 1);
+	if (!e->is_kpi || !e->is_root || !e->in_start || !e->in_list ||
+	    !e->e_src || !e->e_lag || !e->e_calls)
+		return TC_ERR_NOMEM;
+	for (i = 0; i < m; i++) {
+		tc_kg_edge ed;
+
+		tc_kg_edge_get(e->kg, i, &ed);
+		e->e_src[i] = ed.source;
+		e->e_lag[i] = ed.lag_days;
+		e->e_calls[i] = ed.kind == TC_KG_CALLS;
+	}
+	for (i = 0; i < n; i++) {
+		e->is_kpi[i] = tc_kg_node_kind(e->kg, i) == TC_KG_KPI;
+		e->is_root[i] = (unsigned char)tc_kg_node_is_root(e->kg, i);
+		e->in_start[i] = k;
+		for (j = 0; j < tc_kg_in_count(e->kg, i); j++)
+			e->in_list[k++] = tc_kg_in_edge(e->kg, i, j);
+	}
+	e->in_start[n] = k;
+	return TC_OK;
+}
+
+/*
+ * 1 when every class's daily expectation is fixed once the trial's
+ * parameters are: no KPI has noise, no edge starts at a class, no cycle.
+ */
+static int expectations_fixed(const eng *e)
+{
+	size_t i;
+	double x;
+
+	if (tc_kg_cycle_count(e->kg) > 0)
+		return 0;
+	for (i = 0; i < e->n_kpis; i++) {
+		const tc_spec *s = tc_kg_node_spec(e->kg, e->kpi_node[i],
+						   TC_KG_NOISE);
+
+		if (s && !(tc_spec_is_constant(s, &x) && x == 0))
+			return 0;
+	}
+	for (i = 0; i < e->n_edges; i++) {
+		tc_kg_edge ed;
+
+		tc_kg_edge_get(e->kg, i, &ed);
+		if (e->class_of[ed.source] != SIZE_MAX)
+			return 0;
+	}
+	return 1;
+}
+
 tc_status eng_setup(eng *e, const tc_kg *kg, const tc_catalog *cat,
 		    const tc_forecast_opts *o, tc_error *err)
 {
@@ -252,8 +314,9 @@ tc_status eng_setup(eng *e, const tc_kg *kg, const tc_catalog *cat,
 	if (!tc_kg_as_of(kg, &e->as_of))
 		e->as_of = o->start;
 	if ((st = setup_nodes(e, err)) || (st = setup_months(e)) ||
-	    (st = setup_central(e, err)))
+	    (st = setup_arrays(e)) || (st = setup_central(e, err)))
 		goto fail;
+	e->monthly = !o->daily && o->monthly_sums && expectations_fixed(e);
 	for (i = 0; i < e->n_classes; i++)
 		if ((st = setup_prices(e, &e->cls[i], err)) ||
 		    (st = setup_moments(e, i, err)))
@@ -281,6 +344,13 @@ void eng_cleanup(eng *e)
 	free(e->cls);
 	free(e->class_of);
 	free(e->cycle);
+	free(e->is_kpi);
+	free(e->is_root);
+	free(e->in_start);
+	free(e->in_list);
+	free(e->e_src);
+	free(e->e_lag);
+	free(e->e_calls);
 	free(e->kpi_of);
 	free(e->kpi_node);
 	free(e->node_id);
@@ -308,8 +378,10 @@ eng_work *eng_work_new(const eng *e)
 	w->out = calloc(e->n_classes * days * TC_M_COUNT, sizeof *w->out);
 	w->kpi_sum = calloc(e->n_kpis + 1, sizeof *w->kpi_sum);
 	w->pre = calloc(e->n_nodes + 1, sizeof *w->pre);
+	w->month_sums = calloc((size_t)e->n_months * (e->n_classes + 1) *
+			       TC_M_COUNT, sizeof *w->month_sums);
 	if (!w->r || !w->par || !w->rate || !w->req || !w->reqp || !w->val ||
-	    !w->out || !w->kpi_sum || !w->pre)
+	    !w->out || !w->kpi_sum || !w->pre || !w->month_sums)
 		goto fail;
 	for (i = 0; i < e->n_classes; i++) {
 		w->req[i].agg = calloc(e->cls[i].n_prices, sizeof(eng_agg));
@@ -342,5 +414,6 @@ void eng_work_free(const eng *e, eng_work *w)
 	free(w->out);
 	free(w->kpi_sum);
 	free(w->pre);
+	free(w->month_sums);
 	free(w);
 }

@@ -106,13 +106,24 @@ void estat_column(double *a, size_t n, const double *pct, size_t nq,
 		out->mean = out->sd = NAN;
 		return;
 	}
-	for (i = 0; i < n; i++)
+	lo = 0;
+	for (i = 0; i < n; i++) {
 		s += a[i];
+		lo += a[i] != a[0];
+	}
 	mean = s / (double)n;
 	for (i = 0; i < n; i++)
 		ss += (a[i] - mean) * (a[i] - mean);
 	out->mean = mean;
 	out->sd = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;
+	if (lo == 0) {
+		/* Every value equal (a bucket a class never uses). */
+		for (i = 0; i < nq; i++) {
+			out->q[i] = a[0];
+			out->se[i] = 0;
+		}
+		return;
+	}
 	for (i = 0; i < nq; i++) {
 		ranks_of(pct[i] / 100, n, r, &frac[i]);
 		memcpy(&ranks[nr], r, sizeof r);

@@ -131,9 +131,11 @@ tc_status fc_summarise_units(tc_forecast *f)
 			     &f->kpi_unit[2 * k + 1]);
 	}
 	for (c = 0; c < e->n_classes; c++) {
-		for (t = n = 0; t < T; t++)
-			if (!isnan(f->per_request[c * T + t]))
-				col[n++] = f->per_request[c * T + t];
+		const float *pr = &f->per_request[c * f->unit_n];
+
+		for (t = n = 0; t < f->unit_n; t++)
+			if (!isnan(pr[t]))
+				col[n++] = pr[t];
 		estat_column(col, n, e->opts.quantiles, e->opts.n_quantiles,
 			     &f->req_unit[c]);
 	}

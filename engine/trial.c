@@ -203,24 +203,21 @@ static double ramp(const eng_par *p, int64_t d)
 static double inflow(const eng *e, const eng_work *w, size_t node, int t,
 		     tc_kg_edge_kind kind, int steady)
 {
-	size_t i, n = tc_kg_in_count(e->kg, node), cyc = e->cycle[node];
-	int days = e->opts.days;
+	size_t i, cyc = e->cycle[node];
+	int days = e->opts.days, calls = kind == TC_KG_CALLS;
 	double sum = 0;
 
-	for (i = 0; i < n; i++) {
-		size_t ei = tc_kg_in_edge(e->kg, node, i);
-		tc_kg_edge ed;
-		int64_t s;
+	for (i = e->in_start[node]; i < e->in_start[node + 1]; i++) {
+		size_t ei = e->in_list[i], src = e->e_src[ei];
+		int64_t s = t - e->e_lag[ei];
 		double v;
 
-		tc_kg_edge_get(e->kg, ei, &ed);
-		if (ed.kind != kind)
+		if (e->e_calls[ei] != calls)
 			continue;
-		s = t - ed.lag_days;
-		if (cyc && e->cycle[ed.source] == cyc && (steady || s < 0))
-			v = w->pre[ed.source];
+		if (cyc && e->cycle[src] == cyc && (steady || s < 0))
+			v = w->pre[src];
 		else
-			v = w->val[ed.source * days + (s < 0 ? 0 : s)];
+			v = w->val[src * days + (s < 0 ? 0 : s)];
 		sum += w->rate[ei] * v;
 	}
 	return sum;
@@ -237,10 +234,10 @@ static double node_mean(const eng *e, const eng_work *w, size_t node,
 	int64_t d = e->opts.start + t;
 	double season = exp(p->glog * (double)(d - e->as_of)) *
 			p->weekly[tci_weekday(d)];
-	int root = tc_kg_node_is_root(e->kg, node);
+	int root = e->is_root[node];
 	double m;
 
-	if (tc_kg_node_kind(e->kg, node) == TC_KG_KPI)
+	if (e->is_kpi[node])
 		return root ? p->level * season
 			    : inflow(e, w, node, t, TC_KG_DRIVES, steady);
 	m = root ? (p->level >= 0 ? p->level * season : 0)
@@ -256,7 +253,7 @@ static double node_day(const eng *e, eng_work *w, uint64_t trial,
 	const eng_par *p = &w->par[node];
 	double m = node_mean(e, w, node, t, 0);
 
-	if (tc_kg_node_kind(e->kg, node) == TC_KG_KPI) {
+	if (e->is_kpi[node]) {
 		if (p->noise_s > 0) {
 			stream(e, w->r, trial, e->node_id[node],
 			       TC_RNG_NOISE, (uint32_t)t);
@@ -344,32 +341,76 @@ static tc_status trial_params(const eng *e, eng_work *w, uint64_t trial,
 	return TC_OK;
 }
 
-tc_status eng_trial(const eng *e, eng_work *w, uint64_t trial,
-		    tc_error *err)
+/*
+ * The requests of a run of days of one class within a month and a price
+ * period (monthly mode): the sum of independent daily counts around the
+ * expectations m(t) kept in w->val, as a shifted gamma with the sum's
+ * exact first three cumulants (negative binomial: m + m^2/k and
+ * m + 3 m^2/k + 2 m^3/k^2; Poisson: m), rounded to a whole count.
+ */
+static double segment_count(const eng *e, eng_work *w, uint64_t trial,
+			    size_t node, int t0, int t1, uint32_t seg)
 {
-	int days = e->opts.days, t;
-	size_t i, n;
-	tc_status st = trial_params(e, w, trial, err);
+	double k = w->par[node].disp, k1 = 0, k2 = 0, k3 = 0, n;
+	tci_sum_law law;
+	int t;
 
-	if (st != TC_OK)
-		return st;
+	for (t = t0; t < t1; t++) {
+		double m = w->val[node * e->opts.days + t];
 
-	/* The demand, day by day in dependency order. */
-	for (t = 0; t < days; t++) {
-		const size_t *ord = t ? e->order : e->first_order;
+		k1 += m;
+		k2 += isfinite(k) ? m + m * m / k : m;
+		k3 += isfinite(k) ? m + 3 * m * m / k + 2 * m * m * m / (k * k)
+				  : m;
+	}
+	if (!(k1 > 0) || tci_sum_law_init(&law, k1, k2, k3, 1) != TC_OK)
+		return 0;
+	stream(e, w->r, trial, e->node_id[node], TC_RNG_COUNT, seg);
+	n = floor(tci_sum_law_draw(w->r, &law) + 0.5);
+	return n > 0 ? n : 0;
+}
 
-		for (i = 0; i < e->n_nodes; i++) {
-			size_t v = ord[i];
+/*
+ * Monthly mode: each class's sums per run of days sharing a month and a
+ * price period, drawn at once and written on the run's first day.
+ */
+static void trial_segments(const eng *e, eng_work *w, uint64_t trial)
+{
+	int days = e->opts.days, t0, t1;
+	size_t i;
 
-			if (!t && e->cycle[v] && (!i || e->cycle[ord[i - 1]] !=
-						  e->cycle[v]) &&
-			    (st = solve_cycle(e, w, e->cycle[v], i, err)))
-				return st;
-			w->val[v * days + t] = node_day(e, w, trial, v, t);
+	memset(w->out, 0, (size_t)days * e->n_classes * TC_M_COUNT *
+	       sizeof *w->out);
+	for (i = 0; i < e->n_classes; i++) {
+		const eng_class *c = &e->cls[i];
+		uint32_t seg = ENG_SEGMENT_SUBSTREAM;
+
+		for (t0 = 0; t0 < days; t0 = t1, seg++) {
+			double *o = &w->out[((size_t)t0 * e->n_classes + i) *
+					    TC_M_COUNT];
+			double n;
+
+			for (t1 = t0 + 1; t1 < days &&
+			     e->day_month[t1] == e->day_month[t0] &&
+			     c->day_price[t1] == c->day_price[t0]; t1++)
+				;
+			n = segment_count(e, w, trial, c->node, t0, t1, seg);
+			if (n > 0)
+				stream(e, w->r, trial, e->node_id[c->node],
+				       n >= e->opts.switch_requests ?
+				       TC_RNG_AGGREGATE : TC_RNG_REQUEST, seg);
+			eng_day_sums(c, w->reqp[i], w->r, t0, n,
+				     e->opts.switch_requests, o);
 		}
 	}
+}
 
-	/* Tokens and cost, class by class (nothing downstream reads them). */
+/* Each class's sums day by day, from the day's drawn count. */
+static void trial_days(const eng *e, eng_work *w, uint64_t trial)
+{
+	int days = e->opts.days, t;
+	size_t i;
+
 	for (i = 0; i < e->n_classes; i++) {
 		const eng_class *c = &e->cls[i];
 		uint64_t id = e->node_id[c->node];
@@ -388,6 +429,40 @@ tc_status eng_trial(const eng *e, eng_work *w, uint64_t trial,
 				     e->opts.switch_requests, o);
 		}
 	}
+}
+
+tc_status eng_trial(const eng *e, eng_work *w, uint64_t trial,
+		    tc_error *err)
+{
+	int days = e->opts.days, t;
+	size_t i;
+	tc_status st = trial_params(e, w, trial, err);
+
+	if (st != TC_OK)
+		return st;
+
+	/* The demand, day by day in dependency order. */
+	for (t = 0; t < days; t++) {
+		const size_t *ord = t ? e->order : e->first_order;
+
+		for (i = 0; i < e->n_nodes; i++) {
+			size_t v = ord[i];
+
+			if (!t && e->cycle[v] && (!i || e->cycle[ord[i - 1]] !=
+						  e->cycle[v]) &&
+			    (st = solve_cycle(e, w, e->cycle[v], i, err)))
+				return st;
+			w->val[v * days + t] = e->monthly && !e->is_kpi[v]
+				? node_mean(e, w, v, t, 0)
+				: node_day(e, w, trial, v, t);
+		}
+	}
+
+	/* Tokens and cost, class by class (nothing downstream reads them). */
+	if (e->monthly)
+		trial_segments(e, w, trial);
+	else
+		trial_days(e, w, trial);
 	for (i = 0; i < e->n_kpis; i++) {
 		size_t v = e->kpi_node[i];
 		double s = 0;
@@ -396,6 +471,5 @@ tc_status eng_trial(const eng *e, eng_work *w, uint64_t trial,
 			s += w->val[v * days + t];
 		w->kpi_sum[i] = s;
 	}
-	(void)n;
 	return TC_OK;
 }

@@ -179,7 +179,7 @@ static void closed_form_moments(double *mean, double *var)
 	*var = v + (er2 - er * er) * mc * mc * sg * sg;
 }
 
-static void closed_form_run(double switch_n, size_t trials)
+static void closed_form_run(double switch_n, size_t trials, int monthly)
 {
 	char body[2048], rows[256];
 	tc_kg *kg;
@@ -210,6 +210,7 @@ static void closed_form_run(double switch_n, size_t trials)
 	o.threads = 2;
 	o.daily = 0;
 	o.switch_requests = switch_n;
+	o.monthly_sums = monthly;
 	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err), TC_OK);
 	for (t = 0; t < trials; t++) {
 		assert_int_equal(tc_forecast_trial_value(f, t, 0, TC_M_COST,
@@ -225,8 +226,9 @@ static void closed_form_run(double switch_n, size_t trials)
 	}
 	se_v = sqrt((m4 - v * v * (trials - 3.0) / (trials - 1)) / trials);
 	closed_form_moments(&mean, &var);
-	print_message("closed form, switch %g: mean %.4f exact %.4f (z %.2f); "
-		      "var %.5g exact %.5g (z %.2f)\n", switch_n, m, mean,
+	print_message("closed form, switch %g%s: mean %.4f exact %.4f "
+		      "(z %.2f); var %.5g exact %.5g (z %.2f)\n", switch_n,
+		      monthly ? ", monthly" : "", m, mean,
 		      (m - mean) / sqrt(v / trials), v, var, (v - var) / se_v);
 	assert_true(fabs(m - mean) < 3 * sqrt(v / trials));
 	assert_true(fabs(v - var) < 3 * se_v);
@@ -239,14 +241,24 @@ static void closed_form_run(double switch_n, size_t trials)
 static void closed_form_requests(void **state)
 {
 	(void)state;
-	closed_form_run(1e12, 4000);
+	closed_form_run(1e12, 4000, 0);
 }
 
 /* Every day from the aggregate. */
 static void closed_form_aggregate(void **state)
 {
 	(void)state;
-	closed_form_run(1, 20000);
+	closed_form_run(1, 20000, 0);
+}
+
+/*
+ * Monthly mode: the month's count from the daily counts' cumulants and
+ * its sums at once (the 28 days from 2027-01-04 are one run in January).
+ */
+static void closed_form_monthly(void **state)
+{
+	(void)state;
+	closed_form_run(200, 20000, 1);
 }
 
 /* The example graph with the bundled catalog. */
@@ -633,6 +645,75 @@ static void switch_point_ks(void **state)
 	tc_catalog_free(cat);
 }
 
+/*
+ * The aggregate's per-request moments for families without closed forms
+ * (gamma input, normal output kept to [0, inf), dependent through the
+ * copula, so the moments come from quadrature): the mean and variance of
+ * the cost of one request must match 400,000 requests drawn one by one
+ * within 3.5 standard errors (the variance's from the fourth moment).
+ */
+static void moments_by_quadrature(void **state)
+{
+	static const char *specs[ENG_Q_COUNT] = {
+		"gamma(2, 700)", "normal(300, 200)", "beta(2, 3)", "0.2",
+		"0.5", "beta(2, 2)", "0.25"};
+	tc_catalog *cat = load_catalog("mq,t,2000-01-01,3,15,2500,6,22.5,"
+				       "0.5\n");
+	const tc_price *row;
+	eng_price price;
+	eng_agg agg;
+	eng_class c;
+	eng_req q;
+	unsigned char dp = 0;
+	tc_error err = {0};
+	tc_spec *owned[ENG_Q_COUNT];
+	gsl_rng *r = gsl_rng_alloc(tc_rng_philox);
+	tc_rng_stream st = {11, 0, 2, TC_RNG_REQUEST, 0};
+	double out[TC_M_COUNT], s = 0, s2 = 0, m4 = 0, m, v, *x;
+	size_t i, n = 400000;
+	int k;
+
+	(void)state;
+	memset(&c, 0, sizeof c);
+	memset(&q, 0, sizeof q);
+	assert_int_equal(tc_catalog_find(cat, "mq", day_of("2027-01-01"),
+					 &row, &err), TC_OK);
+	eng_rates_of(row, &price);
+	c.name = "mq";
+	c.prices = &price;
+	c.n_prices = 1;
+	c.day_price = &dp;
+	for (k = 0; k < ENG_Q_COUNT; k++) {
+		assert_int_equal(tc_spec_parse(specs[k], NULL, &owned[k],
+					       &err), TC_OK);
+		q.spec[k] = owned[k];
+	}
+	q.rank_corr = 0.3;
+	q.agg = &agg;
+	assert_int_equal(eng_req_prepare(NULL, &c, &q, &err), TC_OK);
+	tc_rng_set_stream(r, &st);
+	x = malloc(n * sizeof *x);
+	for (i = 0; i < n; i++) {
+		eng_day_requests(&c, &q, r, 0, 1, out);
+		x[i] = out[TC_M_COST];
+		s += x[i];
+		s2 += x[i] * x[i];
+	}
+	m = s / n;
+	v = (s2 - m * s) / (n - 1);
+	for (i = 0; i < n; i++)
+		m4 += pow(x[i] - m, 4) / n;
+	print_message("quadrature: mean %.6g vs %.6g, var %.6g vs %.6g\n",
+		      agg.mu[2], m, agg.var[2], v);
+	assert_true(fabs(agg.mu[2] - m) < 3.5 * sqrt(v / n));
+	assert_true(fabs(agg.var[2] - v) < 3.5 * sqrt((m4 - v * v) / n));
+	for (k = 0; k < ENG_Q_COUNT; k++)
+		tc_spec_free(owned[k]);
+	free(x);
+	gsl_rng_free(r);
+	tc_catalog_free(cat);
+}
+
 /* Zero trials, a bad quantile, an unknown model: clear errors, no result. */
 static void bad_input(void **state)
 {
@@ -673,12 +754,14 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(sha256_vectors),
 	cmocka_unit_test(closed_form_requests),
 	cmocka_unit_test(closed_form_aggregate),
+	cmocka_unit_test(closed_form_monthly),
 	cmocka_unit_test(threads_identical),
 	cmocka_unit_test(conservation),
 	cmocka_unit_test(price_change),
 	cmocka_unit_test(calls_and_lags),
 	cmocka_unit_test(cycle_steady_state),
 	cmocka_unit_test(switch_point_ks),
+	cmocka_unit_test(moments_by_quadrature),
 	cmocka_unit_test(bad_input),
 };
 

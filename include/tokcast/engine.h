@@ -53,6 +53,12 @@ typedef struct tc_forecast_opts {
 	size_t n_quantiles;	/* default 3: 5, 50, 95 */
 	int no_parameter_uncertainty;	/* per-trial specs at their means */
 	int daily;		/* 1 (default): statistics per day too */
+	int monthly_sums;	/* 1 (default): without daily statistics,
+				   a graph whose classes' expectations
+				   are fixed within a trial (no KPI
+				   noise, no edge from a class) draws
+				   each class's sums once per month and
+				   price period (docs/engine.md) */
 	size_t daily_trials;	/* trials kept for daily quantiles,
 				   default 1,000 */
 	double switch_requests;	/* below: requests one by one; default 200 */
