@@ -93,4 +93,7 @@ int cli_graph_render(int argc, char **argv);
 int cli_scenario(int argc, char **argv);
 int cli_scenario_check(int argc, char **argv);
 
+/* tokcast fit (cmd_fit.c). */
+int cli_fit(int argc, char **argv);
+
 #endif

@@ -17,6 +17,8 @@ static const struct cli_command commands[] = {
 	{"prices", "list the price catalog as of a date", cli_prices},
 	{"scenario", "check what-if scenario files", cli_scenario},
 	{"usage", "read usage logs and sum their tokens per class", cli_usage},
+	{"fit", "fit per-class token distributions and volume from usage logs",
+	 cli_fit},
 	{NULL, NULL, NULL},
 };
 

@@ -57,7 +57,7 @@ struct key_rec {
 struct slot {
 	uint32_t node;
 	uint32_t hash;
-	char prefix[8];		/* the id's first bytes, zero padded */
+	uint64_t prefix;	/* the id's first 8 bytes, zero padded */
 };
 
 struct tc_graph {
@@ -637,11 +637,13 @@ static uint32_t hash_id(const char *s, size_t n)
 	return (uint32_t)h;
 }
 
-/* Fills a slot's prefix from id[0..n). */
-static void set_prefix(char *prefix, const char *id, size_t n)
+/* The zero-padded first 8 bytes of id[0..n), as one word. */
+static uint64_t id_prefix(const char *id, size_t n)
 {
-	memset(prefix, 0, 8);
-	memcpy(prefix, id, n < 8 ? n : 8);
+	uint64_t p = 0;
+
+	memcpy(&p, id, n < 8 ? n : 8);
+	return p;
 }
 
 /*
@@ -650,11 +652,11 @@ static void set_prefix(char *prefix, const char *id, size_t n)
  * the node, which saves two cache misses per lookup on big graphs.
  */
 static int slot_is(const tc_graph *g, const struct slot *sl, const char *id,
-		   size_t n, const char *prefix)
+		   size_t n, uint64_t prefix)
 {
 	const char *have;
 
-	if (memcmp(sl->prefix, prefix, 8) != 0)
+	if (sl->prefix != prefix)
 		return 0;
 	if (n < 8)
 		return 1;
@@ -672,9 +674,8 @@ static size_t find_slot(const tc_graph *g, const char *id, size_t n,
 {
 	size_t mask = g->nslots - 1;
 	size_t i = h & mask;
-	char prefix[8];
+	uint64_t prefix = id_prefix(id, n);
 
-	set_prefix(prefix, id, n);
 	while (g->slots[i].node) {
 		if (g->slots[i].hash == h &&
 		    slot_is(g, &g->slots[i], id, n, prefix))
@@ -706,7 +707,7 @@ static tc_status rehash(tc_graph *g)
 		s = find_slot(g, id, strlen(id), h);
 		g->slots[s].node = (uint32_t)(i + 1);
 		g->slots[s].hash = h;
-		set_prefix(g->slots[s].prefix, id, strlen(id));
+		g->slots[s].prefix = id_prefix(id, strlen(id));
 	}
 	return TC_OK;
 }
@@ -739,6 +740,15 @@ int tci_graph_find_node_n(const tc_graph *g, const char *id, size_t n,
 	return 1;
 }
 
+void tci_graph_prefetch_node(const tc_graph *g, const char *id, size_t n)
+{
+#if defined(__GNUC__)
+	if (g->nslots)
+		__builtin_prefetch(&g->slots[hash_id(id, n) &
+					     (g->nslots - 1)]);
+#endif
+}
+
 tc_status tci_graph_add_node_at(tc_graph *g, const char *id, size_t len,
 				long line, size_t *node)
 {
@@ -765,7 +775,7 @@ tc_status tci_graph_add_node_at(tc_graph *g, const char *id, size_t len,
 	r->vals = NONE;
 	g->slots[s].node = (uint32_t)(g->nnodes + 1);
 	g->slots[s].hash = h;
-	set_prefix(g->slots[s].prefix, id, len);
+	g->slots[s].prefix = id_prefix(id, len);
 	*node = g->nnodes++;
 	return TC_OK;
 }

@@ -53,6 +53,12 @@ int tci_graph_find_node_n(const tc_graph *g, const char *id, size_t n,
 			  size_t *node);
 
 /*
+ * Starts loading the id table slot of id[0..n) into the cache, so that two
+ * lookups (an edge's ends) overlap their memory latency.
+ */
+void tci_graph_prefetch_node(const tc_graph *g, const char *id, size_t n);
+
+/*
  * Adds an edge read at line (id may be NULL); the ends are not checked
  * (the reader fixes them with tci_graph_set_edge_ends).
  */

@@ -1,6 +1,6 @@
 /*
- * graphml.c - the GraphML reader: a libxml2 SAX2 push parser fed in
- * chunks, so memory follows the graph, not the file.
+ * graphml.c - the GraphML reader: a libxml2 SAX2 parser pulling the file
+ * as it parses, so memory follows the graph, not the file.
  *
  * Safety: the parser never touches the network, never loads a DTD or an
  * external entity (a declaration of one stops the read), and checks every
@@ -41,11 +41,13 @@ typedef xmlError tci_xml_error;
 #define GRAPHML_NS "http://graphml.graphdrawing.org/xmlns"
 #define DEFAULT_MAX_BYTES ((size_t)1 << 30)
 #define DEFAULT_MAX_DEPTH 256
-#define CHUNK (256 * 1024)
 #define ENTITY_MAX (64 * 1024)
 #define EXPANSION_MAX (1024 * 1024)
 #define ENTITIES_MAX 1000
 #define TOP_GRAPH_DEPTH 2	/* <graphml><graph> */
+#define IOBUF (1 << 20)	/* stdio buffer for the file */
+#define LAG 16			/* edges whose ends are looked up later */
+#define LAG_ID_MAX 48
 
 /* What an open element is, as far as the reader cares. */
 enum frame {
@@ -74,6 +76,17 @@ struct pending {
 	size_t target_off;
 };
 
+/*
+ * An edge whose ends are looked up a few edges later: the id table slots
+ * are prefetched when the edge is read, so the lookups find them in the
+ * cache instead of waiting on memory for each one.
+ */
+struct lagged {
+	size_t edge;
+	size_t sn, tn;
+	char s[LAG_ID_MAX], t[LAG_ID_MAX];
+};
+
 struct reader {
 	tc_graph *g;
 	const char *file;
@@ -90,6 +103,7 @@ struct reader {
 	unsigned char directed[DEFAULT_MAX_DEPTH + 2];
 
 	int root_ns;		/* 1: GraphML namespace, 0: none */
+	const xmlChar *ns_uri;	/* libxml2's copy of the GraphML URI */
 	int graphs;		/* top-level <graph> elements seen */
 	int warned_port, warned_hyper, warned_nested, warned_locator;
 	int warned_key_place;
@@ -107,6 +121,9 @@ struct reader {
 	struct entity *ents;
 	size_t nents;
 	size_t expanded;
+
+	struct lagged lag[LAG];
+	size_t lag_first, nlag;
 
 	struct pending *pend;
 	size_t npend, cappend;
@@ -182,7 +199,8 @@ static const char *attr(const struct attrs *at, const char *name,
 	for (i = 0; i < at->n; i++) {
 		const xmlChar **p = at->a + 5 * i;
 
-		if (p[2] == NULL && strcmp((const char *)p[0], name) == 0) {
+		if (p[2] == NULL && p[0][0] == (xmlChar)name[0] &&
+		    strcmp((const char *)p[0], name) == 0) {
 			*len = (size_t)(p[4] - p[3]);
 			return (const char *)p[3];
 		}
@@ -465,12 +483,13 @@ static enum frame start_node(struct reader *r, const struct attrs *at)
 	tc_status st;
 
 	id = attr(at, "id", &len);
-	if (!id) {
+	if (id)
+		tci_trim(id, len, &t, &n);
+	if (!id || n == 0) {
 		fail(r, TC_ERR_PARSE, line, "node",
-		     "a <node> needs an id attribute");
+		     "a <node> needs a non-empty id attribute");
 		return F_SKIP;
 	}
-	tci_trim(id, len, &t, &n);
 	st = tci_graph_add_node_at(r->g, t, n, line, &node);
 	if (st == TC_ERR_INVALID) {
 		elem_name(el, sizeof el, "node", t, n);
@@ -539,7 +558,8 @@ static void edge_attrs(const struct attrs *at, struct edge_attrs *ea)
 		if (p[2] != NULL)
 			continue;
 		for (j = 0; j < 6; j++) {
-			if (strcmp((const char *)p[0], names[j]) == 0) {
+			if (p[0][0] == (xmlChar)names[j][0] &&
+			    strcmp((const char *)p[0], names[j]) == 0) {
 				ea->v[j] = (const char *)p[3];
 				ea->len[j] = (size_t)(p[4] - p[3]);
 				break;
@@ -562,24 +582,69 @@ static int edge_directed(struct reader *r, const struct edge_attrs *ea)
 }
 
 /*
- * Adds the edge; its ends may be declared later in the graph, so unknown
- * ids are resolved when the document ends. Returns 0 when out of memory.
+ * Looks up an edge's ends; ids not declared yet are remembered for the end
+ * of the document. Returns 0 when out of memory.
+ */
+static int resolve_ends(struct reader *r, size_t edge, const char *s,
+			size_t sn, const char *t, size_t tn)
+{
+	size_t src, dst;
+
+	if (tci_graph_find_node_n(r->g, s, sn, &src) &&
+	    tci_graph_find_node_n(r->g, t, tn, &dst)) {
+		tci_graph_set_edge_ends(r->g, edge, src, dst);
+		return 1;
+	}
+	return add_pending(r, edge, s, sn, t, tn);
+}
+
+/* Resolves the oldest lagged edge. Returns 0 when out of memory. */
+static int lag_pop(struct reader *r)
+{
+	struct lagged *l = &r->lag[r->lag_first];
+
+	r->lag_first = (r->lag_first + 1) % LAG;
+	r->nlag--;
+	return resolve_ends(r, l->edge, l->s, l->sn, l->t, l->tn);
+}
+
+/* Resolves every lagged edge (at the end of the document). */
+static void lag_flush(struct reader *r)
+{
+	while (r->nlag > 0 && r->st == TC_OK)
+		if (!lag_pop(r))
+			nomem(r);
+}
+
+/*
+ * Adds the edge with its ends to be resolved: later in the lag ring when
+ * the ids are short (the usual case), at once otherwise. Returns 0 when
+ * out of memory.
  */
 static int add_edge(struct reader *r, const struct edge_attrs *ea,
 		    const char *id, int dir, long line, size_t *edge)
 {
 	const char *st, *tt;
-	size_t sn, tn, src = 0, dst = 0;
-	int known;
+	size_t sn, tn;
+	struct lagged *l;
 
 	tci_trim(ea->v[EA_SOURCE], ea->len[EA_SOURCE], &st, &sn);
 	tci_trim(ea->v[EA_TARGET], ea->len[EA_TARGET], &tt, &tn);
-	known = tci_graph_find_node_n(r->g, st, sn, &src) &&
-		tci_graph_find_node_n(r->g, tt, tn, &dst);
-	if (tci_graph_add_edge_at(r->g, src, dst, dir, id, line, edge) !=
-	    TC_OK)
+	if (tci_graph_add_edge_at(r->g, 0, 0, dir, id, line, edge) != TC_OK)
 		return 0;
-	return known || add_pending(r, *edge, st, sn, tt, tn);
+	if (sn >= LAG_ID_MAX || tn >= LAG_ID_MAX)
+		return resolve_ends(r, *edge, st, sn, tt, tn);
+	if (r->nlag == LAG && !lag_pop(r))
+		return 0;
+	tci_graph_prefetch_node(r->g, st, sn);
+	tci_graph_prefetch_node(r->g, tt, tn);
+	l = &r->lag[(r->lag_first + r->nlag++) % LAG];
+	l->edge = *edge;
+	l->sn = sn;
+	l->tn = tn;
+	memcpy(l->s, st, sn);
+	memcpy(l->t, tt, tn);
+	return 1;
 }
 
 /* <edge>: checks its attributes and adds it. */
@@ -814,11 +879,19 @@ static void end_node(struct reader *r)
 /* ---- SAX callbacks --------------------------------------------------- */
 
 /* True when an element is in the GraphML namespace of this file. */
-static int is_graphml(const struct reader *r, const xmlChar *uri)
+static int is_graphml(struct reader *r, const xmlChar *uri)
 {
-	if (r->root_ns)
-		return uri && strcmp((const char *)uri, GRAPHML_NS) == 0;
-	return uri == NULL;
+	if (!r->root_ns)
+		return uri == NULL;
+	if (uri && uri == r->ns_uri)
+		return 1;
+
+	/* libxml2 interns namespace names: remember the pointer. */
+	if (uri && strcmp((const char *)uri, GRAPHML_NS) == 0) {
+		r->ns_uri = uri;
+		return 1;
+	}
+	return 0;
 }
 
 /* Checks the root element: <graphml>, in GraphML's namespace or none. */
@@ -1238,8 +1311,8 @@ static long source_read(struct source *s, char *buf, size_t size)
 }
 
 /*
- * True when the first bytes look like UCS-4, which libxml2's push parser
- * mishandles (it crashes in 2.9); such files are refused up front.
+ * True when the first bytes look like UCS-4, which libxml2 2.9 mishandles
+ * (it crashes in its encoding switch); such files are refused up front.
  */
 static int is_ucs4(const char *b, long n)
 {
@@ -1254,62 +1327,88 @@ static int is_ucs4(const char *b, long n)
 	return 0;
 }
 
-/* Creates the push parser for a document that starts with buf[0..n). */
-static int start_parser(struct reader *r, xmlSAXHandler *sax,
-			const char *buf, long n)
+/* What libxml2 reads through: the source, its first bytes, a count. */
+struct feed {
+	struct reader *r;
+	struct source *src;
+	char head[4];
+	long nhead, hpos;
+	size_t total, max_bytes;
+};
+
+/*
+ * libxml2's read callback: serves the bytes already peeked at, then the
+ * source, bounding the total. Returns a length, 0 at the end, -1 to stop.
+ */
+static int feed_read(void *ctx, char *buf, int len)
 {
-	if (is_ucs4(buf, n)) {
+	struct feed *f = ctx;
+	long n;
+
+	if (f->r->st != TC_OK || len <= 0)
+		return -1;
+	if (f->hpos < f->nhead) {
+		n = f->nhead - f->hpos < len ? f->nhead - f->hpos : len;
+		memcpy(buf, f->head + f->hpos, (size_t)n);
+		f->hpos += n;
+		return (int)n;
+	}
+	n = source_read(f->src, buf, (size_t)len);
+	if (n < 0) {
+		fail(f->r, TC_ERR_IO, 0, NULL, "cannot read: %s",
+		     strerror(errno));
+		return -1;
+	}
+	f->total += (size_t)n;
+	if (f->total > f->max_bytes) {
+		fail(f->r, TC_ERR_LIMIT, 0, NULL,
+		     "larger than the limit of %zu bytes", f->max_bytes);
+		return -1;
+	}
+	return (int)n;
+}
+
+static int feed_close(void *ctx)
+{
+	return 0;
+}
+
+/*
+ * Peeks at the first bytes (empty files and UCS-4 are refused here), then
+ * creates a pulling SAX parser over the source: libxml2 reads as it
+ * parses, so memory stays bounded, and pull parsing is faster than
+ * pushing chunks in libxml2 2.9.
+ */
+static int start_parser(struct reader *r, xmlSAXHandler *sax,
+			struct feed *f)
+{
+	f->nhead = source_read(f->src, f->head, sizeof f->head);
+	if (f->nhead < 0) {
+		fail(r, TC_ERR_IO, 0, NULL, "cannot read: %s",
+		     strerror(errno));
+		return 0;
+	}
+	f->total = (size_t)f->nhead;
+	if (f->nhead == 0) {
+		fail(r, TC_ERR_PARSE, 0, NULL, "empty file: not GraphML");
+		return 0;
+	}
+	if (is_ucs4(f->head, f->nhead)) {
 		fail(r, TC_ERR_PARSE, 1, NULL,
 		     "UCS-4 encoded documents are not supported (use UTF-8 "
 		     "or UTF-16)");
 		return 0;
 	}
-	r->ctxt = xmlCreatePushParserCtxt(sax, r, NULL, 0, r->file);
+	r->ctxt = xmlCreateIOParserCtxt(sax, r, feed_read, feed_close, f,
+					XML_CHAR_ENCODING_NONE);
 	if (!r->ctxt) {
-		nomem(r);
+		if (r->st == TC_OK)
+			nomem(r);
 		return 0;
 	}
 	xmlCtxtUseOptions(r->ctxt, XML_PARSE_NONET | XML_PARSE_NOENT |
 					   XML_PARSE_NOCDATA);
 	return 1;
-}
-
-/*
- * Feeds the source to the parser chunk by chunk, bounding its size. The
- * parser is created on the first chunk, so the encoding is detected from
- * its first bytes.
- */
-static void feed(struct reader *r, struct source *src, size_t max_bytes,
-		 char *buf, xmlSAXHandler *sax)
-{
-	size_t total = 0;
-	long n;
-
-	for (;;) {
-		n = source_read(src, buf, CHUNK);
-		if (n < 0) {
-			if (r->st == TC_OK)
-				r->st = tci_error(r->err, TC_ERR_IO, r->file,
-						  0, NULL, "cannot read");
-			return;
-		}
-		total += (size_t)n;
-		if (total > max_bytes) {
-			fail(r, TC_ERR_LIMIT, 0, NULL,
-			     "larger than the limit of %zu bytes", max_bytes);
-			return;
-		}
-		if (!r->ctxt && n == 0) {
-			fail(r, TC_ERR_PARSE, 0, NULL,
-			     "empty file: not GraphML");
-			return;
-		}
-		if (!r->ctxt && !start_parser(r, sax, buf, n))
-			return;
-		xmlParseChunk(r->ctxt, buf, (int)n, n == 0);
-		if (r->st != TC_OK || n == 0)
-			return;
-	}
 }
 
 /* Checks what the parse left: a root element, resolved edges. */
@@ -1327,6 +1426,7 @@ static void finish(struct reader *r)
 		     "no <graphml> element: not a GraphML file");
 		return;
 	}
+	lag_flush(r);
 	resolve_pending(r);
 }
 
@@ -1335,20 +1435,16 @@ static void parse(struct reader *r, struct source *src, size_t max_bytes)
 {
 	xmlStructuredErrorFunc old_fn = xmlStructuredError;
 	void *old_ctx = xmlStructuredErrorContext;
+	struct feed f = {r, src, {0}, 0, 0, 0, max_bytes};
 	xmlSAXHandler sax;
-	char *buf = malloc(CHUNK);
 
-	if (!buf) {
-		nomem(r);
-		return;
-	}
 	sax_init(&sax);
 	xmlSetStructuredErrorFunc(r, on_xml_error);
-	feed(r, src, max_bytes, buf, &sax);
-	if (r->ctxt)
+	if (start_parser(r, &sax, &f)) {
+		xmlParseDocument(r->ctxt);
 		finish(r);
+	}
 	xmlSetStructuredErrorFunc(old_ctx, old_fn);
-	free(buf);
 }
 
 /* Reads from src into a new graph; the common part of both readers. */
@@ -1393,6 +1489,7 @@ tc_status tc_graph_read_file(const char *path, const tc_graph_limits *limits,
 {
 	struct source src = {0};
 	struct stat sb;
+	char *iobuf;
 	size_t max = limits && limits->max_file_bytes ? limits->max_file_bytes
 						       : DEFAULT_MAX_BYTES;
 	tc_status st;
@@ -1402,6 +1499,7 @@ tc_status tc_graph_read_file(const char *path, const tc_graph_limits *limits,
 	if (!src.fp)
 		return tci_error(err, TC_ERR_IO, path, 0, NULL,
 				 "cannot open: %s", strerror(errno));
+
 	if (fstat(fileno(src.fp), &sb) == 0 && S_ISREG(sb.st_mode) &&
 	    (size_t)sb.st_size > max) {
 		fclose(src.fp);
@@ -1409,8 +1507,14 @@ tc_status tc_graph_read_file(const char *path, const tc_graph_limits *limits,
 				 "%lld bytes, more than the limit of %zu",
 				 (long long)sb.st_size, max);
 	}
+
+	/* libxml2 asks for 4 kB at a time; read the file in larger pieces. */
+	iobuf = malloc(IOBUF);
+	if (iobuf)
+		setvbuf(src.fp, iobuf, _IOFBF, IOBUF);
 	st = read_source(&src, path, limits, out, warnings, err);
 	fclose(src.fp);
+	free(iobuf);
 	return st;
 }
 

@@ -19,5 +19,6 @@
 #include "tokcast/pricing.h"
 #include "tokcast/engine.h"
 #include "tokcast/scenario.h"
+#include "tokcast/fit.h"
 
 #endif

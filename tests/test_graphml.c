@@ -274,6 +274,21 @@ static void bad_values_are_parse_errors(void **state)
 	assert_int_equal(err.line, 4);
 }
 
+static void node_without_id_is_an_error(void **state)
+{
+	static const char doc[] =
+		"<graphml><graph edgedefault='directed'>\n"
+		"<node id='a'/>\n<node id='  '/></graph></graphml>";
+	tc_graph *g = NULL;
+	tc_error err = {0};
+
+	assert_int_equal(tc_graph_read_memory(doc, strlen(doc), "m", NULL,
+					      &g, NULL, &err), TC_ERR_PARSE);
+	assert_int_equal(err.line, 3);
+	assert_string_equal(err.element, "node");
+	assert_non_null(strstr(err.message, "id"));
+}
+
 static void duplicate_key_id_is_an_error(void **state)
 {
 	tc_error err = {0};
@@ -748,6 +763,12 @@ static void writer_refuses_control_characters(void **state)
 	snprintf(path, sizeof path, "%s/ctl.graphml", tc_temp_dir());
 	assert_int_equal(tc_graph_write_file(g, path, &err), TC_ERR_INVALID);
 	assert_int_not_equal(stat(path, &sb), 0);
+	memset(&err, 0, sizeof err);
+	assert_int_equal(tc_graph_write_file(g, "", &err), TC_ERR_ARG);
+	snprintf(path, sizeof path, "/nonexistent-dir/x.graphml");
+	memset(&err, 0, sizeof err);
+	tc_graph_set_node_attr(g, 0, "label", TC_ATTR_STRING, "fine");
+	assert_int_equal(tc_graph_write_file(g, path, &err), TC_ERR_IO);
 	tc_graph_free(g);
 }
 
@@ -781,6 +802,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(edge_to_undeclared_node_names_the_edge),
 	cmocka_unit_test(undeclared_key_is_an_error),
 	cmocka_unit_test(bad_values_are_parse_errors),
+	cmocka_unit_test(node_without_id_is_an_error),
 	cmocka_unit_test(duplicate_key_id_is_an_error),
 	cmocka_unit_test(yed_node_label_becomes_label),
 	cmocka_unit_test(yed_label_key_is_added_when_missing),

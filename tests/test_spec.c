@@ -1105,7 +1105,50 @@ static void hostile_text_never_crashes(void **state)
 	gsl_rng_free(r);
 }
 
+/*
+ * Heavy-tailed moments over the whole line, against closed forms worked
+ * by hand: lognormal E[X^k] = exp(k mu + k^2 sigma^2 / 2), Weibull
+ * E[X^k] = scale^k Gamma(1 + k / shape), log-logistic E[X^k] =
+ * scale^k (k pi / shape) / sin(k pi / shape). The peak of x^4 times a
+ * lognormal(11.68, 1) density lies far beyond its 99.9% quantile.
+ */
+static void heavy_tail_moments_match_closed_forms(void **state)
+{
+	tc_spec *s = NULL;
+	double m, mean, b;
+	int k;
+
+	assert_int_equal(tc_spec_parse("lognormal(11.68, 1)", NULL, &s, NULL),
+			 TC_OK);
+	for (k = 1; k <= 4; k++) {
+		assert_int_equal(tc_spec_moment(s, k, 0, &m), TC_OK);
+		b = exp(k * 11.68 + 0.5 * k * k);
+		assert_true(fabs(m / b - 1) < 1e-12);
+	}
+	mean = exp(11.68 + 0.5);
+	assert_int_equal(tc_spec_moment(s, 2, mean, &m), TC_OK);
+	b = (exp(1) - 1) * exp(2 * 11.68 + 1);
+	assert_true(fabs(m / b - 1) < 1e-9);
+	tc_spec_free(s);
+
+	assert_int_equal(tc_spec_parse("weibull(0.5, 100)", NULL, &s, NULL),
+			 TC_OK);
+	assert_int_equal(tc_spec_moment(s, 3, 0, &m), TC_OK);
+	/* Gamma(1 + 3 / 0.5) = 6! = 720. */
+	assert_true(fabs(m / (720 * 1e6) - 1) < 1e-12);
+	tc_spec_free(s);
+
+	assert_int_equal(tc_spec_parse("loglogistic(1000, 5)", NULL, &s, NULL),
+			 TC_OK);
+	assert_int_equal(tc_spec_moment(s, 4, 0, &m), TC_OK);
+	b = 1e12 * (4 * 3.14159265358979324 / 5) /
+	    sin(4 * 3.14159265358979324 / 5);
+	assert_true(fabs(m / b - 1) < 1e-12);
+	tc_spec_free(s);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(heavy_tail_moments_match_closed_forms),
 	cmocka_unit_test(canonical_text_round_trips),
 	cmocka_unit_test(doubles_round_trip_exactly),
 	cmocka_unit_test(errors_name_the_column),

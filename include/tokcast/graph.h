@@ -104,11 +104,13 @@ typedef struct tc_graph_limits {
  * Reads a GraphML file. warnings (may be NULL) receives what was ignored
  * or repaired; limits may be NULL. On success *out owns a new graph.
  * Returns TC_OK; TC_ERR_IO (cannot open or read); TC_ERR_PARSE (not
- * well-formed XML, not GraphML, wrong namespace, a value that does not
- * parse as its key's type); TC_ERR_INVALID (duplicate node id, edge to an
- * undeclared node, data for an undeclared key); TC_ERR_LIMIT (file too
- * large, nesting too deep, entity expansion, DTD or external entity);
- * TC_ERR_NOMEM.
+ * well-formed XML, an empty or UCS-4 file, not GraphML, wrong namespace,
+ * a required attribute missing, a value that does not parse as its key's
+ * type or is out of its range); TC_ERR_INVALID (duplicate node id,
+ * duplicate key id, edge to an undeclared node, data for an undeclared
+ * key); TC_ERR_LIMIT (file too large, nesting too deep, entity expansion,
+ * an external entity); TC_ERR_NOMEM. An external DTD is never loaded (a
+ * warning says so). docs/graphml.md gives the policies in full.
  */
 tc_status tc_graph_read_file(const char *path, const tc_graph_limits *limits,
 			     tc_graph **out, tc_diags *warnings,
