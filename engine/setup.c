@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eng.h"
+#include "escn.h"
 #include "tci.h"
 
 static const tc_kg_attr req_attrs[ENG_Q_COUNT] = {
@@ -52,10 +52,10 @@ static tc_status setup_months(eng *e)
 	return TC_OK;
 }
 
-/* The price periods of a class over the horizon. */
-static tc_status setup_prices(eng *e, eng_class *c, tc_error *err)
+/* The price periods of a class on a model over the horizon. */
+tc_status eng_setup_prices(eng *e, eng_class *c, const char *model,
+			   tc_error *err)
 {
-	const char *model = tc_kg_node_text(e->kg, c->node, TC_KG_MODEL);
 	int t, days = e->opts.days;
 	tc_status st;
 
@@ -74,6 +74,9 @@ static tc_status setup_prices(eng *e, eng_class *c, tc_error *err)
 		if (st != TC_OK)
 			return eng_rewrap(err, st, c->name, "class '%s'",
 					  c->name);
+		if (e->scn && (st = escn_price(e, row, e->opts.start + t,
+					       &row, err)) != TC_OK)
+			return st;
 		if (!c->n_prices || c->prices[c->n_prices - 1].row != row) {
 			if (c->n_prices == 255)
 				return tci_error(err, TC_ERR_LIMIT, NULL, 0,
@@ -103,16 +106,14 @@ static tc_status setup_moments(eng *e, size_t ci, tc_error *err)
 	eng_class *c = &e->cls[ci];
 	eng_req *q = &c->fixed;
 	tc_spec **cs = &e->central_specs[ci * ENG_Q_COUNT];
-	const tc_spec *rc = tc_kg_node_spec(e->kg, c->node,
-					    TC_KG_IO_RANK_CORR);
+	const tc_spec *rc = eng_node_spec(e, c->node, TC_KG_IO_RANK_CORR);
 	int k, nopu = e->opts.no_parameter_uncertainty;
 	tc_status st;
 
 	c->shares_fixed = 1;
 	c->all_fixed = fixed_spec(rc) || nopu;
 	for (k = 0; k < ENG_Q_COUNT; k++) {
-		const tc_spec *s = tc_kg_node_spec(e->kg, c->node,
-						   req_attrs[k]);
+		const tc_spec *s = eng_node_spec(e, c->node, req_attrs[k]);
 
 		if (!s && k < 2)
 			return tci_error(err, TC_ERR_INVALID, NULL, 0,
@@ -162,7 +163,7 @@ static tc_status setup_central(eng *e, tc_error *err)
 		return TC_ERR_NOMEM;
 	for (i = 0; i < e->n_nodes; i++) {
 		for (a = 0; a < TC_KG_ATTR_COUNT; a++) {
-			const tc_spec *s = tc_kg_node_spec(e->kg, i, a);
+			const tc_spec *s = eng_node_spec(e, i, a);
 
 			if (tc_kg_attr_get(a)->draw != TC_KG_PER_TRIAL || !s)
 				continue;
@@ -181,13 +182,9 @@ static tc_status setup_central(eng *e, tc_error *err)
 				s ? eng_central(s, &ok) : 1;
 		}
 	}
-	for (i = 0; i < e->n_edges; i++) {
-		tc_kg_edge ed;
-
-		tc_kg_edge_get(e->kg, i, &ed);
+	for (i = 0; i < e->n_edges; i++)
 		e->central[(e->n_nodes + i) * TC_KG_ATTR_COUNT] =
-			eng_central(ed.rate, &ok);
-	}
+			eng_central(eng_edge_rate(e, i), &ok);
 	return TC_OK;
 }
 
@@ -314,13 +311,20 @@ tc_status eng_setup(eng *e, const tc_kg *kg, const tc_catalog *cat,
 	if (!tc_kg_as_of(kg, &e->as_of))
 		e->as_of = o->start;
 	if ((st = setup_nodes(e, err)) || (st = setup_months(e)) ||
-	    (st = setup_arrays(e)) || (st = setup_central(e, err)))
+	    (st = setup_arrays(e)) ||
+	    (o->scenario && (st = escn_setup(e, o->scenario, err))) ||
+	    (st = setup_central(e, err)))
 		goto fail;
-	e->monthly = !o->daily && o->monthly_sums && expectations_fixed(e);
+	e->monthly = !o->daily && o->monthly_sums && expectations_fixed(e) &&
+		     !e->scn;
 	for (i = 0; i < e->n_classes; i++)
-		if ((st = setup_prices(e, &e->cls[i], err)) ||
+		if ((st = eng_setup_prices(e, &e->cls[i],
+				tc_kg_node_text(kg, e->cls[i].node,
+						TC_KG_MODEL), err)) ||
 		    (st = setup_moments(e, i, err)))
 			goto fail;
+	if ((st = escn_setup_tracks(e, err)) != TC_OK)
+		goto fail;
 	return TC_OK;
 fail:
 	if (st == TC_ERR_NOMEM)
@@ -333,6 +337,7 @@ void eng_cleanup(eng *e)
 {
 	size_t i;
 
+	escn_cleanup(e);
 	for (i = 0; e->cls && i < e->n_classes; i++) {
 		free(e->cls[i].prices);
 		free(e->cls[i].day_price);
@@ -383,6 +388,8 @@ eng_work *eng_work_new(const eng *e)
 	if (!w->r || !w->par || !w->rate || !w->req || !w->reqp || !w->val ||
 	    !w->out || !w->kpi_sum || !w->pre || !w->month_sums)
 		goto fail;
+	if (e->scn && !(w->sw = escn_work_new(e)))
+		goto fail;
 	for (i = 0; i < e->n_classes; i++) {
 		w->req[i].agg = calloc(e->cls[i].n_prices, sizeof(eng_agg));
 		if (!w->req[i].agg)
@@ -404,6 +411,8 @@ void eng_work_free(const eng *e, eng_work *w)
 		eng_req_release(&w->req[i]);
 		free(w->req[i].agg);
 	}
+	if (w->sw)
+		escn_work_free(e, w->sw);
 	if (w->r)
 		gsl_rng_free(w->r);
 	free(w->par);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eng.h"
+#include "escn.h"
 #include "tci.h"
 
 #define REDRAWS 100
@@ -62,13 +62,16 @@ static tc_status node_value(const eng *e, eng_work *w, uint64_t trial,
 			    size_t node, tc_kg_attr attr, double def,
 			    double *x, tc_error *err)
 {
-	const tc_spec *spec = tc_kg_node_spec(e->kg, node, attr);
+	const tc_spec *spec = eng_node_spec(e, node, attr);
+	int ok;
 
 	*x = def;
 	if (!spec)
 		return TC_OK;
 	if (e->opts.no_parameter_uncertainty) {
 		*x = e->central[node * TC_KG_ATTR_COUNT + attr];
+		if (attr == TC_KG_LAUNCH && e->scn)
+			*x = eng_central(spec, &ok);
 		return TC_OK;
 	}
 	return draw_in_domain(e, w->r, trial,
@@ -138,6 +141,7 @@ static tc_status node_params(const eng *e, eng_work *w, uint64_t trial,
 			     err)))
 		return st;
 	p->launch = isnan(launch) ? INT64_MIN : (int64_t)floor(launch);
+	p->shape = e->scn ? e->scn->shape[node] : TC_SCN_RAMP_LINEAR;
 	return TC_OK;
 }
 
@@ -158,8 +162,7 @@ static tc_status class_model(const eng *e, eng_work *w, uint64_t trial,
 	w->reqp[ci] = q;
 	eng_req_release(q);
 	for (k = 0; k < ENG_Q_COUNT; k++) {
-		const tc_spec *s = tc_kg_node_spec(e->kg, c->node,
-						   req_attr[k]);
+		const tc_spec *s = eng_node_spec(e, c->node, req_attr[k]);
 		const char *name = tc_kg_attr_get(req_attr[k])->name;
 
 		q->spec[k] = s;
@@ -187,11 +190,8 @@ static double ramp(const eng_par *p, int64_t d)
 {
 	if (p->launch == INT64_MIN)
 		return 1;
-	if (d < p->launch)
-		return 0;
-	if (p->ramp <= 0)
-		return 1;
-	return fmin(1, (double)(d - p->launch + 1) / p->ramp);
+	return tc_scn_ramp_value((tc_scn_ramp)p->shape, d, p->launch,
+				 p->ramp);
 }
 
 /*
@@ -218,7 +218,9 @@ static double inflow(const eng *e, const eng_work *w, size_t node, int t,
 			v = w->pre[src];
 		else
 			v = w->val[src * days + (s < 0 ? 0 : s)];
-		sum += w->rate[ei] * v;
+		sum += (e->scn && e->scn->edated[ei]
+			? w->sw->erate[ei * (size_t)days + (size_t)t]
+			: w->rate[ei]) * v;
 	}
 	return sum;
 }
@@ -235,15 +237,16 @@ static double node_mean(const eng *e, const eng_work *w, size_t node,
 	double season = exp(p->glog * (double)(d - e->as_of)) *
 			p->weekly[tci_weekday(d)];
 	int root = e->is_root[node];
-	double m;
+	double m, all = 1;
 
-	if (e->is_kpi[node])
-		return root ? p->level * season
-			    : inflow(e, w, node, t, TC_KG_DRIVES, steady);
 	m = root ? (p->level >= 0 ? p->level * season : 0)
 		 : inflow(e, w, node, t, TC_KG_DRIVES, steady);
+	if (e->scn)
+		escn_adjust(e, w, node, t, &m, &all);
+	if (e->is_kpi[node])
+		return m;
 	return (m * ramp(p, d) + inflow(e, w, node, t, TC_KG_CALLS, steady)) *
-	       (1 + p->retry);
+	       (1 + p->retry) * all;
 }
 
 /* The day's value of a node: a KPI's level or a class's drawn count. */
@@ -330,15 +333,16 @@ static tc_status trial_params(const eng *e, eng_work *w, uint64_t trial,
 		snprintf(who, sizeof who, "edge '%s' (%s -> %s)", ed.id,
 			 tc_kg_node_id(e->kg, ed.source),
 			 tc_kg_node_id(e->kg, ed.target));
-		st = draw_in_domain(e, w->r, trial, e->edge_id[i], ed.rate,
-				    TC_KG_RATE, who, &w->rate[i], err);
+		st = draw_in_domain(e, w->r, trial, e->edge_id[i],
+				    eng_edge_rate(e, i), TC_KG_RATE, who,
+				    &w->rate[i], err);
 		if (st != TC_OK)
 			return st;
 	}
 	for (i = 0; i < e->n_classes; i++)
 		if ((st = class_model(e, w, trial, i, err)) != TC_OK)
 			return st;
-	return TC_OK;
+	return e->scn ? escn_trial(e, w, trial, err) : TC_OK;
 }
 
 /*
@@ -421,6 +425,9 @@ static void trial_days(const eng *e, eng_work *w, uint64_t trial)
 					    TC_M_COUNT];
 			int agg = cnt >= e->opts.switch_requests;
 
+			if (e->scn && escn_class_day(e, w, trial, i, t, cnt,
+						     o))
+				continue;
 			if (cnt > 0)
 				stream(e, w->r, trial, id, agg ?
 				       TC_RNG_AGGREGATE : TC_RNG_REQUEST,

@@ -17,6 +17,7 @@
 #include "tokcast/status.h"
 #include "tokcast/kg.h"
 #include "tokcast/pricing.h"
+#include "tokcast/scenario.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -64,6 +65,18 @@ typedef struct tc_forecast_opts {
 	double switch_requests;	/* below: requests one by one; default 200 */
 	size_t memory_budget;	/* bytes of per-trial values; default
 				   700 MB; more metrics need more passes */
+	/*
+	 * A scenario loaded over the same graph with this run's catalog
+	 * (docs/scenarios.md), or NULL for the graph alone.
+	 */
+	const tc_scenario *scenario;
+	/*
+	 * Budgets per quarter; NULL and 0 take the scenario's. The
+	 * pointers must outlive the result.
+	 */
+	const tc_scn_budget *budgets;
+	size_t n_budgets;
+	int fiscal_year_start;	/* first month of quarters, 1 (default) */
 	/* Called after each block of trials, from the calling thread only. */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;

@@ -1,0 +1,727 @@
+/*
+ * scenario_apply.c - applies a scenario's overlay in the engine, as
+ * docs/scenarios.md ("How the engine applies each change") states:
+ * replacing specs keep the attribute's own random stream; dated changes
+ * cut a node's horizon into runs of days; model switches move a
+ * binomial share of a class's requests to an alternate track priced on
+ * the new model; price changes modify copies of catalog rows.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+
+#include "escn.h"
+#include "tci.h"
+
+#define MONTH_DAYS 30.4375
+#define REDRAWS 100
+
+const tc_spec *eng_node_spec(const eng *e, size_t node, tc_kg_attr a)
+{
+	if (e->scn && e->scn->repl[node * TC_KG_ATTR_COUNT + a])
+		return e->scn->repl[node * TC_KG_ATTR_COUNT + a];
+	return tc_kg_node_spec(e->kg, node, a);
+}
+
+const tc_spec *eng_edge_rate(const eng *e, size_t edge)
+{
+	tc_kg_edge ed;
+
+	if (e->scn && e->scn->erepl[edge])
+		return e->scn->erepl[edge];
+	tc_kg_edge_get(e->kg, edge, &ed);
+	return ed.rate;
+}
+
+/* An error for a change the engine cannot apply, at its position. */
+static tc_status unsupported(const tc_scn_change *c, const char *what,
+			     tc_error *err)
+{
+	return tci_error(err, TC_ERR_INVALID, c->file, c->line, c->target,
+			 "%s: %s is not supported by the engine "
+			 "(docs/scenarios.md, known limits)",
+			 tc_scn_kind_name(c->kind), what);
+}
+
+/* A SET on an edge: a rate (whole horizon or dated) or a lag. */
+static tc_status setup_edge_set(eng *e, const tc_scn_change *c,
+				tc_error *err)
+{
+	escn *s = e->scn;
+	double x;
+
+	if (c->attr == TC_KG_LAG_DAYS) {
+		if (!tc_spec_is_constant(c->value, &x))
+			return unsupported(c, "an uncertain lag_days", err);
+		e->e_lag[c->index] = (int64_t)x;
+		return TC_OK;
+	}
+	if (c->attr != TC_KG_RATE)
+		return unsupported(c, "this edge attribute", err);
+	if (c->date)
+		s->edated[c->index] = 1;
+	else
+		s->erepl[c->index] = c->value;
+	return TC_OK;
+}
+
+/* A SET on a node: in place of the attribute, or from a date. */
+static tc_status setup_node_set(eng *e, const tc_scn_change *c,
+				tc_error *err)
+{
+	escn *s = e->scn;
+
+	if (!c->date) {
+		s->repl[c->index * TC_KG_ATTR_COUNT + c->attr] = c->value;
+		return TC_OK;
+	}
+	if (c->attr != TC_KG_START && c->attr != TC_KG_REQUESTS_PER_DAY &&
+	    c->attr != TC_KG_RETRY_RATE)
+		return unsupported(c, "a dated change of this attribute",
+				   err);
+	s->touched[c->index] = 1;
+	return TC_OK;
+}
+
+/* A LAUNCH: its date, ramp and volume replace the graph's. */
+static tc_status setup_launch(eng *e, const tc_scn_change *c,
+			      tc_error *err)
+{
+	escn *s = e->scn;
+	const tc_spec **r = &s->repl[c->index * TC_KG_ATTR_COUNT];
+
+	if (c->n_edges)
+		return unsupported(c, "driven_by", err);
+	r[TC_KG_LAUNCH] = c->date;
+	if (c->ramp_days)
+		r[TC_KG_RAMP_DAYS] = c->ramp_days;
+	if (c->value)
+		r[TC_KG_REQUESTS_PER_DAY] = c->value;
+	s->shape[c->index] = (int)c->ramp;
+	return TC_OK;
+}
+
+/* Adds a MODEL change's track. */
+static tc_status setup_track(eng *e, size_t i, const tc_scn_change *c)
+{
+	escn *s = e->scn;
+	escn_track *t = &s->track[s->n_track++];
+
+	t->change = i;
+	t->ci = e->class_of[c->index];
+	return TC_OK;
+}
+
+/* Sorts one change into the overlay's tables. */
+static tc_status setup_change(eng *e, size_t i, tc_error *err)
+{
+	escn *s = e->scn;
+	const tc_scn_change *c = s->ch[i];
+
+	switch (c->kind) {
+	case TC_SCN_LAUNCH:
+		return setup_launch(e, c, err);
+	case TC_SCN_SET:
+		return c->on_edge ? setup_edge_set(e, c, err)
+				  : setup_node_set(e, c, err);
+	case TC_SCN_GROWTH:
+		if (!c->date)
+			s->repl[c->index * TC_KG_ATTR_COUNT + TC_KG_GROWTH] =
+				c->value;
+		else
+			s->touched[c->index] = 1;
+		return TC_OK;
+	case TC_SCN_MODEL:
+		return setup_track(e, i, c);
+	case TC_SCN_PRICE:
+		if (c->date && !tc_spec_is_constant(c->date, NULL))
+			return unsupported(c, "an uncertain price date", err);
+		if (++s->n_price > 64)
+			return unsupported(c, "more than 64 price changes",
+					   err);
+		return TC_OK;
+	default:
+		s->touched[c->index] = 1;
+		return TC_OK;
+	}
+}
+
+tc_status escn_setup(eng *e, const tc_scenario *sc, tc_error *err)
+{
+	escn *s;
+	size_t i, n = tc_scenario_change_count(sc);
+	tc_status st;
+
+	s = e->scn = calloc(1, sizeof *s);
+	if (!s)
+		return TC_ERR_NOMEM;
+	s->sc = sc;
+	s->n_ch = n;
+	s->ch = calloc(n + 1, sizeof *s->ch);
+	s->repl = calloc(e->n_nodes * TC_KG_ATTR_COUNT + 1,
+			 sizeof *s->repl);
+	s->erepl = calloc(e->n_edges + 1, sizeof *s->erepl);
+	s->shape = calloc(e->n_nodes + 1, sizeof *s->shape);
+	s->touched = calloc(e->n_nodes + 1, 1);
+	s->edated = calloc(e->n_edges + 1, 1);
+	s->track = calloc(n + 1, sizeof *s->track);
+	if (!s->ch || !s->repl || !s->erepl || !s->shape || !s->touched ||
+	    !s->edated || !s->track)
+		return TC_ERR_NOMEM;
+	for (i = 0; i < n; i++) {
+		s->ch[i] = tc_scenario_change(sc, i);
+		if (s->ch[i]->kind != TC_SCN_PRICE &&
+		    s->ch[i]->index == SIZE_MAX)
+			return tci_error(err, TC_ERR_ARG, NULL, 0, NULL,
+					 "the scenario was not loaded over "
+					 "the forecast's graph");
+		if ((st = setup_change(e, i, err)) != TC_OK)
+			return st;
+	}
+	return TC_OK;
+}
+
+/* The tracks' price periods and the class's share moments. */
+tc_status escn_setup_tracks(eng *e, tc_error *err)
+{
+	escn *s = e->scn;
+	size_t k;
+	tc_status st;
+
+	for (k = 0; s && k < s->n_track; k++) {
+		escn_track *t = &s->track[k];
+		const eng_class *c = &e->cls[t->ci];
+
+		t->cls.node = c->node;
+		t->cls.name = c->name;
+		t->cls.shares_fixed = c->shares_fixed;
+		t->cls.sh = c->sh;
+		st = eng_setup_prices(e, &t->cls, s->ch[t->change]->model,
+				      err);
+		if (st != TC_OK)
+			return st;
+	}
+	return TC_OK;
+}
+
+void escn_cleanup(eng *e)
+{
+	escn *s = e->scn;
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; s->track && i < s->n_track; i++) {
+		free(s->track[i].cls.prices);
+		free(s->track[i].cls.day_price);
+	}
+	for (i = 0; i < s->n_rows; i++)
+		free(s->rows[i]);
+	free(s->rows);
+	free(s->ch);
+	free(s->repl);
+	free(s->erepl);
+	free(s->shape);
+	free(s->touched);
+	free(s->edated);
+	free(s->track);
+	free(s);
+	e->scn = NULL;
+}
+
+/* 1 when PRICE change c applies to row's model. */
+static int price_matches(const eng *e, const tc_scn_change *c,
+			 const tc_price *row)
+{
+	const char *a = tc_catalog_resolve(e->cat, c->target);
+	const char *b = tc_catalog_resolve(e->cat, row->model);
+
+	return a && b && strcmp(a, b) == 0;
+}
+
+/* Keeps a modified row for the run; returns it, or NULL. */
+static escn_row *keep_row(escn *s, const tc_price *base, uint64_t mask)
+{
+	escn_row **grown, *r;
+
+	grown = realloc(s->rows, (s->n_rows + 1) * sizeof *s->rows);
+	if (!grown)
+		return NULL;
+	s->rows = grown;
+	r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->base = base;
+	r->mask = mask;
+	r->row = *base;
+	s->rows[s->n_rows++] = r;
+	return r;
+}
+
+tc_status escn_price(eng *e, const tc_price *row, int64_t day,
+		     const tc_price **out, tc_error *err)
+{
+	escn *s = e->scn;
+	uint64_t mask = 0, bit = 1;
+	size_t i;
+	escn_row *r;
+	double d;
+
+	*out = row;
+	for (i = 0; s && i < s->n_ch; i++) {
+		const tc_scn_change *c = s->ch[i];
+
+		if (c->kind != TC_SCN_PRICE)
+			continue;
+		if (price_matches(e, c, row) && (!c->date ||
+		    (tc_spec_is_constant(c->date, &d) && floor(d) <= day)))
+			mask |= bit;
+		bit <<= 1;
+	}
+	if (!mask)
+		return TC_OK;
+	for (i = 0; i < s->n_rows; i++)
+		if (s->rows[i]->base == row && s->rows[i]->mask == mask) {
+			*out = &s->rows[i]->row;
+			return TC_OK;
+		}
+	if (!(r = keep_row(s, row, mask)))
+		return TC_ERR_NOMEM;
+	for (i = 0, bit = 1; i < s->n_ch; i++) {
+		const tc_scn_change *c = s->ch[i];
+
+		if (c->kind != TC_SCN_PRICE)
+			continue;
+		if ((mask & bit) && tc_scn_apply_price(c, &r->row) != TC_OK)
+			return tci_error(err, TC_ERR_LIMIT, c->file, c->line,
+					 c->target, "a price change makes a "
+					 "rate overflow");
+		bit <<= 1;
+	}
+	*out = &r->row;
+	return TC_OK;
+}
+
+escn_work *escn_work_new(const eng *e)
+{
+	const escn *s = e->scn;
+	size_t days = (size_t)e->opts.days, n = s->n_ch + 1;
+	escn_work *sw = calloc(1, sizeof *sw);
+	size_t k;
+
+	if (!sw)
+		return NULL;
+	sw->when = calloc(n, sizeof *sw->when);
+	sw->val = calloc(n, sizeof *sw->val);
+	sw->wk = calloc(n * 7, sizeof *sw->wk);
+	sw->dem = calloc(e->n_nodes * days + 1, sizeof *sw->dem);
+	sw->all = calloc(e->n_nodes * days + 1, sizeof *sw->all);
+	sw->erate = calloc(e->n_edges * days + 1, sizeof *sw->erate);
+	sw->share = calloc(s->n_track + 1, sizeof *sw->share);
+	sw->treq = calloc(s->n_track + 1, sizeof *sw->treq);
+	sw->order = calloc(n, sizeof *sw->order);
+	if (!sw->when || !sw->val || !sw->wk || !sw->dem || !sw->all ||
+	    !sw->erate || !sw->share || !sw->treq || !sw->order)
+		goto fail;
+	for (k = 0; k < s->n_track; k++) {
+		sw->treq[k].agg = calloc(s->track[k].cls.n_prices + 1,
+					 sizeof(eng_agg));
+		if (!sw->treq[k].agg)
+			goto fail;
+	}
+	return sw;
+fail:
+	escn_work_free(e, sw);
+	return NULL;
+}
+
+void escn_work_free(const eng *e, escn_work *sw)
+{
+	size_t k;
+
+	if (!sw)
+		return;
+	for (k = 0; sw->treq && k < e->scn->n_track; k++)
+		free(sw->treq[k].agg);
+	free(sw->when);
+	free(sw->val);
+	free(sw->wk);
+	free(sw->dem);
+	free(sw->all);
+	free(sw->erate);
+	free(sw->share);
+	free(sw->treq);
+	free(sw->order);
+	free(sw);
+}
+
+/*
+ * One drawn value of a change (TC_RNG_SCENARIO, or TC_RNG_DATE for a
+ * date), keyed by the change's key and part; redrawn while outside
+ * [lo, hi]; the mean without parameter uncertainty.
+ */
+static tc_status draw_part(const eng *e, eng_work *w, uint64_t trial,
+			   const tc_scn_change *c, const char *part,
+			   const tc_spec *spec, double lo, double hi,
+			   double *x, tc_error *err)
+{
+	tc_rng_stream rs = {e->opts.seed, trial,
+			    tc_rng_id_join(tc_rng_id(c->key), part),
+			    strcmp(part, "date") ? TC_RNG_SCENARIO
+						 : TC_RNG_DATE, 0};
+	int i, ok;
+
+	if (tc_spec_is_constant(spec, x))
+		return TC_OK;
+	if (e->opts.no_parameter_uncertainty) {
+		*x = eng_central(spec, &ok);
+		return TC_OK;
+	}
+	tc_rng_set_stream(w->r, &rs);
+	for (i = 0; i < REDRAWS; i++) {
+		tc_status st = tc_spec_sample_err(spec, w->r, x, err);
+
+		if (st != TC_OK)
+			return st;
+		if (*x >= lo && *x <= hi)
+			return TC_OK;
+	}
+	return tci_error(err, TC_ERR_NUMERIC, c->file, c->line, c->target,
+			 "%s of change '%s': %d draws in a row fell outside "
+			 "its domain", part, c->key, REDRAWS);
+}
+
+/* The domain of a change's value: its attribute's, or (0, inf). */
+static void value_domain(const tc_scn_change *c, double *lo, double *hi)
+{
+	const tc_kg_attr_info *info;
+
+	*lo = 0;
+	*hi = INFINITY;
+	if (c->kind != TC_SCN_SET && c->kind != TC_SCN_GROWTH)
+		return;
+	info = tc_kg_attr_get(c->attr);
+	*lo = info->lo;
+	*hi = info->hi;
+}
+
+/* Draws a WEEKLY change's seven factors, normalised to mean 1. */
+static tc_status draw_weekly(const eng *e, eng_work *w, uint64_t trial,
+			     const tc_scn_change *c, double *wk,
+			     tc_error *err)
+{
+	double sum = 0;
+	int d;
+	tc_status st;
+
+	for (d = 0; d < 7; d++) {
+		char part[8] = "weekly0";
+
+		part[6] = (char)('0' + d);
+		wk[d] = 1;
+		if (c->weekly[d] && (st = draw_part(e, w, trial, c, part,
+				c->weekly[d], 0, INFINITY, &wk[d], err)))
+			return st;
+		sum += wk[d];
+	}
+	if (!(sum > 0))
+		return tci_error(err, TC_ERR_NUMERIC, c->file, c->line,
+				 c->target, "the weekly factors sum to 0");
+	for (d = 0; d < 7; d++)
+		wk[d] *= 7 / sum;
+	return TC_OK;
+}
+
+/* Draws one change's date and values for this trial. */
+static tc_status draw_change(const eng *e, eng_work *w, uint64_t trial,
+			     size_t i, tc_error *err)
+{
+	const tc_scn_change *c = e->scn->ch[i];
+	escn_work *sw = w->sw;
+	double d = 0, lo, hi;
+	tc_status st;
+
+	sw->when[i] = INT64_MIN;
+	if (c->date && c->kind != TC_SCN_LAUNCH) {
+		if ((st = draw_part(e, w, trial, c, "date", c->date,
+				    -INFINITY, INFINITY, &d, err)))
+			return st;
+		sw->when[i] = (int64_t)floor(d);
+	}
+	value_domain(c, &lo, &hi);
+	if (c->kind == TC_SCN_WEEKLY)
+		return draw_weekly(e, w, trial, c, &sw->wk[i * 7], err);
+	if (c->kind == TC_SCN_MODEL) {
+		sw->val[i] = 1;
+		return c->share ? draw_part(e, w, trial, c, "share", c->share,
+					    0, 1, &sw->val[i], err)
+				: TC_OK;
+	}
+	if (c->value && c->kind != TC_SCN_LAUNCH &&
+	    (c->date || c->kind == TC_SCN_LEVEL))
+		return draw_part(e, w, trial, c, "value", c->value, lo, hi,
+				 &sw->val[i], err);
+	return TC_OK;
+}
+
+static tc_status trial_tracks(const eng *e, eng_work *w, uint64_t trial,
+			      tc_error *err);
+
+/* The changes of a node from a date, sorted by (date, list order). */
+static size_t node_changes(const eng *e, const escn_work *sw, size_t node,
+			   size_t *ord)
+{
+	const escn *s = e->scn;
+	size_t i, n = 0, j;
+
+	for (i = 0; i < s->n_ch; i++) {
+		const tc_scn_change *c = s->ch[i];
+
+		if (c->index != node || c->on_edge ||
+		    c->kind == TC_SCN_LAUNCH || c->kind == TC_SCN_MODEL ||
+		    c->kind == TC_SCN_PRICE ||
+		    ((c->kind == TC_SCN_SET || c->kind == TC_SCN_GROWTH) &&
+		     !c->date))
+			continue;
+		for (j = n++; j > 0 && sw->when[ord[j - 1]] > sw->when[i];
+		     j--)
+			ord[j] = ord[j - 1];
+		ord[j] = i;
+	}
+	return n;
+}
+
+/* A node's running state while its changes apply day by day. */
+typedef struct run_state {
+	double level, gbase, glog, lf, alive, rmult, wk[7];
+	int64_t d0;
+} run_state;
+
+/* Applies change i (active from its drawn day) to the running state. */
+static void apply_change(const eng *e, const eng_work *w, size_t node,
+			 size_t i, run_state *rs)
+{
+	const tc_scn_change *c = e->scn->ch[i];
+	const escn_work *sw = w->sw;
+	double x = sw->val[i];
+	int64_t T = sw->when[i];
+
+	switch (c->kind) {
+	case TC_SCN_RETIRE:
+		rs->alive = 0;
+		break;
+	case TC_SCN_GROWTH:
+		rs->gbase += rs->glog * (double)(T - rs->d0);
+		rs->d0 = T;
+		rs->glog = log1p(x) / MONTH_DAYS;
+		break;
+	case TC_SCN_LEVEL:
+		rs->lf *= x;
+		break;
+	case TC_SCN_WEEKLY:
+		memcpy(rs->wk, &sw->wk[i * 7], sizeof rs->wk);
+		break;
+	case TC_SCN_SET:
+		if (c->attr == TC_KG_RETRY_RATE)
+			rs->rmult = (1 + x) / (1 + w->par[node].retry);
+		else
+			rs->level = x;
+		break;
+	default:
+		break;
+	}
+}
+
+/* A touched node's demand (or demand factor) and factor of each day. */
+static void node_days(const eng *e, eng_work *w, size_t node)
+{
+	escn_work *sw = w->sw;
+	const eng_par *p = &w->par[node];
+	int days = e->opts.days, t;
+	size_t n = node_changes(e, sw, node, sw->order), j = 0;
+	run_state rs = {p->level, 0, p->glog, 1, 1, 1, {0}, e->as_of};
+
+	memcpy(rs.wk, p->weekly, sizeof rs.wk);
+	for (t = 0; t < days; t++) {
+		int64_t d = e->opts.start + t;
+		size_t k = node * (size_t)days + (size_t)t;
+
+		for (; j < n && sw->when[sw->order[j]] <= d; j++)
+			apply_change(e, w, node, sw->order[j], &rs);
+		sw->dem[k] = rs.lf;
+		if (e->is_root[node])
+			sw->dem[k] *= (rs.level > 0 ? rs.level : 0) *
+				      exp(rs.gbase + rs.glog *
+					  (double)(d - rs.d0)) *
+				      rs.wk[tci_weekday(d)];
+		sw->all[k] = rs.alive * rs.rmult;
+	}
+}
+
+/* A dated edge rate's value on each day (the last active set wins). */
+static void edge_days(const eng *e, eng_work *w, size_t edge)
+{
+	const escn *s = e->scn;
+	escn_work *sw = w->sw;
+	int days = e->opts.days, t;
+	size_t i;
+
+	for (t = 0; t < days; t++) {
+		int64_t d = e->opts.start + t;
+		double r = w->rate[edge];
+
+		for (i = 0; i < s->n_ch; i++) {
+			const tc_scn_change *c = s->ch[i];
+
+			if (c->kind == TC_SCN_SET && c->on_edge &&
+			    c->index == edge && c->attr == TC_KG_RATE &&
+			    c->date && sw->when[i] <= d)
+				r = sw->val[i];
+		}
+		sw->erate[edge * (size_t)days + (size_t)t] = r;
+	}
+}
+
+tc_status escn_trial(const eng *e, eng_work *w, uint64_t trial,
+		     tc_error *err)
+{
+	const escn *s = e->scn;
+	size_t i;
+	tc_status st;
+
+	for (i = 0; i < s->n_ch; i++)
+		if ((st = draw_change(e, w, trial, i, err)) != TC_OK)
+			return st;
+	for (i = 0; i < e->n_nodes; i++)
+		if (s->touched[i])
+			node_days(e, w, i);
+	for (i = 0; i < e->n_edges; i++)
+		if (s->edated[i])
+			edge_days(e, w, i);
+	return trial_tracks(e, w, trial, err);
+}
+
+void escn_adjust(const eng *e, const eng_work *w, size_t node, int t,
+		 double *dem, double *all)
+{
+	size_t k = node * (size_t)e->opts.days + (size_t)t;
+
+	if (!e->scn->touched[node])
+		return;
+	if (e->is_root[node])
+		*dem = w->sw->dem[k];
+	else
+		*dem *= w->sw->dem[k];
+	*all = w->sw->all[k];
+}
+
+/* A token factor of a switch: drawn, or 1 when not given. */
+static tc_status factor(const eng *e, eng_work *w, uint64_t trial,
+			const tc_scn_change *c, const char *part,
+			const tc_spec *spec, double *x, tc_error *err)
+{
+	*x = 1;
+	if (!spec)
+		return TC_OK;
+	return draw_part(e, w, trial, c, part, spec, 1e-9, INFINITY, x, err);
+}
+
+/* Prepares the tracks' request models for this trial's class models. */
+static tc_status trial_tracks(const eng *e, eng_work *w, uint64_t trial,
+			      tc_error *err)
+{
+	const escn *s = e->scn;
+	size_t k;
+	int j;
+	tc_status st;
+
+	for (k = 0; k < s->n_track; k++) {
+		const escn_track *t = &s->track[k];
+		const tc_scn_change *c = s->ch[t->change];
+		const eng_req *q = w->reqp[t->ci];
+		eng_req *tq = &w->sw->treq[k];
+		eng_agg *agg = tq->agg;
+
+		w->sw->share[k] = w->sw->val[t->change];
+		if (w->sw->when[t->change] >= e->opts.start + e->opts.days)
+			continue;
+		memset(tq, 0, sizeof *tq);
+		tq->agg = agg;
+		for (j = 0; j < ENG_Q_COUNT; j++)
+			tq->spec[j] = q->spec[j];
+		tq->rank_corr = q->rank_corr;
+		if ((st = factor(e, w, trial, c, "input_factor",
+				 c->input_factor, &tq->scale[0], err)) ||
+		    (st = factor(e, w, trial, c, "output_factor",
+				 c->output_factor, &tq->scale[1], err)) ||
+		    (st = eng_req_prepare(e, &t->cls, tq, err)))
+			return st;
+	}
+	return TC_OK;
+}
+
+/* The switch of class ci active on day d: the last in list order. */
+static const escn_track *active_track(const eng *e, const eng_work *w,
+				      size_t ci, int64_t d, size_t *k)
+{
+	const escn *s = e->scn;
+	const escn_track *found = NULL;
+	size_t i;
+
+	for (i = 0; i < s->n_track; i++)
+		if (s->track[i].ci == ci &&
+		    w->sw->when[s->track[i].change] <= d) {
+			found = &s->track[i];
+			*k = i;
+		}
+	return found;
+}
+
+/* Positions w->r and draws n requests of class c on day t into out. */
+static void day_part(const eng *e, eng_work *w, uint64_t trial,
+		     uint64_t id, unsigned purpose0, const eng_class *c,
+		     const eng_req *q, int t, double n, double *out)
+{
+	int agg = n >= e->opts.switch_requests;
+	tc_rng_stream rs = {e->opts.seed, trial, id,
+			    purpose0 ? purpose0 : agg ? TC_RNG_AGGREGATE
+						      : TC_RNG_REQUEST,
+			    (uint32_t)t};
+
+	if (n > 0)
+		tc_rng_set_stream(w->r, &rs);
+	eng_day_sums(c, q, w->r, t, n, e->opts.switch_requests, out);
+}
+
+int escn_class_day(const eng *e, eng_work *w, uint64_t trial, size_t ci,
+		   int t, double n, double *out)
+{
+	const eng_class *c = &e->cls[ci];
+	size_t k = 0;
+	const escn_track *tr = active_track(e, w, ci, e->opts.start + t, &k);
+	double moved = n, s, part[TC_M_COUNT];
+	uint64_t key;
+	int m;
+
+	if (!tr)
+		return 0;
+	s = w->sw->share[k];
+	key = tc_rng_id(e->scn->ch[tr->change]->key);
+	if (s < 1 && n > 0) {
+		tc_rng_stream rs = {e->opts.seed, trial,
+				    tc_rng_id_join(key, "split"),
+				    TC_RNG_SCENARIO, (uint32_t)t};
+
+		tc_rng_set_stream(w->r, &rs);
+		moved = n > 4e9 ? floor(n * s + 0.5)
+				: gsl_ran_binomial(w->r, s, (unsigned)n);
+	}
+	day_part(e, w, trial, e->node_id[c->node], 0, c, w->reqp[ci], t,
+		 n - moved, out);
+	day_part(e, w, trial, tc_rng_id_join(key, "tokens"),
+		 TC_RNG_SCENARIO, &tr->cls, &w->sw->treq[k], t, moved, part);
+	for (m = 0; m < TC_M_COUNT; m++)
+		out[m] += part[m];
+	return 1;
+}
