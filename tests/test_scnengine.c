@@ -1,0 +1,378 @@
+/*
+ * test_scnengine.c - scenarios applied in the engine, against
+ * expectations computed by hand (docs/scenarios.md gives the rules):
+ * price changes on exact days, launch ramps, retirement, growth from
+ * the level reached, model switches' shares and token factors, uncertain
+ * dates drawn per trial, and common random numbers.
+ */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tc_test.h"
+#include "tokcast.h"
+
+/* Writes text to a file under the test's temporary folder. */
+static const char *temp_file(const char *name, const char *text)
+{
+	static char path[8][1024];
+	static int next;
+	char *p = path[next++ % 8];
+	FILE *fp;
+
+	snprintf(p, 1024, "%s/%s", tc_temp_dir(), name);
+	fp = fopen(p, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	return p;
+}
+
+/* One root class c on model m1: Poisson requests_per_day, fixed tokens. */
+static tc_kg *one_class(const char *rpd, const char *extra)
+{
+	static const char *keys[] = {"kind", "model", "requests_per_day",
+				     "input_tokens", "output_tokens",
+				     "growth"};
+	char xml[8192];
+	size_t n = 0, i;
+	tc_kg *kg = NULL;
+	tc_error err = {0};
+
+	n += (size_t)snprintf(xml + n, sizeof xml - n, "<graphml xmlns=\""
+		"http://graphml.graphdrawing.org/xmlns\">\n<key id=\"as_of\" "
+		"for=\"graph\" attr.name=\"as_of\" attr.type=\"string\"/>\n");
+	for (i = 0; i < sizeof keys / sizeof *keys; i++)
+		n += (size_t)snprintf(xml + n, sizeof xml - n, "<key id=\"%s\""
+			" for=\"node\" attr.name=\"%s\" attr.type=\"string\"/>"
+			"\n", keys[i], keys[i]);
+	snprintf(xml + n, sizeof xml - n, "<graph edgedefault=\"directed\">"
+		 "<data key=\"as_of\">2027-01-01</data>\n<node id=\"c\">"
+		 "<data key=\"kind\">feature_class</data><data key=\"model\">"
+		 "m1</data><data key=\"requests_per_day\">%s</data>"
+		 "<data key=\"input_tokens\">1000</data><data key=\""
+		 "output_tokens\">0</data></node>\n%s</graph></graphml>\n",
+		 rpd, extra);
+	if (tc_kg_load_file(temp_file("s.graphml", xml), NULL, &kg, NULL,
+			    &err) != TC_OK)
+		fail_msg("graph: %s", err.message);
+	return kg;
+}
+
+/* m1 at 1 USD, m2 at 3 USD per million tokens, input and output. */
+static tc_catalog *catalog(void)
+{
+	tc_catalog *cat = tc_catalog_new();
+	tc_error err = {0};
+
+	assert_int_equal(tc_catalog_load(cat, temp_file("c.csv",
+		"model,provider,effective_from,input,output\n"
+		"m1,t,2000-01-01,1,1\nm2,t,2000-01-01,3,3\n"), &err), TC_OK);
+	return cat;
+}
+
+/* Loads a scenario written as YAML over kg and cat. */
+static tc_scenario *scenario(const tc_kg *kg, tc_catalog *cat,
+			     const char *yaml)
+{
+	tc_scenario_opts so = {0};
+	tc_scenario *sc = NULL;
+	tc_error err = {0};
+
+	so.catalog = cat;
+	if (tc_scenario_load(temp_file("s.yaml", yaml), kg, &so, &sc, NULL,
+			     &err) != TC_OK)
+		fail_msg("scenario: %s:%ld: %s", err.file, err.line,
+			 err.message);
+	return sc;
+}
+
+/* 90 days from 2027-01-01 (day 0), under sc. */
+static void opts_90(tc_forecast_opts *o, const tc_scenario *sc)
+{
+	tc_forecast_opts_init(o);
+	o->start = 20819;	/* 2027-01-01 */
+	o->days = 90;
+	o->scenario = sc;
+}
+
+/*
+ * A price x 0.8 from 2027-01-31 (day 30): a request of 1000 input
+ * tokens costs 0.001 USD before and 0.0008 from that day, exactly, on
+ * both draw paths.
+ */
+static void price_from_day(void **state)
+{
+	tc_kg *kg = one_class("500", "");
+	tc_catalog *cat = catalog();
+	tc_scenario *sc = scenario(kg, cat, "graph: s.graphml\nchanges:\n"
+		"  - price: m1\n    multiplier: 0.8\n    from: 2027-01-31\n");
+	tc_forecast_opts o;
+	tc_error err = {0};
+	double v[90 * TC_M_COUNT];
+	int d, sw;
+
+	(void)state;
+	opts_90(&o, sc);
+	for (sw = 0; sw < 2; sw++) {
+		o.switch_requests = sw ? 1 : 1e12;
+		assert_int_equal(tc_forecast_one_trial(kg, cat, &o, 5, v,
+						       &err), TC_OK);
+		for (d = 0; d < 90; d++) {
+			double n = v[d * TC_M_COUNT + TC_M_REQUESTS];
+			double rate = d < 30 ? 0.001 : 0.0008;
+
+			assert_true(n > 300);
+			assert_true(fabs(v[d * TC_M_COUNT] - n * rate) <
+				    1e-9 * n);
+		}
+	}
+	tc_scenario_free(sc);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+/* Mean over trials of requests on each day, from tc_forecast_run. */
+static tc_forecast *run(const tc_kg *kg, const tc_catalog *cat,
+			tc_forecast_opts *o, size_t trials)
+{
+	tc_forecast *f = NULL;
+	tc_error err = {0};
+
+	o->trials = trials;
+	if (tc_forecast_run(kg, cat, o, &f, &err) != TC_OK)
+		fail_msg("run: %s: %s", err.element, err.message);
+	return f;
+}
+
+/*
+ * A launch on 2027-01-11 (day 10) with a 10-day linear ramp of a class
+ * of 1000 requests a day: E N(t) = 0 before day 10, then
+ * 1000 min(1, (t - 10 + 1) / 10). Poisson, so the daily mean over 1000
+ * trials has standard error sqrt(E N / 1000); within 4 of them.
+ */
+static void launch_linear_ramp(void **state)
+{
+	tc_kg *kg = one_class("1000", "");
+	tc_catalog *cat = catalog();
+	tc_scenario *sc = scenario(kg, cat, "graph: s.graphml\nchanges:\n"
+		"  - launch: c\n    date: 2027-01-11\n    ramp_days: 10\n");
+	tc_forecast_opts o;
+	tc_forecast *f;
+	tc_stat s;
+	int d;
+
+	(void)state;
+	opts_90(&o, sc);
+	f = run(kg, cat, &o, 1000);
+	for (d = 0; d < 30; d++) {
+		double m = d < 10 ? 0 : 1000 * fmin(1, (d - 9) / 10.0);
+
+		tc_forecast_stat(f, TC_PERIOD_DAY, (size_t)d, 0,
+				 TC_M_REQUESTS, &s);
+		assert_true(fabs(s.mean - m) <= 4 * sqrt(m / 1000) + 1e-12);
+	}
+	tc_forecast_free(f);
+	tc_scenario_free(sc);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+/*
+ * Retire from 2027-02-01 (day 31): no request from that day, every day
+ * before has some (Poisson of mean 500).
+ */
+static void retire_zeroes(void **state)
+{
+	tc_kg *kg = one_class("500", "");
+	tc_catalog *cat = catalog();
+	tc_scenario *sc = scenario(kg, cat, "graph: s.graphml\nchanges:\n"
+		"  - retire: c\n    date: 2027-02-01\n");
+	tc_forecast_opts o;
+	tc_error err = {0};
+	double v[90 * TC_M_COUNT];
+	int d;
+
+	(void)state;
+	opts_90(&o, sc);
+	assert_int_equal(tc_forecast_one_trial(kg, cat, &o, 2, v, &err),
+			 TC_OK);
+	for (d = 0; d < 90; d++) {
+		double n = v[d * TC_M_COUNT + TC_M_REQUESTS];
+
+		assert_true(d < 31 ? n > 300 : n == 0);
+		assert_true(d < 31 || v[d * TC_M_COUNT + TC_M_COST] == 0);
+	}
+	tc_scenario_free(sc);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+/*
+ * Growth 10% a month from 2027-02-01 (day 31) over a flat graph:
+ * E N(t) = 1000 before, 1000 x 1.1^((t - 31) / 30.4375) from day 31
+ * (growth from the level reached); and a level x 1.5 from day 60 on
+ * top. Daily means over 1000 trials within 4 standard errors.
+ */
+static void growth_and_level(void **state)
+{
+	tc_kg *kg = one_class("1000", "");
+	tc_catalog *cat = catalog();
+	tc_scenario *sc = scenario(kg, cat, "graph: s.graphml\nchanges:\n"
+		"  - growth: c\n    value: 0.1\n    from: 2027-02-01\n"
+		"  - level: c\n    factor: 1.5\n    from: 2027-03-02\n");
+	tc_forecast_opts o;
+	tc_forecast *f;
+	tc_stat s;
+	int d;
+
+	(void)state;
+	opts_90(&o, sc);
+	f = run(kg, cat, &o, 1000);
+	for (d = 0; d < 90; d++) {
+		double m = d < 31 ? 1000 : 1000 * pow(1.1, (d - 31) /
+							   30.4375);
+
+		if (d >= 60)
+			m *= 1.5;
+		tc_forecast_stat(f, TC_PERIOD_DAY, (size_t)d, 0,
+				 TC_M_REQUESTS, &s);
+		assert_true(fabs(s.mean - m) <= 4 * sqrt(m / 1000));
+	}
+	tc_forecast_free(f);
+	tc_scenario_free(sc);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+/*
+ * A switch of a quarter of the traffic to m2 (3 times the price) with
+ * twice the input tokens: a moved request costs 2000 x 3e-6 = 0.006,
+ * one that stays 0.001, so E cost / request = 0.75 x 0.001 + 0.25 x
+ * 0.006 = 0.00225 and E input / request = 1250. The per-request cost
+ * has sd 0.005 sqrt(0.25 x 0.75) = 0.002165; over 500 x 90 x 200
+ * requests the ratio's standard error is 2.3e-6 (4 of them allowed).
+ * Both draw paths.
+ */
+static void model_switch_share(void **state)
+{
+	tc_kg *kg = one_class("500", "");
+	tc_catalog *cat = catalog();
+	tc_scenario *sc = scenario(kg, cat, "graph: s.graphml\nchanges:\n"
+		"  - switch_model: c\n    model: m2\n    share: 0.25\n"
+		"    input_token_factor: 2\n");
+	tc_forecast_opts o;
+	tc_forecast *f;
+	tc_stat cost, req, in;
+	int sw;
+
+	(void)state;
+	opts_90(&o, sc);
+	for (sw = 0; sw < 2; sw++) {
+		o.switch_requests = sw ? 1 : 1e12;
+		f = run(kg, cat, &o, 200);
+		tc_forecast_stat(f, TC_PERIOD_HORIZON, 0, 0, TC_M_COST,
+				 &cost);
+		tc_forecast_stat(f, TC_PERIOD_HORIZON, 0, 0, TC_M_REQUESTS,
+				 &req);
+		tc_forecast_stat(f, TC_PERIOD_HORIZON, 0, 0, TC_M_INPUT, &in);
+		assert_true(fabs(cost.mean / req.mean - 0.00225) < 4 * 2.3e-6);
+		/* Input: 1000 or 2000 a request, sd 433, se 0.46. */
+		assert_true(fabs(in.mean / req.mean - 1250) < 4 * 0.46);
+		tc_forecast_free(f);
+	}
+	tc_scenario_free(sc);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+/*
+ * An uncertain retirement date pert(2027-02-01, 2027-02-06, 2027-02-11)
+ * is drawn per trial and floored: the class is retired on 2027-02-06
+ * when the draw is below 2027-02-07, 0.6 of the way: the Beta(3, 3) cdf
+ * at 0.6 is 0.68256 (scipy.stats.beta(3, 3).cdf(0.6)); on 2027-02-05,
+ * 0.5. 2000 trials: standard error 0.0104, 4 of them allowed.
+ */
+static void uncertain_date(void **state)
+{
+	tc_kg *kg = one_class("500", "");
+	tc_catalog *cat = catalog();
+	tc_scenario *sc = scenario(kg, cat, "graph: s.graphml\nchanges:\n"
+		"  - retire: c\n    date: pert(2027-02-01, 2027-02-06, "
+		"2027-02-11)\n");
+	tc_forecast_opts o;
+	tc_error err = {0};
+	double v[40 * TC_M_COUNT];
+	size_t t, gone5 = 0, gone6 = 0;
+
+	(void)state;
+	opts_90(&o, sc);
+	o.days = 40;
+	for (t = 0; t < 2000; t++) {
+		assert_int_equal(tc_forecast_one_trial(kg, cat, &o, t, v,
+						       &err), TC_OK);
+		gone5 += v[35 * TC_M_COUNT + TC_M_REQUESTS] == 0;
+		gone6 += v[36 * TC_M_COUNT + TC_M_REQUESTS] == 0;
+	}
+	assert_true(fabs(gone5 / 2000.0 - 0.5) < 4 * 0.0112);
+	assert_true(fabs(gone6 / 2000.0 - 0.68256) < 4 * 0.0104);
+	tc_scenario_free(sc);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+/*
+ * Common random numbers: a change to class b leaves every draw of
+ * class c as it was, so c's per-trial cost is identical with and
+ * without the scenario.
+ */
+static void crn_untouched_class(void **state)
+{
+	tc_kg *kg = one_class("uniform(400, 600)", "<node id=\"b\">"
+		"<data key=\"kind\">feature_class</data><data key=\"model\">"
+		"m1</data><data key=\"requests_per_day\">300</data>"
+		"<data key=\"input_tokens\">lognormal(6, 0.5)</data>"
+		"<data key=\"output_tokens\">10</data></node>\n");
+	tc_catalog *cat = catalog();
+	tc_scenario *sc = scenario(kg, cat, "graph: s.graphml\nchanges:\n"
+		"  - switch_model: b\n    model: m2\n    share: 0.5\n"
+		"  - level: b\n    factor: uniform(1, 2)\n");
+	tc_forecast_opts o;
+	tc_forecast *f0, *f1;
+	double a, b, x, y;
+	size_t t, differ = 0;
+
+	(void)state;
+	opts_90(&o, NULL);
+	f0 = run(kg, cat, &o, 300);
+	o.scenario = sc;
+	f1 = run(kg, cat, &o, 300);
+	for (t = 0; t < 300; t++) {
+		tc_forecast_trial_value(f0, t, 0, TC_M_COST, &a);
+		tc_forecast_trial_value(f1, t, 0, TC_M_COST, &b);
+		assert_true(a == b);
+		tc_forecast_trial_value(f0, t, 1, TC_M_COST, &x);
+		tc_forecast_trial_value(f1, t, 1, TC_M_COST, &y);
+		differ += x != y;
+	}
+	assert_int_equal(differ, 300);
+	tc_forecast_free(f0);
+	tc_forecast_free(f1);
+	tc_scenario_free(sc);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(price_from_day),
+	cmocka_unit_test(launch_linear_ramp),
+	cmocka_unit_test(retire_zeroes),
+	cmocka_unit_test(growth_and_level),
+	cmocka_unit_test(model_switch_share),
+	cmocka_unit_test(uncertain_date),
+	cmocka_unit_test(crn_untouched_class),
+};
+
+TC_TEST_MAIN(tests)
