@@ -128,6 +128,7 @@ static void keep_trial(tc_forecast *f, eng_work *w, size_t trial,
 			f->total_cost[trial] += ms[(mi * C1 + C) * TC_M_COUNT];
 		for (k = 0; k < e->n_kpis; k++)
 			f->kpi_sums[k * T + trial] = w->kpi_sum[k];
+		fc_budget_keep(f, w, trial);
 	}
 }
 
@@ -346,7 +347,8 @@ tc_status tc_forecast_run(const tc_kg *kg, const tc_catalog *cat,
 		return st;
 	}
 	work = calloc(opts->threads, sizeof *work);
-	st = work && plan(f) == TC_OK ? TC_OK : TC_ERR_NOMEM;
+	st = work && plan(f) == TC_OK && fc_budget_plan(f) == TC_OK
+		     ? TC_OK : TC_ERR_NOMEM;
 	for (i = 0; st == TC_OK && i < opts->threads; i++)
 		if (!(work[i] = eng_work_new(&f->e)))
 			st = TC_ERR_NOMEM;
@@ -374,6 +376,7 @@ void tc_forecast_free(tc_forecast *f)
 {
 	if (!f)
 		return;
+	fc_budget_free(f);
 	eng_cleanup(&f->e);
 	free(f->mstore);
 	free(f->dstore);

@@ -159,6 +159,7 @@ tc_status tc_forecast_write_json(const tc_forecast *f,
 	}
 	json_object_set_new(root, "days", days);
 	json_object_set_new(root, "unit_economics", units_json(f));
+	fc_budget_json(f, root);
 	rc = json_dumpf(root, fp, JSON_INDENT(1) | JSON_PRESERVE_ORDER |
 			JSON_REAL_PRECISION(12));
 	json_decref(root);

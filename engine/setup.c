@@ -316,7 +316,7 @@ tc_status eng_setup(eng *e, const tc_kg *kg, const tc_catalog *cat,
 	    (st = setup_central(e, err)))
 		goto fail;
 	e->monthly = !o->daily && o->monthly_sums && expectations_fixed(e) &&
-		     !e->scn;
+		     !e->scn && !o->n_budgets;
 	for (i = 0; i < e->n_classes; i++)
 		if ((st = eng_setup_prices(e, &e->cls[i],
 				tc_kg_node_text(kg, e->cls[i].node,

@@ -177,6 +177,47 @@ tc_status tc_forecast_kpi_unit(const tc_forecast *f, size_t k,
 tc_status tc_forecast_cost_per_request(const tc_forecast *f, size_t c,
 				       tc_stat *out);
 
+/*
+ * A budget over one quarter of the horizon (docs/scenarios.md): the
+ * budgets of opts (or of the scenario) times the horizon's quarters
+ * (calendar, or fiscal from opts.fiscal_year_start), budget-major.
+ */
+typedef struct tc_budget_result {
+	const char *class_id;	/* NULL for the total */
+	int64_t quarter_start;	/* first day of the quarter (since 1970) */
+	int64_t first_day;	/* first day of the quarter in the horizon */
+	int days;		/* days of the quarter in the horizon */
+	double amount;		/* USD, prorated for a partial quarter */
+	double exceed_probability;	/* P(cost > amount) */
+	double exceed_mc_se;	/* sqrt(p (1 - p) / trials) */
+	double expected_overrun;	/* E[max(cost - amount, 0)] */
+	double never_probability;	/* P(not exhausted in the quarter) */
+	/* P10, P50, P90 of the exhaustion day; INT64_MAX for "never". */
+	int64_t exhaust[3];
+} tc_budget_result;
+
+/* The number of budget results (budgets x quarters). */
+size_t tc_forecast_budget_count(const tc_forecast *f);
+/* Result i. Returns TC_OK, or TC_ERR_ARG when i is out of range. */
+tc_status tc_forecast_budget(const tc_forecast *f, size_t i,
+			     tc_budget_result *out);
+
+/* The scenario's committed-spend contract over one quarter. */
+typedef struct tc_contract_result {
+	int64_t quarter_start;
+	int days;		/* days of the quarter in the horizon */
+	double commitment;	/* USD, prorated */
+	double expected_cost;	/* E[pay] */
+	double under_probability;	/* P(committed usage < commitment) */
+	double expected_unused;	/* E[max(commitment - usage, 0)] */
+} tc_contract_result;
+
+/* Quarters with a contract result: 0 without a contract. */
+size_t tc_forecast_contract_count(const tc_forecast *f);
+/* Returns TC_OK, or TC_ERR_ARG when q is out of range. */
+tc_status tc_forecast_contract(const tc_forecast *f, size_t q,
+			       tc_contract_result *out);
+
 /* What the JSON's meta block says besides the run itself. */
 typedef struct tc_forecast_meta {
 	const char *graph_sha256;	/* 64 hex digits */
