@@ -16,6 +16,8 @@ static const struct cli_command commands[] = {
 	{"graph", "load, inspect, check and draw knowledge graphs", cli_graph},
 	{"prices", "list the price catalog as of a date", cli_prices},
 	{"scenario", "check what-if scenario files", cli_scenario},
+	{"compare", "compare scenarios on common random numbers",
+	 cli_compare},
 	{"usage", "read usage logs and sum their tokens per class", cli_usage},
 	{"fit", "fit per-class token distributions and volume from usage logs",
 	 cli_fit},

@@ -218,6 +218,29 @@ size_t tc_forecast_contract_count(const tc_forecast *f);
 tc_status tc_forecast_contract(const tc_forecast *f, size_t q,
 			       tc_contract_result *out);
 
+/*
+ * Scenario comparison on common random numbers (docs/scenarios.md):
+ * runs of one graph with the same seed and trial count, trial i of
+ * each seeing the same draws for every input they share. For class c
+ * (or TC_FORECAST_TOTAL), the statistics of the per-trial horizon cost
+ * difference D_i = X_i - R_i of run x against reference run ref, at
+ * x's quantiles, and P(X > R) = #(D_i > 0) / trials. Returns TC_OK,
+ * TC_ERR_ARG (NULL pointers, c out of range, runs of different trial
+ * counts or classes) or TC_ERR_NOMEM.
+ */
+tc_status tc_forecast_compare(const tc_forecast *x, const tc_forecast *ref,
+			      size_t c, tc_stat *diff, double *p_more);
+
+/*
+ * Writes a comparison as JSON: {"meta", "reference": NAME, "scenarios":
+ * [{"name", "total": {"cost_usd", "difference", "p_more"}, "classes":
+ * {NAME: {...}}}]} (docs/scenarios.md). runs[ref] is the reference.
+ * Returns TC_OK, TC_ERR_ARG, TC_ERR_IO or TC_ERR_NOMEM.
+ */
+tc_status tc_compare_write_json(const tc_forecast *const *runs,
+				const char *const *names, size_t n,
+				size_t ref, FILE *fp, tc_error *err);
+
 /* What the JSON's meta block says besides the run itself. */
 typedef struct tc_forecast_meta {
 	const char *graph_sha256;	/* 64 hex digits */
