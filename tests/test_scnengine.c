@@ -365,6 +365,168 @@ static void crn_untouched_class(void **state)
 	tc_kg_free(kg);
 }
 
+/*
+ * Common random numbers make the difference narrow: the PM scenario
+ * against the example graph, 1000 trials. The sd of the per-trial
+ * difference with one seed for both runs must be at least 3 times
+ * smaller than with seeds 1 and 2 (independent runs).
+ */
+static void crn_narrower(void **state)
+{
+	tc_kg *kg = NULL;
+	tc_catalog *cat = tc_catalog_new();
+	tc_scenario *sc = NULL;
+	tc_scenario_opts so = {0};
+	tc_forecast_opts o;
+	tc_forecast *base, *same, *other;
+	tc_error err = {0};
+	tc_stat d1, d2;
+	double p1, p2;
+
+	(void)state;
+	assert_int_equal(tc_kg_load_file(tc_source_path(
+		"examples/assistant.graphml"), NULL, &kg, NULL, &err), TC_OK);
+	assert_int_equal(tc_catalog_load(cat, tc_source_path(
+		"data/catalog.csv"), &err), TC_OK);
+	so.catalog = cat;
+	assert_int_equal(tc_scenario_load(tc_source_path(
+		"examples/scenario-pm.yaml"), kg, &so, &sc, NULL, &err),
+		TC_OK);
+	opts_90(&o, NULL);
+	o.daily = 0;
+	o.monthly_sums = 0;
+	base = run(kg, cat, &o, 1000);
+	o.scenario = sc;
+	same = run(kg, cat, &o, 1000);
+	o.seed = 2;
+	other = run(kg, cat, &o, 1000);
+	assert_int_equal(tc_forecast_compare(same, base, TC_FORECAST_TOTAL,
+					     &d1, &p1), TC_OK);
+	assert_int_equal(tc_forecast_compare(other, base, TC_FORECAST_TOTAL,
+					     &d2, &p2), TC_OK);
+	assert_true(d2.sd >= 3 * d1.sd);
+	/* The plan saves money in every trial on common numbers. */
+	assert_true(d1.mean < 0 && p1 < 0.01);
+	tc_forecast_free(base);
+	tc_forecast_free(same);
+	tc_forecast_free(other);
+	tc_scenario_free(sc);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+/* The budget results of a run with these budgets, one per line. */
+static tc_forecast *budget_run(const tc_kg *kg, const tc_catalog *cat,
+			       const tc_scenario *sc, const char *const *amt,
+			       size_t n, size_t trials)
+{
+	static tc_scn_budget b[4];
+	tc_forecast_opts o;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		memset(&b[i], 0, sizeof b[i]);
+		b[i].node = SIZE_MAX;
+		assert_int_equal(tc_money_parse(amt[i], &b[i].amount), TC_OK);
+	}
+	opts_90(&o, sc);
+	o.daily = 0;
+	o.budgets = n ? b : NULL;
+	o.n_budgets = n;
+	return run(kg, cat, &o, trials);
+}
+
+/*
+ * A nearly deterministic cost: 1e6 requests a day of 1000 input tokens
+ * at 1 USD per million tokens is 1000 USD a day (Poisson: sd 1 USD a
+ * day, 9.5 over the quarter), 90000 over 2027Q1. A budget of 100000 is
+ * never exceeded; one of 80500 always, by about 9500, and is exhausted
+ * on day 80 (81 days cost 81000), 2027-03-22, in every trial.
+ */
+static void budget_deterministic(void **state)
+{
+	static const char *amt[] = {"100000", "80500"};
+	tc_kg *kg = one_class("1000000", "");
+	tc_catalog *cat = catalog();
+	tc_forecast *f = budget_run(kg, cat, NULL, amt, 2, 200);
+	tc_budget_result r;
+
+	(void)state;
+	assert_int_equal(tc_forecast_budget_count(f), 2);
+	assert_int_equal(tc_forecast_budget(f, 0, &r), TC_OK);
+	assert_true(r.exceed_probability == 0 && r.never_probability == 1);
+	assert_true(r.expected_overrun == 0 && r.exhaust[1] == INT64_MAX);
+	assert_true(r.quarter_start == 20819 && r.days == 90);
+	assert_int_equal(tc_forecast_budget(f, 1, &r), TC_OK);
+	assert_true(r.exceed_probability == 1 && r.never_probability == 0);
+	assert_true(fabs(r.expected_overrun - 9500) < 50);
+	assert_true(r.exhaust[0] == 20819 + 80 && r.exhaust[2] == 20819 + 80);
+	tc_forecast_free(f);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+/*
+ * A budget at the known median: requests_per_day lognormal(log 10000,
+ * 0.5) per trial makes the quarter cost 90 x 10 x exp(N(0, 0.25)) USD
+ * (Poisson noise is 1% of it), median 900. P(cost > 900) = 0.5 within
+ * 3 x 0.5 / sqrt(4000) = 0.024 (plus 0.005 for the Poisson noise).
+ */
+static void budget_at_median(void **state)
+{
+	static const char *amt[] = {"900"};
+	tc_kg *kg = one_class("lognormal(9.210340371976184, 0.5)", "");
+	tc_catalog *cat = catalog();
+	tc_forecast *f = budget_run(kg, cat, NULL, amt, 1, 4000);
+	tc_budget_result r;
+
+	(void)state;
+	assert_int_equal(tc_forecast_budget(f, 0, &r), TC_OK);
+	assert_true(fabs(r.exceed_probability - 0.5) < 0.029);
+	assert_true(fabs(r.never_probability - 0.5) < 0.029);
+	tc_forecast_free(f);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+/*
+ * The contract over the 90000 USD quarter above: 60000 committed at
+ * 25% off is used up (0.75 x 90000 = 67500 > 60000), so one pays
+ * 60000 + (90000 - 60000 / 0.75) x 0.9 = 69000, never under, nothing
+ * unused; 80000 committed is not (67500 < 80000): pay 80000, always
+ * under, 12500 unused. Poisson noise moves these by under 10 USD.
+ */
+static void contract_by_hand(void **state)
+{
+	static const char *yaml[2] = {
+		"graph: s.graphml\ncontract:\n  commitment: 60000\n"
+		"  discount: 0.25\n  overage_discount: 0.1\n",
+		"graph: s.graphml\ncontract:\n  commitment: 80000\n"
+		"  discount: 0.25\n  overage_discount: 0.1\n"};
+	static const double pay[2] = {69000, 80000}, under[2] = {0, 1};
+	static const double unused[2] = {0, 12500};
+	tc_kg *kg = one_class("1000000", "");
+	tc_catalog *cat = catalog();
+	int k;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		tc_scenario *sc = scenario(kg, cat, yaml[k]);
+		tc_forecast *f = budget_run(kg, cat, sc, NULL, 0, 100);
+		tc_contract_result c;
+
+		assert_int_equal(tc_forecast_contract_count(f), 1);
+		assert_int_equal(tc_forecast_contract(f, 0, &c), TC_OK);
+		assert_true(fabs(c.expected_cost - pay[k]) < 10);
+		assert_true(c.under_probability == under[k]);
+		assert_true(fabs(c.expected_unused - unused[k]) < 10);
+		tc_forecast_free(f);
+		tc_scenario_free(sc);
+	}
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(price_from_day),
 	cmocka_unit_test(launch_linear_ramp),
@@ -373,6 +535,10 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(model_switch_share),
 	cmocka_unit_test(uncertain_date),
 	cmocka_unit_test(crn_untouched_class),
+	cmocka_unit_test(crn_narrower),
+	cmocka_unit_test(budget_deterministic),
+	cmocka_unit_test(budget_at_median),
+	cmocka_unit_test(contract_by_hand),
 };
 
 TC_TEST_MAIN(tests)
