@@ -333,8 +333,8 @@ static json_t *contract_json(const tc_contract_result *r)
 	return o;
 }
 
-/* Adds "budgets", "contract" and meta's "scenario" to a result's JSON. */
-void fc_budget_json(const tc_forecast *f, void *root)
+void fc_budget_json(const tc_forecast *f, void *meta, void **budgets,
+		    void **contract)
 {
 	const tc_scenario *sc = f->e.opts.scenario;
 	json_t *bud = json_array(), *con = json_array(), *s = json_null();
@@ -355,7 +355,7 @@ void fc_budget_json(const tc_forecast *f, void *root)
 		json_object_set_new(s, "file",
 				    json_string(tc_scenario_file(sc)));
 	}
-	json_object_set_new(json_object_get(root, "meta"), "scenario", s);
-	json_object_set_new(root, "budgets", bud);
-	json_object_set_new(root, "contract", con);
+	json_object_set_new(meta, "scenario", s);
+	*budgets = bud;
+	*contract = con;
 }

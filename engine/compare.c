@@ -91,7 +91,8 @@ static json_t *meta_json(const tc_forecast *f)
 	char d[16];
 
 	tci_format_date(f->e.opts.start, d, sizeof d);
-	json_object_set_new(o, "seed", json_integer((json_int_t)f->e.opts.seed));
+	json_object_set_new(o, "seed",
+			    json_integer((json_int_t)f->e.opts.seed));
 	json_object_set_new(o, "trials", json_integer((json_int_t)f->trials));
 	json_object_set_new(o, "version", json_string(tc_version()));
 	json_object_set_new(o, "start", json_string(d));

@@ -159,6 +159,7 @@ typedef struct eng_work {
 	double *kpi_sum;	/* per KPI: sum of K(t) over days */
 	double *pre;		/* per node: steady first-day value */
 	double *month_sums;	/* [month][class+1][metric] of a trial */
+	double *grow;		/* [root node][day]: growth factor G(t) */
 	struct escn_work *sw;	/* the scenario's per-trial state */
 } eng_work;
 

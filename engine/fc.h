@@ -33,10 +33,12 @@ struct tc_forecast {
 tc_status fc_budget_plan(tc_forecast *f);
 void fc_budget_keep(tc_forecast *f, const eng_work *w, size_t trial);
 void fc_budget_free(tc_forecast *f);
-void fc_budget_json(const tc_forecast *f, void *root);
+/* Adds "scenario" to meta; the "budgets" and "contract" arrays. */
+void fc_budget_json(const tc_forecast *f, void *meta, void **budgets,
+		    void **contract);
 
 /* summary.c */
-void fc_summarise_pass(tc_forecast *f);
+tc_status fc_summarise_pass(tc_forecast *f);
 tc_status fc_summarise_units(tc_forecast *f);
 size_t fc_stat_index(const tc_forecast *f, tc_period_kind k, size_t i,
 		     size_t c, tc_metric m);

@@ -251,8 +251,13 @@ static tc_status check_opts(const tc_forecast_opts *o, tc_error *err)
 	return TC_OK;
 }
 
-/* Sizes the passes to the memory budget and allocates the arrays. */
-static tc_status plan(tc_forecast *f)
+/*
+ * Sizes the passes to the memory budget and allocates the arrays.
+ * TC_ERR_LIMIT when even one metric per pass needs more than twice the
+ * budget and 512 MB (a hostile trial count or horizon), rather than
+ * letting the system run out of memory.
+ */
+static tc_status plan(tc_forecast *f, tc_error *err)
 {
 	const eng *e = &f->e;
 	size_t C1 = e->n_classes + 1, T = f->trials, days = e->opts.days;
@@ -267,6 +272,12 @@ static tc_status plan(tc_forecast *f)
 	per += f->keep * days * C1 * sizeof(float);
 	room = e->opts.memory_budget > fixed ? e->opts.memory_budget - fixed
 					     : 0;
+	if (per + fixed > 2 * e->opts.memory_budget + ((size_t)512 << 20))
+		return tci_error(err, TC_ERR_LIMIT, NULL, 0, NULL, "%zu trials "
+				 "of %zu classes over %d months need %zu MB "
+				 "at least; use fewer trials or a shorter "
+				 "horizon", T, e->n_classes, e->n_months,
+				 (per + fixed) >> 20);
 	per_pass = room / per;
 	if (per_pass < 1)
 		per_pass = 1;
@@ -347,8 +358,9 @@ tc_status tc_forecast_run(const tc_kg *kg, const tc_catalog *cat,
 		return st;
 	}
 	work = calloc(opts->threads, sizeof *work);
-	st = work && plan(f) == TC_OK && fc_budget_plan(f) == TC_OK
-		     ? TC_OK : TC_ERR_NOMEM;
+	st = work ? plan(f, err) : TC_ERR_NOMEM;
+	if (st == TC_OK && fc_budget_plan(f) != TC_OK)
+		st = TC_ERR_NOMEM;
 	for (i = 0; st == TC_OK && i < opts->threads; i++)
 		if (!(work[i] = eng_work_new(&f->e)))
 			st = TC_ERR_NOMEM;
@@ -357,7 +369,7 @@ tc_status tc_forecast_run(const tc_kg *kg, const tc_catalog *cat,
 		pass_metrics(f, k);
 		st = run_pass(f, work, err);
 		if (st == TC_OK)
-			fc_summarise_pass(f);
+			st = fc_summarise_pass(f);
 	}
 	free_work(f, work);
 	if (st == TC_OK)

@@ -131,39 +131,76 @@ static json_t *meta_json(const tc_forecast *f, const tc_forecast_meta *m)
 	return o;
 }
 
+#define JSON_FLAGS (JSON_INDENT(1) | JSON_PRESERVE_ORDER | \
+		    JSON_REAL_PRECISION(12))
+
+/* Writes "key": value (value consumed); 0 on success. */
+static int put_member(FILE *fp, const char *key, json_t *value, int last)
+{
+	int rc;
+
+	if (!value)
+		return -1;
+	fprintf(fp, " \"%s\": ", key);
+	rc = json_dumpf(value, fp, JSON_FLAGS | JSON_ENCODE_ANY);
+	json_decref(value);
+	fputs(last ? "\n" : ",\n", fp);
+	return rc;
+}
+
+/*
+ * The days, one object at a time: the whole tree of a long horizon's
+ * daily statistics would hold tens of megabytes for nothing.
+ */
+static int put_days(const tc_forecast *f, const tc_forecast_meta *meta,
+		    FILE *fp)
+{
+	size_t i, n = f->e.opts.daily && (!meta || meta->days_output)
+			      ? (size_t)f->e.opts.days : 0;
+	char label[16];
+	int rc = 0;
+
+	fputs(" \"days\": [", fp);
+	for (i = 0; rc == 0 && i < n; i++) {
+		json_t *d;
+
+		tci_format_date(f->e.opts.start + (int64_t)i, label,
+				sizeof label);
+		d = period_json(f, TC_PERIOD_DAY, i, "date", label);
+		fputs(i ? ",\n" : "\n", fp);
+		rc = d ? json_dumpf(d, fp, JSON_FLAGS) : -1;
+		json_decref(d);
+	}
+	fputs("],\n", fp);
+	return rc;
+}
+
 tc_status tc_forecast_write_json(const tc_forecast *f,
 				 const tc_forecast_meta *meta, FILE *fp,
 				 tc_error *err)
 {
-	json_t *root = json_object(), *months = json_array();
-	json_t *days = json_array();
+	json_t *months = json_array(), *mo = meta_json(f, meta);
+	void *bud = NULL, *con = NULL;
 	char label[16];
 	size_t i;
 	int rc;
 
-	json_object_set_new(root, "meta", meta_json(f, meta));
-	json_object_set_new(root, "horizon",
-			    period_json(f, TC_PERIOD_HORIZON, 0, NULL, NULL));
-	for (i = 0; i < tc_forecast_month_count(f); i++) {
+	for (i = 0; months && i < tc_forecast_month_count(f); i++) {
 		tc_forecast_month_label(f, i, label, sizeof label);
 		json_array_append_new(months, period_json(f, TC_PERIOD_MONTH,
 							  i, "month", label));
 	}
-	json_object_set_new(root, "months", months);
-	for (i = 0; f->e.opts.daily && (!meta || meta->days_output) &&
-		    i < (size_t)f->e.opts.days; i++) {
-		tci_format_date(f->e.opts.start + (int64_t)i, label,
-				sizeof label);
-		json_array_append_new(days, period_json(f, TC_PERIOD_DAY, i,
-							"date", label));
-	}
-	json_object_set_new(root, "days", days);
-	json_object_set_new(root, "unit_economics", units_json(f));
-	fc_budget_json(f, root);
-	rc = json_dumpf(root, fp, JSON_INDENT(1) | JSON_PRESERVE_ORDER |
-			JSON_REAL_PRECISION(12));
-	json_decref(root);
-	if (rc != 0 || fputc('\n', fp) == EOF)
+	fputs("{\n", fp);
+	fc_budget_json(f, mo, &bud, &con);
+	rc = put_member(fp, "meta", mo, 0);
+	rc |= put_member(fp, "horizon",
+			 period_json(f, TC_PERIOD_HORIZON, 0, NULL, NULL), 0);
+	rc |= put_member(fp, "months", months, 0);
+	rc |= put_days(f, meta, fp);
+	rc |= put_member(fp, "unit_economics", units_json(f), 0);
+	rc |= put_member(fp, "budgets", bud, 0);
+	rc |= put_member(fp, "contract", con, 1);
+	if (rc != 0 || fputs("}\n", fp) == EOF || ferror(fp))
 		return tci_error(err, TC_ERR_IO, NULL, 0, NULL,
 				 "cannot write the forecast");
 	return TC_OK;

@@ -383,10 +383,11 @@ eng_work *eng_work_new(const eng *e)
 	w->out = calloc(e->n_classes * days * TC_M_COUNT, sizeof *w->out);
 	w->kpi_sum = calloc(e->n_kpis + 1, sizeof *w->kpi_sum);
 	w->pre = calloc(e->n_nodes + 1, sizeof *w->pre);
+	w->grow = calloc(e->n_nodes * days + 1, sizeof *w->grow);
 	w->month_sums = calloc((size_t)e->n_months * (e->n_classes + 1) *
 			       TC_M_COUNT, sizeof *w->month_sums);
 	if (!w->r || !w->par || !w->rate || !w->req || !w->reqp || !w->val ||
-	    !w->out || !w->kpi_sum || !w->pre || !w->month_sums)
+	    !w->out || !w->kpi_sum || !w->pre || !w->month_sums || !w->grow)
 		goto fail;
 	if (e->scn && !(w->sw = escn_work_new(e)))
 		goto fail;
@@ -424,5 +425,6 @@ void eng_work_free(const eng *e, eng_work *w)
 	free(w->kpi_sum);
 	free(w->pre);
 	free(w->month_sums);
+	free(w->grow);
 	free(w);
 }

@@ -3,6 +3,7 @@
  * the read access of the public API.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,50 +25,46 @@ size_t fc_stat_index(const tc_forecast *f, tc_period_kind k, size_t i,
 }
 
 /* Horizon and months of one pass metric, exact from the kept values. */
-static void summarise_periods(tc_forecast *f, size_t k, double *col)
+static void summarise_periods(tc_forecast *f, size_t k, size_t c,
+			      double *col)
 {
 	const eng *e = &f->e;
 	size_t C1 = e->n_classes + 1, T = f->trials, nm = e->n_months;
-	size_t c, mi, t;
+	size_t mi, t;
 	tc_metric m = f->pass[k];
 	const double *pct = e->opts.quantiles;
 	size_t nq = e->opts.n_quantiles;
 
-	for (c = 0; c < C1; c++) {
-		for (mi = 0; mi < nm; mi++) {
-			const float *v = &f->mstore[((k * nm + mi) * C1 + c) *
-						    T];
+	for (mi = 0; mi < nm; mi++) {
+		const float *v = &f->mstore[((k * nm + mi) * C1 + c) * T];
 
-			for (t = 0; t < T; t++)
-				col[t] = v[t];
-			estat_column(col, T, pct, nq, &f->stats[fc_stat_index(
-				f, TC_PERIOD_MONTH, mi, c, m)]);
-		}
-		for (t = 0; t < T; t++) {
-			col[t] = 0;
-			for (mi = 0; mi < nm; mi++)
-				col[t] += f->mstore[((k * nm + mi) * C1 + c) *
-						    T + t];
-		}
-		estat_column(col, T, pct, nq,
-			     &f->stats[fc_stat_index(f, TC_PERIOD_HORIZON, 0,
-						     c, m)]);
+		for (t = 0; t < T; t++)
+			col[t] = v[t];
+		estat_column(col, T, pct, nq, &f->stats[fc_stat_index(
+			f, TC_PERIOD_MONTH, mi, c, m)]);
 	}
+	for (t = 0; t < T; t++) {
+		col[t] = 0;
+		for (mi = 0; mi < nm; mi++)
+			col[t] += f->mstore[((k * nm + mi) * C1 + c) * T + t];
+	}
+	estat_column(col, T, pct, nq,
+		     &f->stats[fc_stat_index(f, TC_PERIOD_HORIZON, 0, c, m)]);
 }
 
 /*
  * Days of one pass metric: quantiles from the kept trials, mean and sd
  * from the sums over every trial.
  */
-static void summarise_days(tc_forecast *f, size_t k, double *col)
+static void summarise_days(tc_forecast *f, size_t k, size_t c,
+			   double *col)
 {
 	const eng *e = &f->e;
-	size_t C1 = e->n_classes + 1, T = f->trials, c, t, n = f->keep;
+	size_t C1 = e->n_classes + 1, T = f->trials, t, n = f->keep;
 	int d;
 	tc_metric m = f->pass[k];
 
-	for (d = 0; d < e->opts.days; d++)
-		for (c = 0; c < C1; c++) {
+	for (d = 0; d < e->opts.days; d++) {
 			size_t base = ((k * (size_t)e->opts.days + d) * C1 +
 				       c) * n;
 			size_t si = (((size_t)d * C1 + c) * TC_M_COUNT + m) *
@@ -87,19 +84,54 @@ static void summarise_days(tc_forecast *f, size_t k, double *col)
 		}
 }
 
-void fc_summarise_pass(tc_forecast *f)
-{
-	double *col = malloc(f->trials * sizeof *col);
-	size_t k;
+/* One thread's share of the columns: classes tid, tid + nt, ... */
+typedef struct sum_job {
+	tc_forecast *f;
+	size_t tid, nt;
+	double *col;
+} sum_job;
 
-	if (!col)
-		return;
-	for (k = 0; k < f->n_pass; k++) {
-		summarise_periods(f, k, col);
-		if (f->e.opts.daily)
-			summarise_days(f, k, col);
+static void *summarise_some(void *arg)
+{
+	sum_job *j = arg;
+	size_t k, c;
+
+	for (k = 0; k < j->f->n_pass; k++)
+		for (c = j->tid; c <= j->f->e.n_classes; c += j->nt) {
+			summarise_periods(j->f, k, c, j->col);
+			if (j->f->e.opts.daily)
+				summarise_days(j->f, k, c, j->col);
+		}
+	return NULL;
+}
+
+tc_status fc_summarise_pass(tc_forecast *f)
+{
+	size_t nt = f->e.opts.threads, i, started = 0;
+	sum_job job[64];
+	pthread_t th[64];
+	tc_status st = TC_OK;
+
+	/* Each column is summarised alone: threads change no number. */
+	for (i = 0; i < nt; i++) {
+		job[i] = (sum_job){f, i, nt,
+				   malloc(f->trials * sizeof(double))};
+		if (!job[i].col)
+			st = TC_ERR_NOMEM;
 	}
-	free(col);
+	for (i = 1; st == TC_OK && i < nt; i++, started++)
+		if (pthread_create(&th[i], NULL, summarise_some, &job[i]))
+			break;
+	if (st == TC_OK) {
+		for (i = 1 + started; i < nt; i++)
+			summarise_some(&job[i]);
+		summarise_some(&job[0]);
+	}
+	for (i = 1; i <= started; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < nt; i++)
+		free(job[i].col);
+	return st;
 }
 
 tc_status fc_summarise_units(tc_forecast *f)

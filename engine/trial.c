@@ -234,7 +234,7 @@ static double node_mean(const eng *e, const eng_work *w, size_t node,
 {
 	const eng_par *p = &w->par[node];
 	int64_t d = e->opts.start + t;
-	double season = exp(p->glog * (double)(d - e->as_of)) *
+	double season = w->grow[node * e->opts.days + t] *
 			p->weekly[tci_weekday(d)];
 	int root = e->is_root[node];
 	double m, all = 1;
@@ -342,6 +342,19 @@ static tc_status trial_params(const eng *e, eng_work *w, uint64_t trial,
 	for (i = 0; i < e->n_classes; i++)
 		if ((st = class_model(e, w, trial, i, err)) != TC_OK)
 			return st;
+
+	/* G(t) of each root: one exp, then a product per day. */
+	for (i = 0; i < e->n_nodes; i++) {
+		double *g = &w->grow[i * (size_t)e->opts.days];
+		double step = exp(w->par[i].glog);
+		int t;
+
+		if (!e->is_root[i])
+			continue;
+		g[0] = exp(w->par[i].glog * (double)(e->opts.start - e->as_of));
+		for (t = 1; t < e->opts.days; t++)
+			g[t] = g[t - 1] * step;
+	}
 	return e->scn ? escn_trial(e, w, trial, err) : TC_OK;
 }
 

@@ -426,6 +426,22 @@ static void price_change(void **state)
 				    1e-9 * n);
 		}
 	}
+
+	/* Monthly mode: the runs of days split at the price change too. */
+	o.daily = 0;
+	o.switch_requests = 200;
+	assert_int_equal(tc_forecast_one_trial(kg, cat, &o, 3, v, &err),
+			 TC_OK);
+	for (sw = 0; sw < 2; sw++) {
+		double n = 0, cost = 0;
+
+		for (d = sw ? 40 : 0; d < (sw ? 90 : 40); d++) {
+			n += v[d * TC_M_COUNT + TC_M_REQUESTS];
+			cost += v[d * TC_M_COUNT];
+		}
+		assert_true(n > 300 * (sw ? 50 : 40));
+		assert_true(fabs(cost - n * (sw ? 0.003 : 0.001)) < 1e-9 * n);
+	}
 	tc_catalog_free(cat);
 	tc_kg_free(kg);
 }
@@ -714,7 +730,10 @@ static void moments_by_quadrature(void **state)
 	tc_catalog_free(cat);
 }
 
-/* Zero trials, a bad quantile, an unknown model: clear errors, no result. */
+/*
+ * Zero trials, a bad quantile, an unknown model, 1e8 trials (more memory
+ * than the budget allows): clear errors, no result.
+ */
 static void bad_input(void **state)
 {
 	static const char body[] = "<node id=\"c\"><data key=\"kind\">"
@@ -741,6 +760,20 @@ static void bad_input(void **state)
 	memset(&err, 0, sizeof err);
 	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err), TC_ERR_ARG);
 	o.quantiles[0] = 5;
+	o.trials = 100000000;
+	memset(&err, 0, sizeof err);
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err),
+			 TC_ERR_NOT_FOUND);
+	tc_catalog_free(cat);
+	cat = load_catalog("no-such-model,t,2000-01-01,1,1,,,,\n");
+	memset(&err, 0, sizeof err);
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err),
+			 TC_ERR_LIMIT);
+	assert_null(f);
+	assert_non_null(strstr(err.message, "MB"));
+	tc_catalog_free(cat);
+	cat = bundled();
+	o.trials = 10;
 	memset(&err, 0, sizeof err);
 	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err),
 			 TC_ERR_NOT_FOUND);

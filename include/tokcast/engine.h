@@ -98,7 +98,8 @@ typedef struct tc_forecast tc_forecast;
  * its attribute's domain after 100 redraws, err names the node and the
  * attribute; a per-request spec whose moments are infinite; a cycle
  * whose drawn rates give a gain of 1 or more); TC_ERR_LIMIT (more than
- * 255 price changes of one class in the horizon); TC_ERR_NOMEM.
+ * 255 price changes of one class in the horizon, or per-trial values
+ * needing more than twice memory_budget and 512 MB); TC_ERR_NOMEM.
  * On failure *out is NULL.
  */
 tc_status tc_forecast_run(const tc_kg *kg, const tc_catalog *cat,

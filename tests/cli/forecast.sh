@@ -76,6 +76,7 @@ expect() {
 expect 2 "bad quarter" "$g" --quarter 2027Q5
 expect 2 "bad value" "$g" --quarter 2027Q1 --trials 0
 expect 2 "give --quarter" "$g"
+expect 1 "need .* MB" "$g" --quarter 2027Q1 --trials 100000000
 sed 's/gpt-5-mini/no-such-model/' "$g" >"$tmp/unknown.graphml"
 expect 1 "unknown model" "$tmp/unknown.graphml" --quarter 2027Q1 --trials 5
 sed 's/"dispersion">gamma(shape=20, scale=2.5)/"dispersion">chat(1)/' \
