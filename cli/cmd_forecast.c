@@ -23,6 +23,7 @@ static const char forecast_help[] =
 	"                        [--catalog FILE] [-o OUT.csv|OUT.json]\n"
 	"                        [--scenario S.yaml] [--budget [CLASS=]USD]\n"
 	"                        [--fail-if-exceed-probability P]\n"
+	"                        [--sensitivity] [--tornado OUT.svg]\n"
 	"\n"
 	"Forecasts the cost of every feature class of a knowledge graph by\n"
 	"Monte Carlo (docs/engine.md), prices at each day's catalog rates,\n"
@@ -48,6 +49,10 @@ static const char forecast_help[] =
 	"                        (repeatable; replaces the scenario's)\n"
 	"  --fail-if-exceed-probability P  exit 4 when a budget's\n"
 	"                        exceedance probability is above P\n"
+	"  --sensitivity         what drives the variance: rank correlation,\n"
+	"                        share of variance, one-at-a-time swing\n"
+	"  --tornado OUT.svg     the total's tornado chart (implies\n"
+	"                        --sensitivity)\n"
 	"  -h, --help            this help\n";
 
 /* Parses a whole number in [lo, hi]; -1 when malformed. */
@@ -181,6 +186,8 @@ static int option(struct fc_args *a, int c, const char *arg)
 			break;
 		return 1;
 	case 'N': a->no_baseline = 1; return 1;
+	case 'V': a->o.sensitivity = 1; return 1;
+	case 'T': a->tornado = arg; a->o.sensitivity = 1; return 1;
 	}
 	cli_usage_error(a->cmd, "bad value '%s'", arg);
 	return -1;
@@ -230,6 +237,8 @@ int cli_fc_parse(int argc, char **argv, struct fc_args *a, int *code)
 		{"budget", required_argument, NULL, 'b'},
 		{"fail-if-exceed-probability", required_argument, NULL, 'F'},
 		{"no-baseline", no_argument, NULL, 'N'},
+		{"sensitivity", no_argument, NULL, 'V'},
+		{"tornado", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -351,6 +360,8 @@ static int run(struct fc_args *a)
 	rc = a->out ? write_out(a, f, &meta) : CLI_OK;
 	if (rc == CLI_OK)
 		rc = cli_forecast_summary(f, a->graph);
+	if (rc == CLI_OK && a->o.sensitivity)
+		rc = cli_sensitivity_report(f, a->tornado);
 	if (rc == CLI_OK) {
 		cli_budget_summary(f);
 		if (a->fail_p >= 0)

@@ -30,6 +30,7 @@ struct fc_args {
 	char *budget_text[CLI_MAX_BUDGETS];
 	size_t n_budgets;
 	double fail_p;		/* < 0: no gate */
+	const char *tornado;	/* --tornado OUT.svg, or NULL */
 };
 
 /* Parses forecast's (and compare's) command line; -1 with *code. */
@@ -51,6 +52,12 @@ int cli_scenario_load(const char *path, const tc_kg *kg, tc_catalog *cat,
 
 /* Prints the budgets and the contract of a result on stdout. */
 void cli_budget_summary(const tc_forecast *f);
+/*
+ * Prints what drives each output's variance (--sensitivity) and writes
+ * the total's tornado chart to svg (may be NULL). Returns CLI_OK or the
+ * exit code.
+ */
+int cli_sensitivity_report(const tc_forecast *f, const char *svg);
 /* CLI_BUDGET when some budget's exceedance is above p, else CLI_OK. */
 int cli_budget_gate(const tc_forecast *f, double p);
 

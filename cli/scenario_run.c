@@ -160,3 +160,77 @@ int cli_budget_gate(const tc_forecast *f, double p)
 	}
 	return rc;
 }
+
+/* Orders results by share, largest first. */
+static int by_share(const void *a, const void *b)
+{
+	double x = (*(const tc_sensitivity *const *)a)->share;
+	double y = (*(const tc_sensitivity *const *)b)->share;
+
+	return (x < y) - (x > y);
+}
+
+/* One output's table: inputs by share of variance. */
+static void sens_table(const char *title, const tc_sensitivity *s,
+		       size_t n)
+{
+	const tc_sensitivity **r = malloc((n + 1) * sizeof *r);
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < n; i++)
+		r[i] = &s[i];
+	qsort(r, n, sizeof *r, by_share);
+	printf("\nwhat drives %s (all inputs at medians: %.2f USD)\n", title,
+	       n ? s[0].base : 0);
+	printf("  %-40s %9s %7s %14s %14s\n", "input", "rank corr", "share",
+	       "at P10 USD", "at P90 USD");
+	for (i = 0; i < n && i < 12; i++)
+		printf("  %-40.40s %9.3f %6.1f%% %14.2f %14.2f\n",
+		       r[i]->input, r[i]->rank_corr, 100 * r[i]->share,
+		       r[i]->low, r[i]->high);
+	free(r);
+}
+
+/* Writes the tornado chart of the total through a tc_outfile. */
+static int write_tornado(const char *path, const tc_sensitivity *s,
+			 size_t n)
+{
+	tc_outfile *of = NULL;
+	tc_error err = {0};
+
+	if (tc_outfile_open(path, &of, &err) != TC_OK)
+		return cli_fail(&err);
+	if (tc_sensitivity_write_svg(s, n, "What drives the total cost: "
+				     "one-at-a-time swing, P10 to P90",
+				     tc_outfile_stream(of), &err) != TC_OK) {
+		tc_outfile_abort(of);
+		return cli_fail(&err);
+	}
+	if (tc_outfile_commit(of, &err) != TC_OK)
+		return cli_fail(&err);
+	return CLI_OK;
+}
+
+int cli_sensitivity_report(const tc_forecast *f, const char *svg)
+{
+	tc_sensitivity *s = NULL;
+	tc_error err = {0};
+	size_t n = 0, c;
+	int rc = CLI_OK;
+
+	if (tc_forecast_sensitivity(f, 0, &s, &n, &err) != TC_OK) {
+		if (err.status != TC_ERR_NOT_FOUND)
+			return cli_fail(&err);
+		cli_say("--sensitivity: %s", err.message);
+		return CLI_OK;
+	}
+	sens_table("the total", s, n);
+	for (c = 0; c < tc_forecast_class_count(f); c++)
+		sens_table(tc_forecast_class_name(f, c), &s[(c + 1) * n], n);
+	if (svg)
+		rc = write_tornado(svg, s, n);
+	free(s);
+	return rc;
+}

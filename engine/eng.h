@@ -145,6 +145,14 @@ typedef struct eng {
 	double *central_weekly;	/* [node][7] */
 	tc_spec **central_specs;	/* [class][ENG_Q_COUNT] */
 	struct escn *scn;	/* the scenario's overlay, or NULL */
+	/* Sensitivity: the uncertain inputs, by stream element id. */
+	uint64_t *sens_id;	/* sorted */
+	size_t *sens_idx;	/* input index of sens_id[i] */
+	char **sens_name;	/* [input] */
+	unsigned char *sens_fixable;	/* [input]: a rerun can fix it */
+	size_t n_sens;
+	const double *sens_fix;	/* [input]: a value in place of the
+				   draw, NAN to draw; NULL: none */
 } eng;
 
 /* One thread's scratch. */
@@ -161,6 +169,7 @@ typedef struct eng_work {
 	double *month_sums;	/* [month][class+1][metric] of a trial */
 	double *grow;		/* [root node][day]: growth factor G(t) */
 	struct escn_work *sw;	/* the scenario's per-trial state */
+	double *inp;		/* [input]: this trial's draws */
 } eng_work;
 
 /* setup.c: prefixes err's message with "WHAT: " and sets its element. */
@@ -170,6 +179,14 @@ tc_status eng_rewrap(tc_error *err, tc_status st, const char *element,
 /* setup.c: the price periods of class c on model over the horizon. */
 tc_status eng_setup_prices(eng *e, eng_class *c, const char *model,
 			   tc_error *err);
+
+/* sensitivity.c: the inputs of a run; a draw's record and override. */
+tc_status eng_sens_setup(eng *e);
+void eng_sens_cleanup(eng *e);
+void eng_sens_note(const eng *e, eng_work *w, uint64_t id, double x);
+int eng_sens_fixed(const eng *e, uint64_t id, double *x);
+void eng_sens_note_params(const eng *e, eng_work *w, uint64_t id,
+			  const tc_spec *spec, const tc_spec *drawn);
 
 /* trial.c */
 tc_status eng_setup(eng *e, const tc_kg *kg, const tc_catalog *cat,

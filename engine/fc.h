@@ -27,6 +27,7 @@ struct tc_forecast {
 	estat *kpi_unit;	/* [kpi][2] */
 	estat *req_unit;	/* [class] */
 	struct fc_budget *bud;	/* budgets and contract, or NULL */
+	double *sens_in;	/* [input][trial] draws, or NULL */
 };
 
 /* budget.c */

@@ -372,7 +372,8 @@ static tc_status draw_part(const eng *e, eng_work *w, uint64_t trial,
 						 : TC_RNG_DATE, 0};
 	int i, ok;
 
-	if (tc_spec_is_constant(spec, x))
+	if (tc_spec_is_constant(spec, x) ||
+	    (e->sens_fix && eng_sens_fixed(e, rs.element, x)))
 		return TC_OK;
 	if (e->opts.no_parameter_uncertainty) {
 		*x = eng_central(spec, &ok);
@@ -384,8 +385,10 @@ static tc_status draw_part(const eng *e, eng_work *w, uint64_t trial,
 
 		if (st != TC_OK)
 			return st;
-		if (*x >= lo && *x <= hi)
+		if (*x >= lo && *x <= hi) {
+			eng_sens_note(e, w, rs.element, *x);
 			return TC_OK;
+		}
 	}
 	return tci_error(err, TC_ERR_NUMERIC, c->file, c->line, c->target,
 			 "%s of change '%s': %d draws in a row fell outside "

@@ -313,7 +313,8 @@ tc_status eng_setup(eng *e, const tc_kg *kg, const tc_catalog *cat,
 	if ((st = setup_nodes(e, err)) || (st = setup_months(e)) ||
 	    (st = setup_arrays(e)) ||
 	    (o->scenario && (st = escn_setup(e, o->scenario, err))) ||
-	    (st = setup_central(e, err)))
+	    (st = setup_central(e, err)) ||
+	    (o->sensitivity && (st = eng_sens_setup(e))))
 		goto fail;
 	e->monthly = !o->daily && o->monthly_sums && expectations_fixed(e) &&
 		     !e->scn && !o->n_budgets;
@@ -338,6 +339,7 @@ void eng_cleanup(eng *e)
 	size_t i;
 
 	escn_cleanup(e);
+	eng_sens_cleanup(e);
 	for (i = 0; e->cls && i < e->n_classes; i++) {
 		free(e->cls[i].prices);
 		free(e->cls[i].day_price);
@@ -391,6 +393,9 @@ eng_work *eng_work_new(const eng *e)
 		goto fail;
 	if (e->scn && !(w->sw = escn_work_new(e)))
 		goto fail;
+	if (e->opts.sensitivity &&
+	    !(w->inp = calloc(e->n_sens + 1, sizeof *w->inp)))
+		goto fail;
 	for (i = 0; i < e->n_classes; i++) {
 		w->req[i].agg = calloc(e->cls[i].n_prices, sizeof(eng_agg));
 		if (!w->req[i].agg)
@@ -414,6 +419,7 @@ void eng_work_free(const eng *e, eng_work *w)
 	}
 	if (w->sw)
 		escn_work_free(e, w->sw);
+	free(w->inp);
 	if (w->r)
 		gsl_rng_free(w->r);
 	free(w->par);

@@ -32,7 +32,7 @@ static void stream(const eng *e, gsl_rng *r, uint64_t trial, uint64_t id,
  * Draws a per-trial value of spec, redrawn while outside the
  * attribute's domain; TC_ERR_NUMERIC naming the element after REDRAWS.
  */
-static tc_status draw_in_domain(const eng *e, gsl_rng *r, uint64_t trial,
+static tc_status draw_in_domain(const eng *e, eng_work *w, uint64_t trial,
 				uint64_t id, const tc_spec *spec,
 				tc_kg_attr attr, const char *who, double *x,
 				tc_error *err)
@@ -40,8 +40,11 @@ static tc_status draw_in_domain(const eng *e, gsl_rng *r, uint64_t trial,
 	const tc_kg_attr_info *info = tc_kg_attr_get(attr);
 	unsigned purpose = attr == TC_KG_LAUNCH ? TC_RNG_DATE
 						: TC_RNG_PARAMETER;
+	gsl_rng *r = w->r;
 	int i;
 
+	if (e->sens_fix && eng_sens_fixed(e, id, x))
+		return TC_OK;
 	stream(e, r, trial, id, purpose, 0);
 	for (i = 0; i < REDRAWS; i++) {
 		tc_status st = tc_spec_sample_err(spec, r, x, err);
@@ -49,8 +52,10 @@ static tc_status draw_in_domain(const eng *e, gsl_rng *r, uint64_t trial,
 		if (st != TC_OK)
 			return eng_rewrap(err, st, who, "attribute '%s'",
 					  info->name);
-		if (tc_kg_in_domain(info, *x))
+		if (tc_kg_in_domain(info, *x)) {
+			eng_sens_note(e, w, id, *x);
 			return TC_OK;
+		}
 	}
 	return tci_error(err, TC_ERR_NUMERIC, NULL, 0, who,
 			 "attribute '%s': %d draws in a row fell outside "
@@ -74,7 +79,7 @@ static tc_status node_value(const eng *e, eng_work *w, uint64_t trial,
 			*x = eng_central(spec, &ok);
 		return TC_OK;
 	}
-	return draw_in_domain(e, w->r, trial,
+	return draw_in_domain(e, w, trial,
 			      tc_rng_id_join(e->node_id[node],
 					     tc_kg_attr_get(attr)->name),
 			      spec, attr, tc_kg_node_id(e->kg, node), x, err);
@@ -96,7 +101,7 @@ static tc_status node_weekly(const eng *e, eng_work *w, uint64_t trial,
 		wk[d] = 1;
 		if (s && e->opts.no_parameter_uncertainty)
 			wk[d] = e->central_weekly[node * 7 + d];
-		else if (s && (st = draw_in_domain(e, w->r, trial,
+		else if (s && (st = draw_in_domain(e, w, trial,
 				tc_rng_id_join(id, part), s, TC_KG_WEEKLY,
 				tc_kg_node_id(e->kg, node), &wk[d], err)))
 			return st;
@@ -176,6 +181,8 @@ static tc_status class_model(const eng *e, eng_work *w, uint64_t trial,
 			return eng_rewrap(err, st, c->name, "attribute '%s'",
 					  name);
 		q->spec[k] = q->owned[k];
+		eng_sens_note_params(e, w, tc_rng_id_join(e->node_id[c->node],
+							  name), s, q->owned[k]);
 	}
 	st = node_value(e, w, trial, c->node, TC_KG_IO_RANK_CORR, 0, &rc,
 			err);
@@ -333,7 +340,7 @@ static tc_status trial_params(const eng *e, eng_work *w, uint64_t trial,
 		snprintf(who, sizeof who, "edge '%s' (%s -> %s)", ed.id,
 			 tc_kg_node_id(e->kg, ed.source),
 			 tc_kg_node_id(e->kg, ed.target));
-		st = draw_in_domain(e, w->r, trial, e->edge_id[i],
+		st = draw_in_domain(e, w, trial, e->edge_id[i],
 				    eng_edge_rate(e, i), TC_KG_RATE, who,
 				    &w->rate[i], err);
 		if (st != TC_OK)

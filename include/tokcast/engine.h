@@ -77,6 +77,7 @@ typedef struct tc_forecast_opts {
 	const tc_scn_budget *budgets;
 	size_t n_budgets;
 	int fiscal_year_start;	/* first month of quarters, 1 (default) */
+	int sensitivity;	/* 1: keep every uncertain input's draws */
 	/* Called after each block of trials, from the calling thread only. */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
@@ -241,6 +242,51 @@ tc_status tc_forecast_compare(const tc_forecast *x, const tc_forecast *ref,
 tc_status tc_compare_write_json(const tc_forecast *const *runs,
 				const char *const *names, size_t n,
 				size_t ref, FILE *fp, tc_error *err);
+
+/*
+ * What drives the cost (docs/scenarios.md, "Sensitivity"): for one
+ * uncertain input (a per-trial draw: "chat.requests_per_day",
+ * "chat.input_tokens.mu", a scenario change's "KEY.date") and one
+ * output (the horizon's total or a class's cost).
+ */
+typedef struct tc_sensitivity {
+	const char *input;
+	double rank_corr;	/* Spearman correlation with the output */
+	double share;		/* of the variance: normal-score regression */
+	double p10, p50, p90;	/* the input's sample quantiles */
+	double base;		/* mean output, every input at its median */
+	double low, high;	/* mean output with this input at p10, p90
+				   and the others at their medians; NAN
+				   when not run: parameters inside
+				   per-request specs, and inputs past the
+				   first TC_SENS_OAT_MAX by share of the
+				   total */
+} tc_sensitivity;
+
+#define TC_SENS_OAT_MAX 16
+
+/*
+ * The sensitivity of every output to every input of a run made with
+ * opts.sensitivity = 1: *out receives (classes + 1) x *n results,
+ * output-major, the total first, then the classes in order; inputs in a
+ * fixed order (free *out with free()). The one-at-a-time swings rerun
+ * oat_trials trials (default 400 when 0) on common random numbers, so
+ * the graph, catalog and scenario of the run must still exist. Returns
+ * TC_OK, TC_ERR_ARG (NULL pointers, a run without sensitivity),
+ * TC_ERR_NOT_FOUND (no uncertain input), TC_ERR_NOMEM, or a status of
+ * tc_forecast_run from the reruns.
+ */
+tc_status tc_forecast_sensitivity(const tc_forecast *f, size_t oat_trials,
+				  tc_sensitivity **out, size_t *n,
+				  tc_error *err);
+
+/*
+ * Writes a tornado chart (SVG) of n results of one output, widest swing
+ * on top. Returns TC_OK, TC_ERR_ARG or TC_ERR_IO.
+ */
+tc_status tc_sensitivity_write_svg(const tc_sensitivity *s, size_t n,
+				   const char *title, FILE *fp,
+				   tc_error *err);
 
 /* What the JSON's meta block says besides the run itself. */
 typedef struct tc_forecast_meta {
