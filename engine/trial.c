@@ -181,8 +181,8 @@ static tc_status class_model(const eng *e, eng_work *w, uint64_t trial,
 			return eng_rewrap(err, st, c->name, "attribute '%s'",
 					  name);
 		q->spec[k] = q->owned[k];
-		eng_sens_note_params(e, w, tc_rng_id_join(e->node_id[c->node],
-							  name), s, q->owned[k]);
+		eng_sens_note_params(e, w, tc_rng_id_join(
+			e->node_id[c->node], name), s, q->owned[k]);
 	}
 	st = node_value(e, w, trial, c->node, TC_KG_IO_RANK_CORR, 0, &rc,
 			err);
