@@ -10,11 +10,16 @@
 #include "eng.h"
 #include "tokcast/scenario.h"
 
-/* A MODEL change: the class's requests it moves, priced on its model. */
+/*
+ * A MODEL change (the class's requests it moves, priced on its model),
+ * or a dated SET of a per-request attribute (all requests from its
+ * date, with the new spec).
+ */
 typedef struct escn_track {
 	size_t change;		/* index in the scenario */
 	size_t ci;		/* class index */
-	eng_class cls;		/* the class on the new model's prices */
+	int q;			/* SET: the eng_q replaced; -1 for MODEL */
+	eng_class cls;		/* the class on the track's prices */
 } escn_track;
 
 /* A catalog row with some PRICE changes applied, kept for the run. */
@@ -50,6 +55,7 @@ typedef struct escn_work {
 	double *erate;		/* [edge][day]: rate from dated sets */
 	double *share;		/* [track] */
 	eng_req *treq;		/* [track] */
+	tc_spec **towned;	/* [track]: an instantiated SET spec */
 	size_t *order;		/* scratch: a node's changes by date */
 } escn_work;
 

@@ -66,14 +66,46 @@ static tc_status setup_edge_set(eng *e, const tc_scn_change *c,
 	return TC_OK;
 }
 
+/* The per-request attributes, in enum eng_q order. */
+static const tc_kg_attr q_attr[ENG_Q_COUNT] = {
+	TC_KG_INPUT_TOKENS, TC_KG_OUTPUT_TOKENS, TC_KG_CACHED_SHARE,
+	TC_KG_CACHE_WRITE_SHARE, TC_KG_CACHE_WRITE_1H_SHARE,
+	TC_KG_REASONING_SHARE, TC_KG_BATCH_SHARE};
+
+/* The eng_q of a per-request attribute, or -1. */
+static int q_of(tc_kg_attr a)
+{
+	int k;
+
+	for (k = 0; k < ENG_Q_COUNT; k++)
+		if (q_attr[k] == a)
+			return k;
+	return -1;
+}
+
+/* Adds a track: a MODEL change, or a dated per-request SET (q >= 0). */
+static void setup_track(eng *e, size_t i, const tc_scn_change *c, int q)
+{
+	escn *s = e->scn;
+	escn_track *t = &s->track[s->n_track++];
+
+	t->change = i;
+	t->ci = e->class_of[c->index];
+	t->q = q;
+}
+
 /* A SET on a node: in place of the attribute, or from a date. */
-static tc_status setup_node_set(eng *e, const tc_scn_change *c,
+static tc_status setup_node_set(eng *e, size_t i, const tc_scn_change *c,
 				tc_error *err)
 {
 	escn *s = e->scn;
 
 	if (!c->date) {
 		s->repl[c->index * TC_KG_ATTR_COUNT + c->attr] = c->value;
+		return TC_OK;
+	}
+	if (q_of(c->attr) >= 0 && e->class_of[c->index] != SIZE_MAX) {
+		setup_track(e, i, c, q_of(c->attr));
 		return TC_OK;
 	}
 	if (c->attr != TC_KG_START && c->attr != TC_KG_REQUESTS_PER_DAY &&
@@ -102,17 +134,6 @@ static tc_status setup_launch(eng *e, const tc_scn_change *c,
 	return TC_OK;
 }
 
-/* Adds a MODEL change's track. */
-static tc_status setup_track(eng *e, size_t i, const tc_scn_change *c)
-{
-	escn *s = e->scn;
-	escn_track *t = &s->track[s->n_track++];
-
-	t->change = i;
-	t->ci = e->class_of[c->index];
-	return TC_OK;
-}
-
 /* Sorts one change into the overlay's tables. */
 static tc_status setup_change(eng *e, size_t i, tc_error *err)
 {
@@ -124,7 +145,7 @@ static tc_status setup_change(eng *e, size_t i, tc_error *err)
 		return setup_launch(e, c, err);
 	case TC_SCN_SET:
 		return c->on_edge ? setup_edge_set(e, c, err)
-				  : setup_node_set(e, c, err);
+				  : setup_node_set(e, i, c, err);
 	case TC_SCN_GROWTH:
 		if (!c->date)
 			s->repl[c->index * TC_KG_ATTR_COUNT + TC_KG_GROWTH] =
@@ -133,7 +154,8 @@ static tc_status setup_change(eng *e, size_t i, tc_error *err)
 			s->touched[c->index] = 1;
 		return TC_OK;
 	case TC_SCN_MODEL:
-		return setup_track(e, i, c);
+		setup_track(e, i, c, -1);
+		return TC_OK;
 	case TC_SCN_PRICE:
 		if (c->date && !tc_spec_is_constant(c->date, NULL))
 			return unsupported(c, "an uncertain price date", err);
@@ -195,10 +217,12 @@ tc_status escn_setup_tracks(eng *e, tc_error *err)
 
 		t->cls.node = c->node;
 		t->cls.name = c->name;
-		t->cls.shares_fixed = c->shares_fixed;
+		t->cls.shares_fixed = c->shares_fixed && t->q < ENG_Q_CACHED;
 		t->cls.sh = c->sh;
-		st = eng_setup_prices(e, &t->cls, s->ch[t->change]->model,
-				      err);
+		st = eng_setup_prices(e, &t->cls, t->q < 0
+				? s->ch[t->change]->model
+				: tc_kg_node_text(e->kg, c->node, TC_KG_MODEL),
+				err);
 		if (st != TC_OK)
 			return st;
 	}
@@ -320,9 +344,11 @@ escn_work *escn_work_new(const eng *e)
 	sw->erate = calloc(e->n_edges * days + 1, sizeof *sw->erate);
 	sw->share = calloc(s->n_track + 1, sizeof *sw->share);
 	sw->treq = calloc(s->n_track + 1, sizeof *sw->treq);
+	sw->towned = calloc(s->n_track + 1, sizeof *sw->towned);
 	sw->order = calloc(n, sizeof *sw->order);
 	if (!sw->when || !sw->val || !sw->wk || !sw->dem || !sw->all ||
-	    !sw->erate || !sw->share || !sw->treq || !sw->order)
+	    !sw->erate || !sw->share || !sw->treq || !sw->order ||
+	    !sw->towned)
 		goto fail;
 	for (k = 0; k < s->n_track; k++) {
 		sw->treq[k].agg = calloc(s->track[k].cls.n_prices + 1,
@@ -344,6 +370,9 @@ void escn_work_free(const eng *e, escn_work *sw)
 		return;
 	for (k = 0; sw->treq && k < e->scn->n_track; k++)
 		free(sw->treq[k].agg);
+	for (k = 0; sw->towned && k < e->scn->n_track; k++)
+		tc_spec_free(sw->towned[k]);
+	free(sw->towned);
 	free(sw->when);
 	free(sw->val);
 	free(sw->wk);
@@ -461,6 +490,10 @@ static tc_status draw_change(const eng *e, eng_work *w, uint64_t trial,
 					    0, 1, &sw->val[i], err)
 				: TC_OK;
 	}
+	if (c->kind == TC_SCN_SET && q_of(c->attr) >= 0) {
+		sw->val[i] = 1;
+		return TC_OK;
+	}
 	if (c->value && c->kind != TC_SCN_LAUNCH &&
 	    (c->date || c->kind == TC_SCN_LEVEL))
 		return draw_part(e, w, trial, c, "value", c->value, lo, hi,
@@ -485,7 +518,8 @@ static size_t node_changes(const eng *e, const escn_work *sw, size_t node,
 		    c->kind == TC_SCN_LAUNCH || c->kind == TC_SCN_MODEL ||
 		    c->kind == TC_SCN_PRICE ||
 		    ((c->kind == TC_SCN_SET || c->kind == TC_SCN_GROWTH) &&
-		     !c->date))
+		     !c->date) ||
+		    (c->kind == TC_SCN_SET && q_of(c->attr) >= 0))
 			continue;
 		for (j = n++; j > 0 && sw->when[ord[j - 1]] > sw->when[i];
 		     j--)
@@ -630,6 +664,32 @@ static tc_status factor(const eng *e, eng_work *w, uint64_t trial,
 	return draw_part(e, w, trial, c, part, spec, 1e-9, INFINITY, x, err);
 }
 
+/*
+ * A dated per-request SET's spec for this trial: the change's, with its
+ * uncertain parameters drawn once (TC_RNG_SCENARIO, "value").
+ */
+static tc_status track_spec(const eng *e, eng_work *w, uint64_t trial,
+			    size_t k, const tc_spec **spec, tc_error *err)
+{
+	const tc_scn_change *c = e->scn->ch[e->scn->track[k].change];
+	tc_rng_stream rs = {e->opts.seed, trial,
+			    tc_rng_id_join(tc_rng_id(c->key), "value"),
+			    TC_RNG_SCENARIO, 0};
+	tc_spec **own = &w->sw->towned[k];
+	tc_status st;
+
+	tc_spec_free(*own);
+	*own = NULL;
+	*spec = c->value;
+	if (!tc_spec_has_uncertain_params(c->value))
+		return TC_OK;
+	tc_rng_set_stream(w->r, &rs);
+	if ((st = tc_spec_instantiate_err(c->value, w->r, own, err)))
+		return st;
+	*spec = *own;
+	return TC_OK;
+}
+
 /* Prepares the tracks' request models for this trial's class models. */
 static tc_status trial_tracks(const eng *e, eng_work *w, uint64_t trial,
 			      tc_error *err)
@@ -654,6 +714,9 @@ static tc_status trial_tracks(const eng *e, eng_work *w, uint64_t trial,
 		for (j = 0; j < ENG_Q_COUNT; j++)
 			tq->spec[j] = q->spec[j];
 		tq->rank_corr = q->rank_corr;
+		if (t->q >= 0 &&
+		    (st = track_spec(e, w, trial, k, &tq->spec[t->q], err)))
+			return st;
 		if ((st = factor(e, w, trial, c, "input_factor",
 				 c->input_factor, &tq->scale[0], err)) ||
 		    (st = factor(e, w, trial, c, "output_factor",

@@ -134,6 +134,42 @@ static void price_from_day(void **state)
 	tc_kg_free(kg);
 }
 
+/*
+ * A dated per-request set: input_tokens 2500 from 2027-02-15 (day 45),
+ * so a request costs 0.001 USD before and 0.0025 from that day, exactly,
+ * on both draw paths.
+ */
+static void dated_request_set(void **state)
+{
+	tc_kg *kg = one_class("500", "");
+	tc_catalog *cat = catalog();
+	tc_scenario *sc = scenario(kg, cat, "graph: s.graphml\nchanges:\n"
+		"  - set: c\n    attribute: input_tokens\n    value: 2500\n"
+		"    from: 2027-02-15\n");
+	tc_forecast_opts o;
+	tc_error err = {0};
+	double v[90 * TC_M_COUNT];
+	int d, sw;
+
+	(void)state;
+	opts_90(&o, sc);
+	for (sw = 0; sw < 2; sw++) {
+		o.switch_requests = sw ? 1 : 1e12;
+		assert_int_equal(tc_forecast_one_trial(kg, cat, &o, 7, v,
+						       &err), TC_OK);
+		for (d = 0; d < 90; d++) {
+			double n = v[d * TC_M_COUNT + TC_M_REQUESTS];
+			double c = d < 45 ? 0.001 : 0.0025;
+
+			assert_true(n > 300);
+			assert_true(fabs(v[d * TC_M_COUNT] - n * c) < 1e-9 * n);
+		}
+	}
+	tc_scenario_free(sc);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
 /* Mean over trials of requests on each day, from tc_forecast_run. */
 static tc_forecast *run(const tc_kg *kg, const tc_catalog *cat,
 			tc_forecast_opts *o, size_t trials)
@@ -627,6 +663,7 @@ static void sensitivity_dominant(void **state)
 
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(price_from_day),
+	cmocka_unit_test(dated_request_set),
 	cmocka_unit_test(launch_linear_ramp),
 	cmocka_unit_test(retire_zeroes),
 	cmocka_unit_test(growth_and_level),
