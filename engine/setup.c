@@ -52,6 +52,51 @@ static tc_status setup_months(eng *e)
 	return TC_OK;
 }
 
+/* 1 when the class may use a share attribute (present, not 0). */
+static int uses(const eng *e, const eng_class *c, tc_kg_attr a)
+{
+	const tc_spec *s = eng_node_spec(e, c->node, a);
+	double x;
+
+	return s && !(tc_spec_is_constant(s, &x) && x == 0);
+}
+
+/*
+ * A catalog row must price every token bucket the class may use, as
+ * tc_price_request requires: TC_ERR_INVALID naming the class otherwise.
+ */
+static tc_status check_row(const eng *e, const eng_class *c,
+			   const tc_price *p, tc_error *err)
+{
+	const char *what = NULL;
+	int tiered = p->tier_threshold != 0, t;
+
+	for (t = 0; t <= tiered && !what; t++) {
+		const tc_rates *r = t ? &p->tier : &p->base;
+
+		if (r->input == TC_RATE_NONE || r->output == TC_RATE_NONE)
+			what = "input or output";
+		else if (r->cache_read == TC_RATE_NONE &&
+			 uses(e, c, TC_KG_CACHED_SHARE))
+			what = "cache read";
+		else if ((r->cache_write_5m == TC_RATE_NONE ||
+			  (r->cache_write_1h == TC_RATE_NONE &&
+			   uses(e, c, TC_KG_CACHE_WRITE_1H_SHARE))) &&
+			 uses(e, c, TC_KG_CACHE_WRITE_SHARE))
+			what = "cache write";
+	}
+	/*
+	 * A row without a batch multiplier prices batch requests at the
+	 * standard rates (docs/engine.md): the bundled example does this.
+	 */
+	if (!what)
+		return TC_OK;
+	return tci_error(err, TC_ERR_INVALID, p->file, p->line, c->name,
+			 "class '%s' may use %s tokens, which the catalog "
+			 "does not price for model '%s'", c->name, what,
+			 p->model);
+}
+
 /* The price periods of a class on a model over the horizon. */
 tc_status eng_setup_prices(eng *e, eng_class *c, const char *model,
 			   tc_error *err)
@@ -76,6 +121,9 @@ tc_status eng_setup_prices(eng *e, eng_class *c, const char *model,
 					  c->name);
 		if (e->scn && (st = escn_price(e, row, e->opts.start + t,
 					       &row, err)) != TC_OK)
+			return st;
+		if ((!c->n_prices || c->prices[c->n_prices - 1].row != row) &&
+		    (st = check_row(e, c, row, err)) != TC_OK)
 			return st;
 		if (!c->n_prices || c->prices[c->n_prices - 1].row != row) {
 			if (c->n_prices == 255)

@@ -732,7 +732,8 @@ static void moments_by_quadrature(void **state)
 
 /*
  * Zero trials, a bad quantile, an unknown model, 1e8 trials (more memory
- * than the budget allows): clear errors, no result.
+ * than the budget allows), cached tokens on a model without a cache
+ * price: clear errors, no result.
  */
 static void bad_input(void **state)
 {
@@ -779,6 +780,22 @@ static void bad_input(void **state)
 			 TC_ERR_NOT_FOUND);
 	assert_null(f);
 	assert_non_null(strstr(err.element, "c"));
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+
+	/* Cached tokens on a model whose row has no cache-read price. */
+	kg = load_graph("bad2.graphml", "2027-01-01", "<node id=\"c\">"
+		"<data key=\"kind\">feature_class</data><data key=\"model\">"
+		"nc</data><data key=\"requests_per_day\">5</data>"
+		"<data key=\"input_tokens\">10</data><data key=\"output_"
+		"tokens\">10</data><data key=\"cached_share\">0.3</data>"
+		"</node>\n");
+	cat = load_catalog("nc,t,2000-01-01,1,1,,,,\n");
+	memset(&err, 0, sizeof err);
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err),
+			 TC_ERR_INVALID);
+	assert_null(f);
+	assert_non_null(strstr(err.message, "cache read"));
 	tc_catalog_free(cat);
 	tc_kg_free(kg);
 }
