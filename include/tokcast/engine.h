@@ -101,6 +101,10 @@ typedef struct tc_forecast tc_forecast;
  * whose drawn rates give a gain of 1 or more); TC_ERR_LIMIT (more than
  * 255 price changes of one class in the horizon, or per-trial values
  * needing more than twice memory_budget and 512 MB); TC_ERR_NOMEM.
+ * Under opts.scenario also: TC_ERR_ARG (a scenario loaded without this
+ * graph); TC_ERR_INVALID naming the change's file and line (a change
+ * the engine does not apply: docs/scenarios.md, known limits);
+ * TC_ERR_NUMERIC (a change's draws stay outside their domain).
  * On failure *out is NULL.
  */
 tc_status tc_forecast_run(const tc_kg *kg, const tc_catalog *cat,

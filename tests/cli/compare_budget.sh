@@ -63,4 +63,16 @@ expect_grep stdout "^contract 2027-01-01" "contract line"
 run compare "$ex/assistant.graphml" $q
 expect_code 2 "compare without scenarios"
 
+# --sensitivity names the dominant input first; --tornado writes SVG.
+run forecast "$ex/assistant.graphml" $q --no-days --sensitivity \
+	--tornado "$out/t.svg"
+expect_code 0 "sensitivity"
+expect_grep stdout "what drives the total" "sensitivity table"
+expect_grep t.svg "</svg>" "tornado chart"
+if ! grep -A2 "what drives the total" "$out/stdout" | tail -1 |
+	grep -q "sessions->rag.rate"; then
+	echo "FAIL: the example's largest input is not sessions->rag.rate"
+	fails=$((fails + 1))
+fi
+
 exit $((fails > 0))
