@@ -75,4 +75,18 @@ if ! grep -A2 "what drives the total" "$out/stdout" | tail -1 |
 	fails=$((fails + 1))
 fi
 
+# Under a scenario with budgets, 1 and 2 threads write the same bytes.
+for t in 1 2; do
+	run forecast "$ex/assistant.graphml" --quarter 2027Q1 --trials 200 \
+		--scenario "$ex/scenario-budget.yaml" --threads $t \
+		-o "$out/t$t.json"
+	expect_code 0 "budget example at $t threads"
+done
+if ! cmp -s "$out/t1.json" "$out/t2.json"; then
+	echo "FAIL: 1 and 2 threads differ under a scenario"
+	fails=$((fails + 1))
+fi
+expect_grep t1.json '"exceed_probability_mc_se"' "budgets in the JSON"
+expect_grep t1.json '"expected_unused_usd"' "contract in the JSON"
+
 exit $((fails > 0))
