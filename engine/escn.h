@@ -29,6 +29,18 @@ typedef struct escn_row {
 	tc_price row;
 } escn_row;
 
+/*
+ * A class (or track) whose model has PRICE changes of uncertain date:
+ * its price periods are the union over every subset of those changes
+ * being in effect, dp[subset][day] the period of each day.
+ */
+typedef struct escn_uprice {
+	const eng_class *cls;
+	size_t n;		/* uncertain changes, at most 4 */
+	size_t ch[4];		/* their change indices */
+	unsigned char *dp;	/* [1 << n][day] */
+} escn_uprice;
+
 typedef struct escn {
 	const tc_scenario *sc;
 	size_t n_ch;
@@ -43,6 +55,8 @@ typedef struct escn {
 	size_t n_price;		/* PRICE changes (at most 64) */
 	escn_row **rows;
 	size_t n_rows;
+	escn_uprice *up;
+	size_t n_up;
 } escn;
 
 /* One thread's per-trial state of the overlay. */
@@ -57,6 +71,8 @@ typedef struct escn_work {
 	eng_req *treq;		/* [track] */
 	tc_spec **towned;	/* [track]: an instantiated SET spec */
 	size_t *order;		/* scratch: a node's changes by date */
+	eng_class *ucls;	/* [uprice]: the class with this trial's
+				   day_price */
 } escn_work;
 
 /* Compiles the overlay (after the node tables, before the prices). */
@@ -66,9 +82,16 @@ tc_status escn_setup_tracks(eng *e, tc_error *err);
 void escn_cleanup(eng *e);
 escn_work *escn_work_new(const eng *e);
 void escn_work_free(const eng *e, escn_work *sw);
-/* The row of a day with the scenario's price changes applied. */
+/*
+ * The row of a day with the scenario's price changes applied: those of
+ * constant date in effect, and those of uncertain date in force (a bit
+ * per PRICE change in list order).
+ */
 tc_status escn_price(eng *e, const tc_price *row, int64_t day,
-		     const tc_price **out, tc_error *err);
+		     uint64_t force, const tc_price **out, tc_error *err);
+/* Rebuilds c's periods when PRICE changes of uncertain date apply. */
+tc_status escn_uprices(eng *e, eng_class *c, const char *model,
+		       tc_error *err);
 /* Draws the trial's dates and values and fills the per-day arrays. */
 tc_status escn_trial(const eng *e, eng_work *w, uint64_t trial,
 		     tc_error *err);

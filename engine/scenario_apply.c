@@ -157,8 +157,6 @@ static tc_status setup_change(eng *e, size_t i, tc_error *err)
 		setup_track(e, i, c, -1);
 		return TC_OK;
 	case TC_SCN_PRICE:
-		if (c->date && !tc_spec_is_constant(c->date, NULL))
-			return unsupported(c, "an uncertain price date", err);
 		if (++s->n_price > 64)
 			return unsupported(c, "more than 64 price changes",
 					   err);
@@ -240,6 +238,9 @@ void escn_cleanup(eng *e)
 		free(s->track[i].cls.prices);
 		free(s->track[i].cls.day_price);
 	}
+	for (i = 0; i < s->n_up; i++)
+		free(s->up[i].dp);
+	free(s->up);
 	for (i = 0; i < s->n_rows; i++)
 		free(s->rows[i]);
 	free(s->rows);
@@ -284,7 +285,7 @@ static escn_row *keep_row(escn *s, const tc_price *base, uint64_t mask)
 }
 
 tc_status escn_price(eng *e, const tc_price *row, int64_t day,
-		     const tc_price **out, tc_error *err)
+		     uint64_t force, const tc_price **out, tc_error *err)
 {
 	escn *s = e->scn;
 	uint64_t mask = 0, bit = 1;
@@ -299,7 +300,8 @@ tc_status escn_price(eng *e, const tc_price *row, int64_t day,
 		if (c->kind != TC_SCN_PRICE)
 			continue;
 		if (price_matches(e, c, row) && (!c->date ||
-		    (tc_spec_is_constant(c->date, &d) && floor(d) <= day)))
+		    (tc_spec_is_constant(c->date, &d) ? floor(d) <= day
+						      : (force & bit) != 0)))
 			mask |= bit;
 		bit <<= 1;
 	}
@@ -327,6 +329,105 @@ tc_status escn_price(eng *e, const tc_price *row, int64_t day,
 	return TC_OK;
 }
 
+/* The uncertain-date PRICE changes of a model: count, and bits. */
+static size_t uncertain_prices(const eng *e, const char *model,
+			       size_t *ch, uint64_t *bits)
+{
+	const escn *s = e->scn;
+	const char *m = tc_catalog_resolve(e->cat, model);
+	const char *t;
+	size_t i, n = 0;
+	uint64_t bit = 1;
+
+	for (i = 0; i < s->n_ch; i++) {
+		const tc_scn_change *c = s->ch[i];
+
+		if (c->kind != TC_SCN_PRICE)
+			continue;
+		t = tc_catalog_resolve(e->cat, c->target);
+		if (c->date && !tc_spec_is_constant(c->date, NULL) && m && t &&
+		    strcmp(m, t) == 0) {
+			if (n < 4) {
+				ch[n] = i;
+				bits[n] = bit;
+			}
+			n++;
+		}
+		bit <<= 1;
+	}
+	return n;
+}
+
+/* The period of row in c, added when new; -1 past 255 periods. */
+static int period_of(eng_class *c, const tc_price *row, int t)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_prices; i++)
+		if (c->prices[i].row == row)
+			return (int)i;
+	if (c->n_prices == 255)
+		return -1;
+	eng_rates_of(row, &c->prices[c->n_prices]);
+	c->prices[c->n_prices].first_day = t;
+	return (int)c->n_prices++;
+}
+
+tc_status escn_uprices(eng *e, eng_class *c, const char *model,
+		       tc_error *err)
+{
+	escn *s = e->scn;
+	size_t ch[4], n, m, j;
+	uint64_t bits[4];
+	int t, days = e->opts.days, p;
+	escn_uprice *u;
+	tc_status st;
+
+	n = uncertain_prices(e, model, ch, bits);
+	if (!n)
+		return TC_OK;
+	if (n > 4)
+		return unsupported(s->ch[ch[0]], "more than 4 price changes "
+				   "of uncertain date for one model", err);
+	u = realloc(s->up, (s->n_up + 1) * sizeof *s->up);
+	if (!u)
+		return TC_ERR_NOMEM;
+	s->up = u;
+	u = &s->up[s->n_up];
+	u->cls = c;
+	u->n = n;
+	memcpy(u->ch, ch, sizeof ch);
+	u->dp = malloc(((size_t)days << n) + 1);
+	if (!u->dp)
+		return TC_ERR_NOMEM;
+	s->n_up++;
+	c->n_prices = 0;
+	for (m = 0; m < ((size_t)1 << n); m++) {
+		uint64_t force = 0;
+
+		for (j = 0; j < n; j++)
+			if (m & ((size_t)1 << j))
+				force |= bits[j];
+		for (t = 0; t < days; t++) {
+			const tc_price *row;
+
+			if ((st = tc_catalog_find(e->cat, model,
+					e->opts.start + t, &row, err)) ||
+			    (st = escn_price(e, row, e->opts.start + t, force,
+					     &row, err)))
+				return st;
+			if ((p = period_of(c, row, t)) < 0)
+				return tci_error(err, TC_ERR_LIMIT, NULL, 0,
+						 c->name, "more than 255 "
+						 "price changes");
+			u->dp[m * (size_t)days + (size_t)t] =
+				(unsigned char)p;
+		}
+	}
+	memcpy(c->day_price, u->dp, (size_t)days);
+	return TC_OK;
+}
+
 escn_work *escn_work_new(const eng *e)
 {
 	const escn *s = e->scn;
@@ -345,10 +446,17 @@ escn_work *escn_work_new(const eng *e)
 	sw->share = calloc(s->n_track + 1, sizeof *sw->share);
 	sw->treq = calloc(s->n_track + 1, sizeof *sw->treq);
 	sw->towned = calloc(s->n_track + 1, sizeof *sw->towned);
+	sw->ucls = calloc(s->n_up + 1, sizeof *sw->ucls);
+	for (k = 0; sw->ucls && k < s->n_up; k++) {
+		sw->ucls[k] = *s->up[k].cls;
+		sw->ucls[k].day_price = malloc(days + 1);
+		if (!sw->ucls[k].day_price)
+			goto fail;
+	}
 	sw->order = calloc(n, sizeof *sw->order);
 	if (!sw->when || !sw->val || !sw->wk || !sw->dem || !sw->all ||
 	    !sw->erate || !sw->share || !sw->treq || !sw->order ||
-	    !sw->towned)
+	    !sw->towned || !sw->ucls)
 		goto fail;
 	for (k = 0; k < s->n_track; k++) {
 		sw->treq[k].agg = calloc(s->track[k].cls.n_prices + 1,
@@ -372,6 +480,9 @@ void escn_work_free(const eng *e, escn_work *sw)
 		free(sw->treq[k].agg);
 	for (k = 0; sw->towned && k < e->scn->n_track; k++)
 		tc_spec_free(sw->towned[k]);
+	for (k = 0; sw->ucls && k < e->scn->n_up; k++)
+		free(sw->ucls[k].day_price);
+	free(sw->ucls);
 	free(sw->towned);
 	free(sw->when);
 	free(sw->val);
@@ -620,6 +731,24 @@ static void edge_days(const eng *e, eng_work *w, size_t edge)
 	}
 }
 
+/* This trial's price period of each day, from the drawn dates. */
+static void uprice_days(const eng *e, eng_work *w, size_t k)
+{
+	const escn_uprice *u = &e->scn->up[k];
+	unsigned char *dp = w->sw->ucls[k].day_price;
+	int days = e->opts.days, t;
+	size_t j;
+
+	for (t = 0; t < days; t++) {
+		size_t m = 0;
+
+		for (j = 0; j < u->n; j++)
+			if (w->sw->when[u->ch[j]] <= e->opts.start + t)
+				m |= (size_t)1 << j;
+		dp[t] = u->dp[m * (size_t)days + (size_t)t];
+	}
+}
+
 tc_status escn_trial(const eng *e, eng_work *w, uint64_t trial,
 		     tc_error *err)
 {
@@ -636,6 +765,8 @@ tc_status escn_trial(const eng *e, eng_work *w, uint64_t trial,
 	for (i = 0; i < e->n_edges; i++)
 		if (s->edated[i])
 			edge_days(e, w, i);
+	for (i = 0; i < s->n_up; i++)
+		uprice_days(e, w, i);
 	return trial_tracks(e, w, trial, err);
 }
 
@@ -760,18 +891,35 @@ static void day_part(const eng *e, eng_work *w, uint64_t trial,
 	eng_day_sums(c, q, w->r, t, n, e->opts.switch_requests, out);
 }
 
+/* The class with this trial's price periods, when they vary. */
+static const eng_class *trial_class(const eng *e, const eng_work *w,
+				    const eng_class *c)
+{
+	size_t i;
+
+	for (i = 0; i < e->scn->n_up; i++)
+		if (e->scn->up[i].cls == c)
+			return &w->sw->ucls[i];
+	return c;
+}
+
 int escn_class_day(const eng *e, eng_work *w, uint64_t trial, size_t ci,
 		   int t, double n, double *out)
 {
-	const eng_class *c = &e->cls[ci];
+	const eng_class *c = trial_class(e, w, &e->cls[ci]);
 	size_t k = 0;
 	const escn_track *tr = active_track(e, w, ci, e->opts.start + t, &k);
 	double moved = n, s, part[TC_M_COUNT];
 	uint64_t key;
 	int m;
 
-	if (!tr)
+	if (!tr && c == &e->cls[ci])
 		return 0;
+	if (!tr) {
+		day_part(e, w, trial, e->node_id[c->node], 0, c, w->reqp[ci],
+			 t, n, out);
+		return 1;
+	}
 	s = w->sw->share[k];
 	key = tc_rng_id(e->scn->ch[tr->change]->key);
 	if (s < 1 && n > 0) {
@@ -786,7 +934,8 @@ int escn_class_day(const eng *e, eng_work *w, uint64_t trial, size_t ci,
 	day_part(e, w, trial, e->node_id[c->node], 0, c, w->reqp[ci], t,
 		 n - moved, out);
 	day_part(e, w, trial, tc_rng_id_join(key, "tokens"),
-		 TC_RNG_SCENARIO, &tr->cls, &w->sw->treq[k], t, moved, part);
+		 TC_RNG_SCENARIO, trial_class(e, w, &tr->cls), &w->sw->treq[k],
+		 t, moved, part);
 	for (m = 0; m < TC_M_COUNT; m++)
 		out[m] += part[m];
 	return 1;

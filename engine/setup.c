@@ -119,7 +119,7 @@ tc_status eng_setup_prices(eng *e, eng_class *c, const char *model,
 		if (st != TC_OK)
 			return eng_rewrap(err, st, c->name, "class '%s'",
 					  c->name);
-		if (e->scn && (st = escn_price(e, row, e->opts.start + t,
+		if (e->scn && (st = escn_price(e, row, e->opts.start + t, 0,
 					       &row, err)) != TC_OK)
 			return st;
 		if ((!c->n_prices || c->prices[c->n_prices - 1].row != row) &&
@@ -135,7 +135,7 @@ tc_status eng_setup_prices(eng *e, eng_class *c, const char *model,
 		}
 		c->day_price[t] = (unsigned char)(c->n_prices - 1);
 	}
-	return TC_OK;
+	return e->scn ? escn_uprices(e, c, model, err) : TC_OK;
 }
 
 /* 1 when the spec is absent or has no uncertain parameter. */

@@ -360,6 +360,54 @@ static void uncertain_date(void **state)
 }
 
 /*
+ * A price change of uncertain date, x 0.5 from pert(2027-02-01,
+ * 2027-02-06, 2027-02-11): in each trial a request costs exactly 0.001
+ * USD before the drawn day and 0.0005 from it; in force on 2027-02-06
+ * (day 36) with probability 0.68256 (the Beta(3, 3) cdf at 0.6, as
+ * above). 2000 trials, 4 standard errors.
+ */
+static void uncertain_price_date(void **state)
+{
+	tc_kg *kg = one_class("500", "");
+	tc_catalog *cat = catalog();
+	tc_scenario *sc = scenario(kg, cat, "graph: s.graphml\nchanges:\n"
+		"  - price: m1\n    multiplier: 0.5\n    from: pert(2027-02-01,"
+		" 2027-02-06, 2027-02-11)\n");
+	tc_forecast_opts o;
+	tc_error err = {0};
+	double v[40 * TC_M_COUNT];
+	size_t t, cut = 0;
+	int d;
+
+	(void)state;
+	opts_90(&o, sc);
+	o.days = 40;
+	for (t = 0; t < 2000; t++) {
+		int on = 0;
+
+		assert_int_equal(tc_forecast_one_trial(kg, cat, &o, t, v,
+						       &err), TC_OK);
+		for (d = 0; d < 40; d++) {
+			double n = v[d * TC_M_COUNT + TC_M_REQUESTS];
+			double r = v[d * TC_M_COUNT] / n;
+
+			assert_true(fabs(r - 0.001) < 1e-12 ||
+				    fabs(r - 0.0005) < 1e-12);
+			/* Once in force, it stays; never before day 31. */
+			assert_true(!on || r < 0.00075);
+			on = r < 0.00075;
+			assert_true(d >= 31 || !on);
+			if (d == 36)
+				cut += on;
+		}
+	}
+	assert_true(fabs(cut / 2000.0 - 0.68256) < 4 * 0.0104);
+	tc_scenario_free(sc);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+/*
  * Common random numbers: a change to class b leaves every draw of
  * class c as it was, so c's per-trial cost is identical with and
  * without the scenario.
@@ -669,6 +717,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(growth_and_level),
 	cmocka_unit_test(model_switch_share),
 	cmocka_unit_test(uncertain_date),
+	cmocka_unit_test(uncertain_price_date),
 	cmocka_unit_test(crn_untouched_class),
 	cmocka_unit_test(crn_narrower),
 	cmocka_unit_test(budget_deterministic),
