@@ -41,6 +41,13 @@ typedef struct escn_uprice {
 	unsigned char *dp;	/* [1 << n][day] */
 } escn_uprice;
 
+/* A drives edge a LAUNCH adds (driven_by). */
+typedef struct escn_edge {
+	size_t change, k;	/* the change and its edge number */
+	size_t src, dst;	/* node indices */
+	int64_t lag;
+} escn_edge;
+
 typedef struct escn {
 	const tc_scenario *sc;
 	size_t n_ch;
@@ -57,6 +64,9 @@ typedef struct escn {
 	size_t n_rows;
 	escn_uprice *up;
 	size_t n_up;
+	escn_edge *xe;		/* added edges */
+	size_t n_xe;
+	size_t *order, *first_order;	/* with the added edges */
 } escn;
 
 /* One thread's per-trial state of the overlay. */
@@ -73,6 +83,7 @@ typedef struct escn_work {
 	size_t *order;		/* scratch: a node's changes by date */
 	eng_class *ucls;	/* [uprice]: the class with this trial's
 				   day_price */
+	double *xrate;		/* [added edge]: this trial's rate */
 } escn_work;
 
 /* Compiles the overlay (after the node tables, before the prices). */
@@ -95,6 +106,8 @@ tc_status escn_uprices(eng *e, eng_class *c, const char *model,
 /* Draws the trial's dates and values and fills the per-day arrays. */
 tc_status escn_trial(const eng *e, eng_work *w, uint64_t trial,
 		     tc_error *err);
+/* The added edges' inflow of a node on day t. */
+double escn_inflow(const eng *e, const eng_work *w, size_t node, int t);
 /* Applies a touched node's day to its demand and whole expectation. */
 void escn_adjust(const eng *e, const eng_work *w, size_t node, int t,
 		 double *dem, double *all);

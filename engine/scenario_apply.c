@@ -117,14 +117,22 @@ static tc_status setup_node_set(eng *e, size_t i, const tc_scn_change *c,
 }
 
 /* A LAUNCH: its date, ramp and volume replace the graph's. */
-static tc_status setup_launch(eng *e, const tc_scn_change *c,
-			      tc_error *err)
+static tc_status setup_launch(eng *e, size_t i, const tc_scn_change *c)
 {
 	escn *s = e->scn;
 	const tc_spec **r = &s->repl[c->index * TC_KG_ATTR_COUNT];
+	size_t k;
 
-	if (c->n_edges)
-		return unsupported(c, "driven_by", err);
+	for (k = 0; k < c->n_edges; k++) {
+		escn_edge *x = &s->xe[s->n_xe++];
+
+		x->change = i;
+		x->k = k;
+		x->src = c->edges[k].source_node;
+		x->dst = c->index;
+		x->lag = c->edges[k].lag_days;
+		e->is_root[c->index] = 0;
+	}
 	r[TC_KG_LAUNCH] = c->date;
 	if (c->ramp_days)
 		r[TC_KG_RAMP_DAYS] = c->ramp_days;
@@ -142,7 +150,7 @@ static tc_status setup_change(eng *e, size_t i, tc_error *err)
 
 	switch (c->kind) {
 	case TC_SCN_LAUNCH:
-		return setup_launch(e, c, err);
+		return setup_launch(e, i, c);
 	case TC_SCN_SET:
 		return c->on_edge ? setup_edge_set(e, c, err)
 				  : setup_node_set(e, i, c, err);
@@ -186,9 +194,16 @@ tc_status escn_setup(eng *e, const tc_scenario *sc, tc_error *err)
 	s->touched = calloc(e->n_nodes + 1, 1);
 	s->edated = calloc(e->n_edges + 1, 1);
 	s->track = calloc(n + 1, sizeof *s->track);
+	for (i = 0; i < n; i++)
+		s->n_xe += tc_scenario_change(sc, i)->n_edges;
+	s->xe = calloc(s->n_xe + 1, sizeof *s->xe);
+	s->order = malloc((e->n_nodes + 1) * sizeof *s->order);
+	s->first_order = malloc((e->n_nodes + 1) * sizeof *s->first_order);
 	if (!s->ch || !s->repl || !s->erepl || !s->shape || !s->touched ||
-	    !s->edated || !s->track)
+	    !s->edated || !s->track || !s->xe || !s->order ||
+	    !s->first_order)
 		return TC_ERR_NOMEM;
+	s->n_xe = 0;
 	for (i = 0; i < n; i++) {
 		s->ch[i] = tc_scenario_change(sc, i);
 		if (s->ch[i]->kind != TC_SCN_PRICE &&
@@ -199,6 +214,14 @@ tc_status escn_setup(eng *e, const tc_scenario *sc, tc_error *err)
 		if ((st = setup_change(e, i, err)) != TC_OK)
 			return st;
 	}
+	if (!s->n_xe)
+		return TC_OK;
+	if ((st = tc_scenario_order(sc, e->kg, 0, s->order)) ||
+	    (st = tc_scenario_order(sc, e->kg, 1, s->first_order)))
+		return tci_error(err, st, NULL, 0, NULL, "the scenario's "
+				 "edges cannot be ordered with the graph's");
+	e->order = s->order;
+	e->first_order = s->first_order;
 	return TC_OK;
 }
 
@@ -244,6 +267,9 @@ void escn_cleanup(eng *e)
 	for (i = 0; i < s->n_rows; i++)
 		free(s->rows[i]);
 	free(s->rows);
+	free(s->xe);
+	free(s->order);
+	free(s->first_order);
 	free(s->ch);
 	free(s->repl);
 	free(s->erepl);
@@ -447,6 +473,7 @@ escn_work *escn_work_new(const eng *e)
 	sw->treq = calloc(s->n_track + 1, sizeof *sw->treq);
 	sw->towned = calloc(s->n_track + 1, sizeof *sw->towned);
 	sw->ucls = calloc(s->n_up + 1, sizeof *sw->ucls);
+	sw->xrate = calloc(s->n_xe + 1, sizeof *sw->xrate);
 	for (k = 0; sw->ucls && k < s->n_up; k++) {
 		sw->ucls[k] = *s->up[k].cls;
 		sw->ucls[k].day_price = malloc(days + 1);
@@ -456,7 +483,7 @@ escn_work *escn_work_new(const eng *e)
 	sw->order = calloc(n, sizeof *sw->order);
 	if (!sw->when || !sw->val || !sw->wk || !sw->dem || !sw->all ||
 	    !sw->erate || !sw->share || !sw->treq || !sw->order ||
-	    !sw->towned || !sw->ucls)
+	    !sw->towned || !sw->ucls || !sw->xrate)
 		goto fail;
 	for (k = 0; k < s->n_track; k++) {
 		sw->treq[k].agg = calloc(s->track[k].cls.n_prices + 1,
@@ -483,6 +510,7 @@ void escn_work_free(const eng *e, escn_work *sw)
 	for (k = 0; sw->ucls && k < e->scn->n_up; k++)
 		free(sw->ucls[k].day_price);
 	free(sw->ucls);
+	free(sw->xrate);
 	free(sw->towned);
 	free(sw->when);
 	free(sw->val);
@@ -731,6 +759,38 @@ static void edge_days(const eng *e, eng_work *w, size_t edge)
 	}
 }
 
+/* An added edge's rate (TC_RNG_SCENARIO, "edgeK.rate"), at least 0. */
+static tc_status edge_rate(const eng *e, eng_work *w, uint64_t trial,
+			   size_t i, tc_error *err)
+{
+	const escn_edge *x = &e->scn->xe[i];
+	const tc_scn_change *c = e->scn->ch[x->change];
+	char part[32];
+
+	snprintf(part, sizeof part, "edge%zu.rate", x->k);
+	return draw_part(e, w, trial, c, part, c->edges[x->k].rate, 0,
+			 INFINITY, &w->sw->xrate[i], err);
+}
+
+double escn_inflow(const eng *e, const eng_work *w, size_t node, int t)
+{
+	const escn *s = e->scn;
+	int days = e->opts.days;
+	double sum = 0;
+	size_t i;
+
+	for (i = 0; i < s->n_xe; i++) {
+		const escn_edge *x = &s->xe[i];
+		int64_t src = t - x->lag;
+
+		if (x->dst == node)
+			sum += w->sw->xrate[i] *
+			       w->val[x->src * (size_t)days +
+				      (size_t)(src < 0 ? 0 : src)];
+	}
+	return sum;
+}
+
 /* This trial's price period of each day, from the drawn dates. */
 static void uprice_days(const eng *e, eng_work *w, size_t k)
 {
@@ -767,6 +827,9 @@ tc_status escn_trial(const eng *e, eng_work *w, uint64_t trial,
 			edge_days(e, w, i);
 	for (i = 0; i < s->n_up; i++)
 		uprice_days(e, w, i);
+	for (i = 0; i < s->n_xe; i++)
+		if ((st = edge_rate(e, w, trial, i, err)) != TC_OK)
+			return st;
 	return trial_tracks(e, w, trial, err);
 }
 

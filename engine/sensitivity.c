@@ -118,6 +118,13 @@ static int change_inputs(eng *e)
 	for (i = 0; i < n && !rc; i++) {
 		const tc_scn_change *c = e->scn->ch[i];
 
+		for (d = 0; c->kind == TC_SCN_LAUNCH && !rc &&
+		     (size_t)d < c->n_edges; d++) {
+			char part[32];
+
+			snprintf(part, sizeof part, "edge%d.rate", d);
+			rc = change_part(e, c, part, c->edges[d].rate);
+		}
 		if (c->kind == TC_SCN_LAUNCH)
 			continue;
 		rc = change_part(e, c, "date", c->date);

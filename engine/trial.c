@@ -229,6 +229,8 @@ static double inflow(const eng *e, const eng_work *w, size_t node, int t,
 			? w->sw->erate[ei * (size_t)days + (size_t)t]
 			: w->rate[ei]) * v;
 	}
+	if (e->scn && e->scn->n_xe && !calls)
+		sum += escn_inflow(e, w, node, t);
 	return sum;
 }
 

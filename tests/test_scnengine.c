@@ -35,7 +35,7 @@ static tc_kg *one_class(const char *rpd, const char *extra)
 {
 	static const char *keys[] = {"kind", "model", "requests_per_day",
 				     "input_tokens", "output_tokens",
-				     "growth"};
+				     "growth", "start"};
 	char xml[8192];
 	size_t n = 0, i;
 	tc_kg *kg = NULL;
@@ -205,6 +205,42 @@ static void launch_linear_ramp(void **state)
 	f = run(kg, cat, &o, 1000);
 	for (d = 0; d < 30; d++) {
 		double m = d < 10 ? 0 : 1000 * fmin(1, (d - 9) / 10.0);
+
+		tc_forecast_stat(f, TC_PERIOD_DAY, (size_t)d, 0,
+				 TC_M_REQUESTS, &s);
+		assert_true(fabs(s.mean - m) <= 4 * sqrt(m / 1000) + 1e-12);
+	}
+	tc_forecast_free(f);
+	tc_scenario_free(sc);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+/*
+ * A launch driven by a KPI: users (1000, no growth) drive class c at
+ * rate 2 from 2027-01-11 (day 10, no ramp), so c, a root class of 500
+ * requests a day in the graph, becomes driven: E N(t) = 0 before day
+ * 10 and 2000 from it (Poisson; 1000 trials, 4 standard errors).
+ */
+static void launch_driven_by(void **state)
+{
+	tc_kg *kg = one_class("500", "<node id=\"users\"><data key=\"kind\">"
+		"kpi</data><data key=\"start\">1000</data></node>\n");
+	tc_catalog *cat = catalog();
+	tc_scenario *sc = scenario(kg, cat, "graph: s.graphml\nchanges:\n"
+		"  - launch: c\n    date: 2027-01-11\n    driven_by:\n"
+		"      - source: users\n        rate: 2\n");
+	tc_forecast_opts o;
+	tc_forecast *f;
+	tc_stat s;
+	int d;
+
+	(void)state;
+	opts_90(&o, sc);
+	o.days = 30;
+	f = run(kg, cat, &o, 1000);
+	for (d = 0; d < 30; d++) {
+		double m = d < 10 ? 0 : 2000;
 
 		tc_forecast_stat(f, TC_PERIOD_DAY, (size_t)d, 0,
 				 TC_M_REQUESTS, &s);
@@ -713,6 +749,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(price_from_day),
 	cmocka_unit_test(dated_request_set),
 	cmocka_unit_test(launch_linear_ramp),
+	cmocka_unit_test(launch_driven_by),
 	cmocka_unit_test(retire_zeroes),
 	cmocka_unit_test(growth_and_level),
 	cmocka_unit_test(model_switch_share),
