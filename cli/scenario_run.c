@@ -83,6 +83,7 @@ int cli_scenario_load(const char *path, const tc_kg *kg, tc_catalog *cat,
 	tc_diags *diags = tc_diags_new();
 	tc_error err = {0};
 	tc_status st;
+	size_t n;
 
 	if (!diags) {
 		cli_say("out of memory");
@@ -93,12 +94,12 @@ int cli_scenario_load(const char *path, const tc_kg *kg, tc_catalog *cat,
 	so.horizon_days = o->days;
 	st = tc_scenario_load(path, kg, &so, out, diags, &err);
 	cli_print_diags(diags);
+	n = tc_diags_count(diags);
 	tc_diags_free(diags);
 	if (st == TC_OK)
 		return CLI_OK;
-	if (!err.message[0])
-		return cli_fail(&err);
-	return cli_exit_for(st);
+	/* The problems are among the diagnostics, when there are any. */
+	return n ? cli_exit_for(st) : cli_fail(&err);
 }
 
 /* A date, or "never". */

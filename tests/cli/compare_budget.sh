@@ -89,4 +89,13 @@ fi
 expect_grep t1.json '"exceed_probability_mc_se"' "budgets in the JSON"
 expect_grep t1.json '"expected_unused_usd"' "contract in the JSON"
 
+# A scenario's errors keep their position; a missing one is I/O (3).
+printf 'graph: assistant.graphml\nchanges:\n  - retire: chta\n    date: 2027-02-01\n' \
+	>"$out/bad.yaml"
+run forecast "$ex/assistant.graphml" $q --scenario "$out/bad.yaml"
+expect_code 1 "forecast under an invalid scenario"
+expect_grep stderr "bad.yaml:3:13: error: unknown class 'chta'" "position"
+run forecast "$ex/assistant.graphml" $q --scenario "$out/none.yaml"
+expect_code 3 "forecast under a missing scenario"
+
 exit $((fails > 0))
