@@ -77,6 +77,8 @@ typedef struct escn_work {
 	double *dem;		/* [node][day]: demand or its factor */
 	double *all;		/* [node][day]: factor of the whole m(t) */
 	double *erate;		/* [edge][day]: rate from dated sets */
+	double *noise;		/* [node][day]: noise sigma of the day */
+	double *disp;		/* [node][day]: dispersion of the day */
 	double *share;		/* [track] */
 	eng_req *treq;		/* [track] */
 	tc_spec **towned;	/* [track]: an instantiated SET spec */
@@ -106,6 +108,9 @@ tc_status escn_uprices(eng *e, eng_class *c, const char *model,
 /* Draws the trial's dates and values and fills the per-day arrays. */
 tc_status escn_trial(const eng *e, eng_work *w, uint64_t trial,
 		     tc_error *err);
+/* A touched node's noise sigma and dispersion on day t. */
+void escn_day_params(const eng *e, const eng_work *w, size_t node, int t,
+		     double *noise_s, double *disp);
 /* The added edges' inflow of a node on day t. */
 double escn_inflow(const eng *e, const eng_work *w, size_t node, int t);
 /* Applies a touched node's day to its demand and whole expectation. */

@@ -109,7 +109,8 @@ static tc_status setup_node_set(eng *e, size_t i, const tc_scn_change *c,
 		return TC_OK;
 	}
 	if (c->attr != TC_KG_START && c->attr != TC_KG_REQUESTS_PER_DAY &&
-	    c->attr != TC_KG_RETRY_RATE)
+	    c->attr != TC_KG_RETRY_RATE && c->attr != TC_KG_NOISE &&
+	    c->attr != TC_KG_DISPERSION)
 		return unsupported(c, "a dated change of this attribute",
 				   err);
 	s->touched[c->index] = 1;
@@ -469,6 +470,8 @@ escn_work *escn_work_new(const eng *e)
 	sw->dem = calloc(e->n_nodes * days + 1, sizeof *sw->dem);
 	sw->all = calloc(e->n_nodes * days + 1, sizeof *sw->all);
 	sw->erate = calloc(e->n_edges * days + 1, sizeof *sw->erate);
+	sw->noise = calloc(e->n_nodes * days + 1, sizeof *sw->noise);
+	sw->disp = calloc(e->n_nodes * days + 1, sizeof *sw->disp);
 	sw->share = calloc(s->n_track + 1, sizeof *sw->share);
 	sw->treq = calloc(s->n_track + 1, sizeof *sw->treq);
 	sw->towned = calloc(s->n_track + 1, sizeof *sw->towned);
@@ -483,7 +486,8 @@ escn_work *escn_work_new(const eng *e)
 	sw->order = calloc(n, sizeof *sw->order);
 	if (!sw->when || !sw->val || !sw->wk || !sw->dem || !sw->all ||
 	    !sw->erate || !sw->share || !sw->treq || !sw->order ||
-	    !sw->towned || !sw->ucls || !sw->xrate)
+	    !sw->towned || !sw->ucls || !sw->xrate || !sw->noise ||
+	    !sw->disp)
 		goto fail;
 	for (k = 0; k < s->n_track; k++) {
 		sw->treq[k].agg = calloc(s->track[k].cls.n_prices + 1,
@@ -518,6 +522,8 @@ void escn_work_free(const eng *e, escn_work *sw)
 	free(sw->dem);
 	free(sw->all);
 	free(sw->erate);
+	free(sw->noise);
+	free(sw->disp);
 	free(sw->share);
 	free(sw->treq);
 	free(sw->order);
@@ -672,6 +678,7 @@ static size_t node_changes(const eng *e, const escn_work *sw, size_t node,
 typedef struct run_state {
 	double level, gbase, glog, lf, alive, rmult, wk[7];
 	int64_t d0;
+	double noise_s, disp;
 } run_state;
 
 /* Applies change i (active from its drawn day) to the running state. */
@@ -701,6 +708,10 @@ static void apply_change(const eng *e, const eng_work *w, size_t node,
 	case TC_SCN_SET:
 		if (c->attr == TC_KG_RETRY_RATE)
 			rs->rmult = (1 + x) / (1 + w->par[node].retry);
+		else if (c->attr == TC_KG_NOISE)
+			rs->noise_s = sqrt(log1p(x * x));
+		else if (c->attr == TC_KG_DISPERSION)
+			rs->disp = x;
 		else
 			rs->level = x;
 		break;
@@ -716,7 +727,8 @@ static void node_days(const eng *e, eng_work *w, size_t node)
 	const eng_par *p = &w->par[node];
 	int days = e->opts.days, t;
 	size_t n = node_changes(e, sw, node, sw->order), j = 0;
-	run_state rs = {p->level, 0, p->glog, 1, 1, 1, {0}, e->as_of};
+	run_state rs = {p->level, 0, p->glog, 1, 1, 1, {0}, e->as_of,
+			p->noise_s, p->disp};
 
 	memcpy(rs.wk, p->weekly, sizeof rs.wk);
 	for (t = 0; t < days; t++) {
@@ -732,6 +744,8 @@ static void node_days(const eng *e, eng_work *w, size_t node)
 					  (double)(d - rs.d0)) *
 				      rs.wk[tci_weekday(d)];
 		sw->all[k] = rs.alive * rs.rmult;
+		sw->noise[k] = rs.noise_s;
+		sw->disp[k] = rs.disp;
 	}
 }
 
@@ -845,6 +859,17 @@ void escn_adjust(const eng *e, const eng_work *w, size_t node, int t,
 	else
 		*dem *= w->sw->dem[k];
 	*all = w->sw->all[k];
+}
+
+void escn_day_params(const eng *e, const eng_work *w, size_t node, int t,
+		     double *noise_s, double *disp)
+{
+	size_t k = node * (size_t)e->opts.days + (size_t)t;
+
+	if (!e->scn->touched[node])
+		return;
+	*noise_s = w->sw->noise[k];
+	*disp = w->sw->disp[k];
 }
 
 /* A token factor of a switch: drawn, or 1 when not given. */

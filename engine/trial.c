@@ -264,21 +264,23 @@ static double node_day(const eng *e, eng_work *w, uint64_t trial,
 {
 	const eng_par *p = &w->par[node];
 	double m = node_mean(e, w, node, t, 0);
+	double ns = p->noise_s, disp = p->disp;
 
+	if (e->scn)
+		escn_day_params(e, w, node, t, &ns, &disp);
 	if (e->is_kpi[node]) {
-		if (p->noise_s > 0) {
+		if (ns > 0) {
 			stream(e, w->r, trial, e->node_id[node],
 			       TC_RNG_NOISE, (uint32_t)t);
-			m *= tci_ran_lognormal(w->r, -0.5 * p->noise_s *
-					       p->noise_s, p->noise_s);
+			m *= tci_ran_lognormal(w->r, -0.5 * ns * ns, ns);
 		}
 		return m;
 	}
 	if (!(m > 0))
 		return 0;
 	stream(e, w->r, trial, e->node_id[node], TC_RNG_COUNT, (uint32_t)t);
-	return isfinite(p->disp) ? tci_ran_negbin(w->r, m, p->disp)
-				 : tci_ran_poisson(w->r, m);
+	return isfinite(disp) ? tci_ran_negbin(w->r, m, disp)
+			      : tci_ran_poisson(w->r, m);
 }
 
 /*

@@ -170,6 +170,45 @@ static void dated_request_set(void **state)
 	tc_kg_free(kg);
 }
 
+static tc_forecast *run(const tc_kg *kg, const tc_catalog *cat,
+			tc_forecast_opts *o, size_t trials);
+
+/*
+ * A dispersion of 5 from 2027-02-15 (day 45) on a Poisson class of 500
+ * requests a day: the daily variance is 500 before and 500 + 500^2 / 5
+ * = 50500 after (negative binomial). 2000 trials: the sample variance's
+ * relative standard error is about sqrt((2 + 6 / 5) / 2000) = 0.04;
+ * within 15%.
+ */
+static void dated_dispersion(void **state)
+{
+	tc_kg *kg = one_class("500", "");
+	tc_catalog *cat = catalog();
+	tc_scenario *sc = scenario(kg, cat, "graph: s.graphml\nchanges:\n"
+		"  - set: c\n    attribute: dispersion\n    value: 5\n"
+		"    from: 2027-02-15\n");
+	tc_forecast_opts o;
+	tc_forecast *f;
+	tc_stat s;
+	int d;
+
+	(void)state;
+	opts_90(&o, sc);
+	f = run(kg, cat, &o, 2000);
+	for (d = 40; d < 50; d++) {
+		double v = d < 45 ? 500 : 50500;
+
+		tc_forecast_stat(f, TC_PERIOD_DAY, (size_t)d, 0,
+				 TC_M_REQUESTS, &s);
+		assert_true(fabs(s.sd * s.sd / v - 1) < 0.15);
+		assert_true(fabs(s.mean - 500) < 4 * sqrt(v / 2000));
+	}
+	tc_forecast_free(f);
+	tc_scenario_free(sc);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
 /* Mean over trials of requests on each day, from tc_forecast_run. */
 static tc_forecast *run(const tc_kg *kg, const tc_catalog *cat,
 			tc_forecast_opts *o, size_t trials)
@@ -748,6 +787,7 @@ static void sensitivity_dominant(void **state)
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(price_from_day),
 	cmocka_unit_test(dated_request_set),
+	cmocka_unit_test(dated_dispersion),
 	cmocka_unit_test(launch_linear_ramp),
 	cmocka_unit_test(launch_driven_by),
 	cmocka_unit_test(retire_zeroes),
