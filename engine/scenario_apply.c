@@ -108,6 +108,11 @@ static tc_status setup_node_set(eng *e, size_t i, const tc_scn_change *c,
 		setup_track(e, i, c, q_of(c->attr));
 		return TC_OK;
 	}
+	if (c->attr == TC_KG_IO_RANK_CORR &&
+	    e->class_of[c->index] != SIZE_MAX) {
+		setup_track(e, i, c, ENG_Q_COUNT);
+		return TC_OK;
+	}
 	if (c->attr != TC_KG_START && c->attr != TC_KG_REQUESTS_PER_DAY &&
 	    c->attr != TC_KG_RETRY_RATE && c->attr != TC_KG_NOISE &&
 	    c->attr != TC_KG_DISPERSION)
@@ -239,7 +244,9 @@ tc_status escn_setup_tracks(eng *e, tc_error *err)
 
 		t->cls.node = c->node;
 		t->cls.name = c->name;
-		t->cls.shares_fixed = c->shares_fixed && t->q < ENG_Q_CACHED;
+		t->cls.shares_fixed = c->shares_fixed &&
+				      (t->q < ENG_Q_CACHED ||
+				       t->q == ENG_Q_COUNT);
 		t->cls.sh = c->sh;
 		st = eng_setup_prices(e, &t->cls, t->q < 0
 				? s->ch[t->change]->model
@@ -664,7 +671,8 @@ static size_t node_changes(const eng *e, const escn_work *sw, size_t node,
 		    c->kind == TC_SCN_PRICE ||
 		    ((c->kind == TC_SCN_SET || c->kind == TC_SCN_GROWTH) &&
 		     !c->date) ||
-		    (c->kind == TC_SCN_SET && q_of(c->attr) >= 0))
+		    (c->kind == TC_SCN_SET && (q_of(c->attr) >= 0 ||
+					       c->attr == TC_KG_IO_RANK_CORR)))
 			continue;
 		for (j = n++; j > 0 && sw->when[ord[j - 1]] > sw->when[i];
 		     j--)
@@ -925,7 +933,7 @@ static tc_status trial_tracks(const eng *e, eng_work *w, uint64_t trial,
 		eng_req *tq = &w->sw->treq[k];
 		eng_agg *agg = tq->agg;
 
-		w->sw->share[k] = w->sw->val[t->change];
+		w->sw->share[k] = t->q < 0 ? w->sw->val[t->change] : 1;
 		if (w->sw->when[t->change] >= e->opts.start + e->opts.days)
 			continue;
 		memset(tq, 0, sizeof *tq);
@@ -933,7 +941,9 @@ static tc_status trial_tracks(const eng *e, eng_work *w, uint64_t trial,
 		for (j = 0; j < ENG_Q_COUNT; j++)
 			tq->spec[j] = q->spec[j];
 		tq->rank_corr = q->rank_corr;
-		if (t->q >= 0 &&
+		if (t->q == ENG_Q_COUNT)
+			tq->rank_corr = w->sw->val[t->change];
+		else if (t->q >= 0 &&
 		    (st = track_spec(e, w, trial, k, &tq->spec[t->q], err)))
 			return st;
 		if ((st = factor(e, w, trial, c, "input_factor",
