@@ -82,6 +82,7 @@ typedef struct escn_work {
 	double *share;		/* [track] */
 	eng_req *treq;		/* [track] */
 	tc_spec **towned;	/* [track]: an instantiated SET spec */
+	eng_req *creq;		/* [switch track][set track]: combined */
 	size_t *order;		/* scratch: a node's changes by date */
 	eng_class *ucls;	/* [uprice]: the class with this trial's
 				   day_price */

@@ -462,6 +462,13 @@ tc_status escn_uprices(eng *e, eng_class *c, const char *model,
 	return TC_OK;
 }
 
+/* 1 when tracks j (a model switch) and k (a set) share their class. */
+static int combined(const escn *s, size_t j, size_t k)
+{
+	return s->track[j].q < 0 && s->track[k].q >= 0 &&
+	       s->track[j].ci == s->track[k].ci;
+}
+
 escn_work *escn_work_new(const eng *e)
 {
 	const escn *s = e->scn;
@@ -482,6 +489,17 @@ escn_work *escn_work_new(const eng *e)
 	sw->share = calloc(s->n_track + 1, sizeof *sw->share);
 	sw->treq = calloc(s->n_track + 1, sizeof *sw->treq);
 	sw->towned = calloc(s->n_track + 1, sizeof *sw->towned);
+	sw->creq = calloc(s->n_track * s->n_track + 1, sizeof *sw->creq);
+	for (k = 0; sw->creq && k < s->n_track * s->n_track; k++) {
+		const escn_track *tj = &s->track[k / s->n_track];
+
+		if (!combined(s, k / s->n_track, k % s->n_track))
+			continue;
+		sw->creq[k].agg = calloc(tj->cls.n_prices + 1,
+					 sizeof(eng_agg));
+		if (!sw->creq[k].agg)
+			goto fail;
+	}
 	sw->ucls = calloc(s->n_up + 1, sizeof *sw->ucls);
 	sw->xrate = calloc(s->n_xe + 1, sizeof *sw->xrate);
 	for (k = 0; sw->ucls && k < s->n_up; k++) {
@@ -494,7 +512,7 @@ escn_work *escn_work_new(const eng *e)
 	if (!sw->when || !sw->val || !sw->wk || !sw->dem || !sw->all ||
 	    !sw->erate || !sw->share || !sw->treq || !sw->order ||
 	    !sw->towned || !sw->ucls || !sw->xrate || !sw->noise ||
-	    !sw->disp)
+	    !sw->disp || !sw->creq)
 		goto fail;
 	for (k = 0; k < s->n_track; k++) {
 		sw->treq[k].agg = calloc(s->track[k].cls.n_prices + 1,
@@ -522,6 +540,9 @@ void escn_work_free(const eng *e, escn_work *sw)
 		free(sw->ucls[k].day_price);
 	free(sw->ucls);
 	free(sw->xrate);
+	for (k = 0; sw->creq && k < e->scn->n_track * e->scn->n_track; k++)
+		free(sw->creq[k].agg);
+	free(sw->creq);
 	free(sw->towned);
 	free(sw->when);
 	free(sw->val);
@@ -655,6 +676,7 @@ static tc_status draw_change(const eng *e, eng_work *w, uint64_t trial,
 
 static tc_status trial_tracks(const eng *e, eng_work *w, uint64_t trial,
 			      tc_error *err);
+static tc_status combined_tracks(const eng *e, eng_work *w, tc_error *err);
 
 /* The changes of a node from a date, sorted by (date, list order). */
 static size_t node_changes(const eng *e, const escn_work *sw, size_t node,
@@ -917,6 +939,45 @@ static tc_status track_spec(const eng *e, eng_work *w, uint64_t trial,
 	return TC_OK;
 }
 
+/*
+ * The request model of a model switch's moved requests while a dated
+ * per-request set of the same class is in force: the switch's, with
+ * the set's spec (or rank correlation).
+ */
+static tc_status combined_tracks(const eng *e, eng_work *w, tc_error *err)
+{
+	const escn *s = e->scn;
+	size_t j, k, n = s->n_track, end = (size_t)e->opts.days;
+	tc_status st;
+
+	for (j = 0; j < n; j++)
+		for (k = 0; k < n; k++) {
+			eng_req *cq = &w->sw->creq[j * n + k];
+			const eng_req *mq = &w->sw->treq[j];
+			const eng_req *sq = &w->sw->treq[k];
+			eng_agg *agg = cq->agg;
+			int q = s->track[k].q;
+
+			if (!combined(s, j, k) ||
+			    w->sw->when[s->track[j].change] >=
+			    e->opts.start + (int64_t)end ||
+			    w->sw->when[s->track[k].change] >=
+			    e->opts.start + (int64_t)end)
+				continue;
+			*cq = *mq;
+			memset(cq->owned, 0, sizeof cq->owned);
+			cq->agg = agg;
+			if (q == ENG_Q_COUNT)
+				cq->rank_corr = sq->rank_corr;
+			else
+				cq->spec[q] = sq->spec[q];
+			st = eng_req_prepare(e, &s->track[j].cls, cq, err);
+			if (st != TC_OK)
+				return st;
+		}
+	return TC_OK;
+}
+
 /* Prepares the tracks' request models for this trial's class models. */
 static tc_status trial_tracks(const eng *e, eng_work *w, uint64_t trial,
 			      tc_error *err)
@@ -953,19 +1014,20 @@ static tc_status trial_tracks(const eng *e, eng_work *w, uint64_t trial,
 		    (st = eng_req_prepare(e, &t->cls, tq, err)))
 			return st;
 	}
-	return TC_OK;
+	return combined_tracks(e, w, err);
 }
 
 /* The switch of class ci active on day d: the last in list order. */
 static const escn_track *active_track(const eng *e, const eng_work *w,
-				      size_t ci, int64_t d, size_t *k)
+				      size_t ci, int64_t d, int model,
+				      size_t *k)
 {
 	const escn *s = e->scn;
 	const escn_track *found = NULL;
 	size_t i;
 
 	for (i = 0; i < s->n_track; i++)
-		if (s->track[i].ci == ci &&
+		if (s->track[i].ci == ci && (s->track[i].q < 0) == model &&
 		    w->sw->when[s->track[i].change] <= d) {
 			found = &s->track[i];
 			*k = i;
@@ -1001,40 +1063,60 @@ static const eng_class *trial_class(const eng *e, const eng_work *w,
 	return c;
 }
 
+/* The number of requests a model switch moves: Binomial(n, share). */
+static double moved_count(const eng *e, eng_work *w, uint64_t trial,
+			  uint64_t key, double s, int t, double n)
+{
+	tc_rng_stream rs = {e->opts.seed, trial, tc_rng_id_join(key, "split"),
+			    TC_RNG_SCENARIO, (uint32_t)t};
+
+	if (s >= 1 || n <= 0)
+		return n;
+	tc_rng_set_stream(w->r, &rs);
+	return n > 4e9 ? floor(n * s + 0.5)
+		       : gsl_ran_binomial(w->r, s, (unsigned)n);
+}
+
+/*
+ * A class's day under its active tracks: the latest dated per-request
+ * set (its spec for every request) and the latest model switch (its
+ * share of the requests on the new model, with the set's spec too).
+ */
 int escn_class_day(const eng *e, eng_work *w, uint64_t trial, size_t ci,
 		   int t, double n, double *out)
 {
+	const escn *sc = e->scn;
 	const eng_class *c = trial_class(e, w, &e->cls[ci]);
-	size_t k = 0;
-	const escn_track *tr = active_track(e, w, ci, e->opts.start + t, &k);
-	double moved = n, s, part[TC_M_COUNT];
-	uint64_t key;
+	int64_t d = e->opts.start + t;
+	size_t km = 0, ks = 0;
+	const escn_track *tm = active_track(e, w, ci, d, 1, &km);
+	const escn_track *ts = active_track(e, w, ci, d, 0, &ks);
+	const eng_req *q = w->reqp[ci], *mq;
+	uint64_t id = e->node_id[c->node], key;
+	unsigned purpose = 0;
+	double moved = 0, part[TC_M_COUNT];
 	int m;
 
-	if (!tr && c == &e->cls[ci])
+	if (!tm && !ts && c == &e->cls[ci])
 		return 0;
-	if (!tr) {
-		day_part(e, w, trial, e->node_id[c->node], 0, c, w->reqp[ci],
-			 t, n, out);
-		return 1;
+	if (ts) {
+		c = trial_class(e, w, &ts->cls);
+		q = &w->sw->treq[ks];
+		id = tc_rng_id_join(tc_rng_id(sc->ch[ts->change]->key),
+				    "tokens");
+		purpose = TC_RNG_SCENARIO;
 	}
-	s = w->sw->share[k];
-	key = tc_rng_id(e->scn->ch[tr->change]->key);
-	if (s < 1 && n > 0) {
-		tc_rng_stream rs = {e->opts.seed, trial,
-				    tc_rng_id_join(key, "split"),
-				    TC_RNG_SCENARIO, (uint32_t)t};
-
-		tc_rng_set_stream(w->r, &rs);
-		moved = n > 4e9 ? floor(n * s + 0.5)
-				: gsl_ran_binomial(w->r, s, (unsigned)n);
+	if (tm) {
+		key = tc_rng_id(sc->ch[tm->change]->key);
+		moved = moved_count(e, w, trial, key, w->sw->share[km], t, n);
+		mq = ts ? &w->sw->creq[km * sc->n_track + ks]
+			: &w->sw->treq[km];
+		day_part(e, w, trial, tc_rng_id_join(key, "tokens"),
+			 TC_RNG_SCENARIO, trial_class(e, w, &tm->cls), mq, t,
+			 moved, part);
 	}
-	day_part(e, w, trial, e->node_id[c->node], 0, c, w->reqp[ci], t,
-		 n - moved, out);
-	day_part(e, w, trial, tc_rng_id_join(key, "tokens"),
-		 TC_RNG_SCENARIO, trial_class(e, w, &tr->cls), &w->sw->treq[k],
-		 t, moved, part);
-	for (m = 0; m < TC_M_COUNT; m++)
+	day_part(e, w, trial, id, purpose, c, q, t, n - moved, out);
+	for (m = 0; tm && m < TC_M_COUNT; m++)
 		out[m] += part[m];
 	return 1;
 }

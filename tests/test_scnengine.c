@@ -407,6 +407,50 @@ static void model_switch_share(void **state)
 }
 
 /*
+ * A model switch (a quarter to m2 at 3 USD) and, from 2027-02-15 (day
+ * 45), input_tokens 2000: every request, moved or not, has 1000 input
+ * tokens before and 2000 after (exactly), and a day's cost is 1e-6 x
+ * input x (1 + 2 x moved share), whose mean over trials is 1.5 x 1e-6
+ * x input on both sides: 200 trials x 5 days x 500 requests a side, the
+ * share's standard error sqrt(0.25 x 0.75 / 5e5) = 0.00061, the ratio's
+ * twice that; within 4 of them (0.005).
+ */
+static void switch_and_set(void **state)
+{
+	tc_kg *kg = one_class("500", "");
+	tc_catalog *cat = catalog();
+	tc_scenario *sc = scenario(kg, cat, "graph: s.graphml\nchanges:\n"
+		"  - switch_model: c\n    model: m2\n    share: 0.25\n"
+		"  - set: c\n    attribute: input_tokens\n    value: 2000\n"
+		"    from: 2027-02-15\n");
+	tc_forecast_opts o;
+	tc_error err = {0};
+	double v[90 * TC_M_COUNT], ratio[2] = {0, 0};
+	size_t t;
+	int d;
+
+	(void)state;
+	opts_90(&o, sc);
+	for (t = 0; t < 200; t++) {
+		assert_int_equal(tc_forecast_one_trial(kg, cat, &o, t, v,
+						       &err), TC_OK);
+		for (d = 40; d < 50; d++) {
+			double n = v[d * TC_M_COUNT + TC_M_REQUESTS];
+			double in = v[d * TC_M_COUNT + TC_M_INPUT];
+
+			assert_true(in == n * (d < 45 ? 1000 : 2000));
+			ratio[d >= 45] += v[d * TC_M_COUNT] / (1e-6 * in) /
+					  1000;
+		}
+	}
+	assert_true(fabs(ratio[0] - 1.5) < 0.005);
+	assert_true(fabs(ratio[1] - 1.5) < 0.005);
+	tc_scenario_free(sc);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+/*
  * An uncertain retirement date pert(2027-02-01, 2027-02-06, 2027-02-11)
  * is drawn per trial and floored: the class is retired on 2027-02-06
  * when the draw is below 2027-02-07, 0.6 of the way: the Beta(3, 3) cdf
@@ -876,6 +920,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(retire_zeroes),
 	cmocka_unit_test(growth_and_level),
 	cmocka_unit_test(model_switch_share),
+	cmocka_unit_test(switch_and_set),
 	cmocka_unit_test(uncertain_date),
 	cmocka_unit_test(uncertain_price_date),
 	cmocka_unit_test(crn_untouched_class),
