@@ -142,6 +142,41 @@ static void price_from_day(void **state)
 }
 
 /*
+ * A catalog override file named by the scenario prices m1 at 4 USD per
+ * million tokens: a request of 1000 input tokens costs 0.004 USD on
+ * every day, exactly.
+ */
+static void catalog_override(void **state)
+{
+	tc_kg *kg = one_class("500", "");
+	tc_catalog *cat = catalog();
+	tc_scenario *sc;
+	tc_forecast_opts o;
+	tc_error err = {0};
+	double v[90 * TC_M_COUNT];
+	char yaml[1200];
+	int d;
+
+	(void)state;
+	snprintf(yaml, sizeof yaml, "graph: s.graphml\ncatalog: %s\n",
+		 temp_file("ov.csv", "model,provider,effective_from,input,"
+			   "output\nm1,t,2000-01-01,4,4\n"));
+	sc = scenario(kg, cat, yaml);
+	opts_90(&o, sc);
+	assert_int_equal(tc_forecast_one_trial(kg, cat, &o, 1, v, &err),
+			 TC_OK);
+	for (d = 0; d < 90; d++) {
+		double n = v[d * TC_M_COUNT + TC_M_REQUESTS];
+
+		assert_true(n > 300);
+		assert_true(fabs(v[d * TC_M_COUNT] - n * 0.004) < 1e-9 * n);
+	}
+	tc_scenario_free(sc);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+/*
  * A dated per-request set: input_tokens 2500 from 2027-02-15 (day 45),
  * so a request costs 0.001 USD before and 0.0025 from that day, exactly,
  * on both draw paths.
@@ -912,6 +947,7 @@ static void sensitivity_dominant(void **state)
 
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(price_from_day),
+	cmocka_unit_test(catalog_override),
 	cmocka_unit_test(dated_request_set),
 	cmocka_unit_test(dated_dispersion),
 	cmocka_unit_test(dated_rank_corr),
