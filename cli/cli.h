@@ -106,6 +106,13 @@ int cli_graph_inspect(int argc, char **argv);
 int cli_graph_check(int argc, char **argv);
 int cli_graph_render(int argc, char **argv);
 
+/* The scenario subcommands. */
+int cli_scenario(int argc, char **argv);
+int cli_scenario_check(int argc, char **argv);
+
+/* tokcast compare (cmd_compare.c). */
+int cli_compare(int argc, char **argv);
+
 /* tokcast fit (cmd_fit.c). */
 int cli_fit(int argc, char **argv);
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "fc_args.h"
 
 static const char forecast_help[] =
 	"usage: tokcast forecast G.graphml (--quarter [FY]YYYYQn | --start "
@@ -21,6 +21,9 @@ static const char forecast_help[] =
 	"                        [--threads T] [--quantiles 5,10,50,90,95]\n"
 	"                        [--no-parameter-uncertainty] [--no-days]\n"
 	"                        [--catalog FILE] [-o OUT.csv|OUT.json]\n"
+	"                        [--scenario S.yaml] [--budget [CLASS=]USD]\n"
+	"                        [--fail-if-exceed-probability P]\n"
+	"                        [--sensitivity] [--tornado OUT.svg]\n"
 	"\n"
 	"Forecasts the cost of every feature class of a knowledge graph by\n"
 	"Monte Carlo (docs/engine.md), prices at each day's catalog rates,\n"
@@ -40,19 +43,17 @@ static const char forecast_help[] =
 	"  --no-days             leave the per-day statistics out (faster)\n"
 	"  --catalog FILE        a catalog overriding the bundled one\n"
 	"  -o FILE               write JSON or CSV (by extension)\n"
+	"  --scenario S.yaml     forecast under a what-if scenario\n"
+	"                        (docs/scenarios.md)\n"
+	"  --budget [CLASS=]USD  a quarter budget, total or per class\n"
+	"                        (repeatable; replaces the scenario's)\n"
+	"  --fail-if-exceed-probability P  exit 4 when a budget's\n"
+	"                        exceedance probability is above P\n"
+	"  --sensitivity         what drives the variance: rank correlation,\n"
+	"                        share of variance, one-at-a-time swing\n"
+	"  --tornado OUT.svg     the total's tornado chart (implies\n"
+	"                        --sensitivity)\n"
 	"  -h, --help            this help\n";
-
-struct fc_args {
-	const char *graph;
-	const char *quarter;
-	const char *catalog;
-	const char *out;
-	int fy_start;
-	int64_t start;
-	long days;
-	int have_start;
-	tc_forecast_opts o;
-};
 
 /* Parses a whole number in [lo, hi]; -1 when malformed. */
 static int parse_num(const char *s, double lo, double hi, double *out)
@@ -130,6 +131,7 @@ static int parse_quarter(const char *s, int fy, int64_t *start, long *days)
 static int option(struct fc_args *a, int c, const char *arg)
 {
 	double v;
+	char *end;
 
 	switch (c) {
 	case 'q': a->quarter = arg; return 1;
@@ -171,8 +173,23 @@ static int option(struct fc_args *a, int c, const char *arg)
 		if (parse_quantiles(arg, &a->o) < 0)
 			break;
 		return 1;
+	case 'x':
+		if (a->n_scenarios == CLI_MAX_SCENARIOS)
+			break;
+		a->scenario[a->n_scenarios++] = arg;
+		return 1;
+	case 'b':
+		return cli_budget_add(a, arg) < 0 ? -1 : 1;
+	case 'F':
+		a->fail_p = strtod(arg, &end);
+		if (end == arg || *end || !(a->fail_p >= 0 && a->fail_p <= 1))
+			break;
+		return 1;
+	case 'N': a->no_baseline = 1; return 1;
+	case 'V': a->o.sensitivity = 1; return 1;
+	case 'T': a->tornado = arg; a->o.sensitivity = 1; return 1;
 	}
-	cli_usage_error("tokcast forecast", "bad value '%s'", arg);
+	cli_usage_error(a->cmd, "bad value '%s'", arg);
 	return -1;
 }
 
@@ -180,27 +197,28 @@ static int option(struct fc_args *a, int c, const char *arg)
 static int horizon(struct fc_args *a)
 {
 	if (!a->graph)
-		return cli_usage_error("tokcast forecast",
+		return cli_usage_error(a->cmd,
 				       "no graph file given");
 	if (a->quarter && a->have_start)
-		return cli_usage_error("tokcast forecast", "give --quarter "
+		return cli_usage_error(a->cmd, "give --quarter "
 				       "or --start, not both");
 	if (a->quarter) {
 		if (parse_quarter(a->quarter, a->fy_start, &a->start,
 				  &a->days) < 0)
-			return cli_usage_error("tokcast forecast", "bad "
+			return cli_usage_error(a->cmd, "bad "
 				"quarter '%s' (expected 2027Q1 or FY2027Q1)",
 				a->quarter);
 	} else if (!a->have_start || !a->days) {
-		return cli_usage_error("tokcast forecast", "give --quarter, "
+		return cli_usage_error(a->cmd, "give --quarter, "
 				       "or --start with --days");
 	}
 	a->o.start = a->start;
 	a->o.days = (int)a->days;
+	a->o.fiscal_year_start = a->fy_start;
 	return CLI_OK;
 }
 
-static int parse_args(int argc, char **argv, struct fc_args *a, int *code)
+int cli_fc_parse(int argc, char **argv, struct fc_args *a, int *code)
 {
 	static const struct option opts[] = {
 		{"quarter", required_argument, NULL, 'q'},
@@ -215,6 +233,12 @@ static int parse_args(int argc, char **argv, struct fc_args *a, int *code)
 		{"no-days", no_argument, NULL, 'D'},
 		{"catalog", required_argument, NULL, 'c'},
 		{"output", required_argument, NULL, 'o'},
+		{"scenario", required_argument, NULL, 'x'},
+		{"budget", required_argument, NULL, 'b'},
+		{"fail-if-exceed-probability", required_argument, NULL, 'F'},
+		{"no-baseline", no_argument, NULL, 'N'},
+		{"sensitivity", no_argument, NULL, 'V'},
+		{"tornado", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -225,7 +249,7 @@ static int parse_args(int argc, char **argv, struct fc_args *a, int *code)
 	*code = CLI_USAGE;
 	while ((c = getopt_long(argc, argv, "-ho:", opts, NULL)) != -1) {
 		if (c == 'h') {
-			printf("%s", forecast_help);
+			printf("%s", a->help ? a->help : forecast_help);
 			*code = CLI_OK;
 			return -1;
 		}
@@ -234,8 +258,8 @@ static int parse_args(int argc, char **argv, struct fc_args *a, int *code)
 			continue;
 		}
 		if (c == 1 || c == '?' || c == ':') {
-			cli_usage_error("tokcast forecast", "unexpected "
-					"argument '%s'", argv[optind - 1]);
+			cli_usage_error(a->cmd, "unexpected argument '%s'",
+					argv[optind - 1]);
 			return -1;
 		}
 		if (option(a, c, optarg) < 0)
@@ -277,7 +301,7 @@ static int write_out(const struct fc_args *a, const tc_forecast *f,
 	tc_status st;
 
 	if (!csv && !(n >= 5 && strcmp(a->out + n - 5, ".json") == 0))
-		return cli_usage_error("tokcast forecast", "-o wants a .json "
+		return cli_usage_error(a->cmd, "-o wants a .json "
 				       "or .csv file, not '%s'", a->out);
 	if (tc_outfile_open(a->out, &of, &err) != TC_OK)
 		return cli_fail(&err);
@@ -299,6 +323,7 @@ static int run(struct fc_args *a)
 	tc_kg *kg = NULL;
 	tc_catalog *cat = NULL;
 	tc_forecast *f = NULL;
+	tc_scenario *sc = NULL;
 	tc_diags *diags = tc_diags_new();
 	tc_error err = {0};
 	char sha[65], cdate[16];
@@ -312,8 +337,12 @@ static int run(struct fc_args *a)
 		rc = cli_exit_for(err.status);
 		goto out;
 	}
-	if ((rc = cli_load_catalog(a->catalog, &cat)) != CLI_OK)
+	if ((rc = cli_load_catalog(a->catalog, &cat)) != CLI_OK ||
+	    (a->n_scenarios && (rc = cli_scenario_load(a->scenario[0], kg,
+				cat, &a->o, &sc)) != CLI_OK) ||
+	    (rc = cli_budget_resolve(a, kg)) != CLI_OK)
 		goto out;
+	a->o.scenario = sc;
 	if (tc_sha256_file(a->graph, sha, &err) != TC_OK) {
 		rc = cli_fail(&err);
 		goto out;
@@ -331,8 +360,16 @@ static int run(struct fc_args *a)
 	rc = a->out ? write_out(a, f, &meta) : CLI_OK;
 	if (rc == CLI_OK)
 		rc = cli_forecast_summary(f, a->graph);
+	if (rc == CLI_OK && a->o.sensitivity)
+		rc = cli_sensitivity_report(f, a->tornado);
+	if (rc == CLI_OK) {
+		cli_budget_summary(f);
+		if (a->fail_p >= 0)
+			rc = cli_budget_gate(f, a->fail_p);
+	}
 out:
 	tc_forecast_free(f);
+	tc_scenario_free(sc);
 	tc_catalog_free(cat);
 	tc_kg_free(kg);
 	tc_diags_free(diags);
@@ -345,8 +382,14 @@ int cli_forecast(int argc, char **argv)
 	int code;
 
 	memset(&a, 0, sizeof a);
+	a.cmd = "tokcast forecast";
+	a.fail_p = -1;
 	tc_forecast_opts_init(&a.o);
-	if (parse_args(argc, argv, &a, &code) < 0)
-		return code;
-	return run(&a);
+	if (cli_fc_parse(argc, argv, &a, &code) == 0)
+		code = a.n_scenarios > 1
+			? cli_usage_error(a.cmd, "forecast takes one "
+					  "--scenario; see 'tokcast compare'")
+			: run(&a);
+	cli_budget_free(&a);
+	return code;
 }

@@ -20,6 +20,9 @@ static const struct cli_command commands[] = {
 	 cli_forecast},
 	{"graph", "load, inspect, check and draw knowledge graphs", cli_graph},
 	{"prices", "list the price catalog as of a date", cli_prices},
+	{"scenario", "check what-if scenario files", cli_scenario},
+	{"compare", "compare scenarios on common random numbers",
+	 cli_compare},
 	{"usage", "read usage logs and sum their tokens per class", cli_usage},
 	{NULL, NULL, NULL},
 };

@@ -95,7 +95,14 @@ typedef struct eng_req {
 	eng_shares sh;
 	eng_io io;
 	eng_agg *agg;		/* one per price period */
+	double scale[2];	/* input, output token factors; 0 means 1 */
 } eng_req;
+
+/* A token factor of a request model (0 stands for 1). */
+static inline double eng_scale(const eng_req *q, int k)
+{
+	return q->scale[k] > 0 ? q->scale[k] : 1;
+}
 
 /* A feature class as the run sees it. */
 typedef struct eng_class {
@@ -120,6 +127,7 @@ typedef struct eng_par {
 	double retry;
 	int64_t launch;		/* INT64_MIN: launched */
 	double ramp;
+	int shape;		/* tc_scn_ramp of the launch ramp */
 } eng_par;
 
 typedef struct eng {
@@ -150,6 +158,15 @@ typedef struct eng {
 	double *central;	/* [node][attr] means, no uncertainty */
 	double *central_weekly;	/* [node][7] */
 	tc_spec **central_specs;	/* [class][ENG_Q_COUNT] */
+	struct escn *scn;	/* the scenario's overlay, or NULL */
+	/* Sensitivity: the uncertain inputs, by stream element id. */
+	uint64_t *sens_id;	/* sorted */
+	size_t *sens_idx;	/* input index of sens_id[i] */
+	char **sens_name;	/* [input] */
+	unsigned char *sens_fixable;	/* [input]: a rerun can fix it */
+	size_t n_sens;
+	const double *sens_fix;	/* [input]: a value in place of the
+				   draw, NAN to draw; NULL: none */
 } eng;
 
 /* One thread's scratch. */
@@ -165,11 +182,25 @@ typedef struct eng_work {
 	double *pre;		/* per node: steady first-day value */
 	double *month_sums;	/* [month][class+1][metric] of a trial */
 	double *grow;		/* [root node][day]: growth factor G(t) */
+	struct escn_work *sw;	/* the scenario's per-trial state */
+	double *inp;		/* [input]: this trial's draws */
 } eng_work;
 
 /* setup.c: prefixes err's message with "WHAT: " and sets its element. */
 tc_status eng_rewrap(tc_error *err, tc_status st, const char *element,
 		     const char *fmt, const char *arg);
+
+/* setup.c: the price periods of class c on model over the horizon. */
+tc_status eng_setup_prices(eng *e, eng_class *c, const char *model,
+			   tc_error *err);
+
+/* sensitivity.c: the inputs of a run; a draw's record and override. */
+tc_status eng_sens_setup(eng *e);
+void eng_sens_cleanup(eng *e);
+void eng_sens_note(const eng *e, eng_work *w, uint64_t id, double x);
+int eng_sens_fixed(const eng *e, uint64_t id, double *x);
+void eng_sens_note_params(const eng *e, eng_work *w, uint64_t id,
+			  const tc_spec *spec, const tc_spec *drawn);
 
 /* trial.c */
 tc_status eng_setup(eng *e, const tc_kg *kg, const tc_catalog *cat,
@@ -180,6 +211,10 @@ void eng_work_free(const eng *e, eng_work *w);
 tc_status eng_trial(const eng *e, eng_work *w, uint64_t trial,
 		    tc_error *err);
 double eng_central(const tc_spec *spec, int *ok);
+/* A node's attribute spec, or the one a scenario puts in its place. */
+const tc_spec *eng_node_spec(const eng *e, size_t node, tc_kg_attr a);
+/* An edge's rate spec, or the one a scenario puts in its place. */
+const tc_spec *eng_edge_rate(const eng *e, size_t edge);
 tc_spec *eng_central_spec(const tc_spec *s);
 
 /* requests.c */

@@ -26,7 +26,17 @@ struct tc_forecast {
 	estat *stats;		/* [period][class+1][metric] */
 	estat *kpi_unit;	/* [kpi][2] */
 	estat *req_unit;	/* [class] */
+	struct fc_budget *bud;	/* budgets and contract, or NULL */
+	double *sens_in;	/* [input][trial] draws, or NULL */
 };
+
+/* budget.c */
+tc_status fc_budget_plan(tc_forecast *f);
+void fc_budget_keep(tc_forecast *f, const eng_work *w, size_t trial);
+void fc_budget_free(tc_forecast *f);
+/* Adds "scenario" to meta; the "budgets" and "contract" arrays. */
+void fc_budget_json(const tc_forecast *f, void *meta, void **budgets,
+		    void **contract);
 
 /* summary.c */
 tc_status fc_summarise_pass(tc_forecast *f);

@@ -128,6 +128,9 @@ static void keep_trial(tc_forecast *f, eng_work *w, size_t trial,
 			f->total_cost[trial] += ms[(mi * C1 + C) * TC_M_COUNT];
 		for (k = 0; k < e->n_kpis; k++)
 			f->kpi_sums[k * T + trial] = w->kpi_sum[k];
+		fc_budget_keep(f, w, trial);
+		for (k = 0; f->sens_in && k < e->n_sens; k++)
+			f->sens_in[k * T + trial] = w->inp[k];
 	}
 }
 
@@ -358,6 +361,12 @@ tc_status tc_forecast_run(const tc_kg *kg, const tc_catalog *cat,
 	}
 	work = calloc(opts->threads, sizeof *work);
 	st = work ? plan(f, err) : TC_ERR_NOMEM;
+	if (st == TC_OK && fc_budget_plan(f) != TC_OK)
+		st = TC_ERR_NOMEM;
+	if (st == TC_OK && opts->sensitivity &&
+	    !(f->sens_in = calloc(f->e.n_sens * f->trials + 1,
+				  sizeof *f->sens_in)))
+		st = TC_ERR_NOMEM;
 	for (i = 0; st == TC_OK && i < opts->threads; i++)
 		if (!(work[i] = eng_work_new(&f->e)))
 			st = TC_ERR_NOMEM;
@@ -385,6 +394,8 @@ void tc_forecast_free(tc_forecast *f)
 {
 	if (!f)
 		return;
+	fc_budget_free(f);
+	free(f->sens_in);
 	eng_cleanup(&f->e);
 	free(f->mstore);
 	free(f->dstore);

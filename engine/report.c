@@ -179,7 +179,8 @@ tc_status tc_forecast_write_json(const tc_forecast *f,
 				 const tc_forecast_meta *meta, FILE *fp,
 				 tc_error *err)
 {
-	json_t *months = json_array();
+	json_t *months = json_array(), *mo = meta_json(f, meta);
+	void *bud = NULL, *con = NULL;
 	char label[16];
 	size_t i;
 	int rc;
@@ -190,12 +191,15 @@ tc_status tc_forecast_write_json(const tc_forecast *f,
 							  i, "month", label));
 	}
 	fputs("{\n", fp);
-	rc = put_member(fp, "meta", meta_json(f, meta), 0);
+	fc_budget_json(f, mo, &bud, &con);
+	rc = put_member(fp, "meta", mo, 0);
 	rc |= put_member(fp, "horizon",
 			 period_json(f, TC_PERIOD_HORIZON, 0, NULL, NULL), 0);
 	rc |= put_member(fp, "months", months, 0);
 	rc |= put_days(f, meta, fp);
-	rc |= put_member(fp, "unit_economics", units_json(f), 1);
+	rc |= put_member(fp, "unit_economics", units_json(f), 0);
+	rc |= put_member(fp, "budgets", bud, 0);
+	rc |= put_member(fp, "contract", con, 1);
 	if (rc != 0 || fputs("}\n", fp) == EOF || ferror(fp))
 		return tci_error(err, TC_ERR_IO, NULL, 0, NULL,
 				 "cannot write the forecast");

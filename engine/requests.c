@@ -746,8 +746,8 @@ static void one_request(const eng_class *c, const eng_req *q, gsl_rng *r,
 {
 	double z1 = tci_ran_normal(r), z2 = tci_ran_normal(r);
 	double zo = q->rho * z1 + sqrt(fmax(0, 1 - q->rho * q->rho)) * z2;
-	double in = floor(token_at(q, 0, z1) + 0.5);
-	double o = floor(token_at(q, 1, zo) + 0.5);
+	double in = floor(eng_scale(q, 0) * token_at(q, 0, z1) + 0.5);
+	double o = floor(eng_scale(q, 1) * token_at(q, 1, zo) + 0.5);
 	double cs = share_draw(q->spec[ENG_Q_CACHED], r);
 	double ws = fmin(share_draw(q->spec[ENG_Q_WRITE], r), 1 - cs);
 	double hs = share_draw(q->spec[ENG_Q_WRITE_1H], r);
@@ -831,6 +831,24 @@ void eng_rates_of(const tc_price *p, eng_price *out)
 				  ? 1 : p->batch_mult * 1e-6;
 }
 
+/*
+ * A scenario's tokenizer factors f, f' on the joint moments:
+ * E[(f I)^j (f' O)^l] = f^j f'^l E[I^j O^l] (the threshold was divided
+ * by f before).
+ */
+static void scale_io(const eng_req *q, eng_io *io)
+{
+	double f = eng_scale(q, 0), g = eng_scale(q, 1);
+	int t, j, l;
+
+	if (f == 1 && g == 1)
+		return;
+	for (t = 0; t < 2; t++)
+		for (j = 0; j < 4; j++)
+			for (l = 0; j + l < 4; l++)
+				io->j[t][j][l] *= pow(f, j) * pow(g, l);
+}
+
 /* The lognormal parameters of a spec, when it is one with constants. */
 static int lognormal_of(const tc_spec *s, double *mu, double *sigma)
 {
@@ -867,7 +885,9 @@ tc_status eng_req_prepare(const eng *e, const eng_class *c, eng_req *q,
 		return tci_error(err, st, NULL, 0, c->name,
 				 "out of memory for share moments");
 	for (p = 0; p < c->n_prices; p++) {
-		io_moments(q, c->prices[p].threshold, &q->io);
+		io_moments(q, c->prices[p].threshold / eng_scale(q, 0),
+			   &q->io);
+		scale_io(q, &q->io);
 		if (eng_agg_build(q, &c->prices[p], &q->agg[p]) != TC_OK)
 			return tci_error(err, TC_ERR_NUMERIC, NULL, 0,
 					 c->name, "the per-request token "

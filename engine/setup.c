@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eng.h"
+#include "escn.h"
 #include "tci.h"
 
 static const tc_kg_attr req_attrs[ENG_Q_COUNT] = {
@@ -55,7 +55,7 @@ static tc_status setup_months(eng *e)
 /* 1 when the class may use a share attribute (present, not 0). */
 static int uses(const eng *e, const eng_class *c, tc_kg_attr a)
 {
-	const tc_spec *s = tc_kg_node_spec(e->kg, c->node, a);
+	const tc_spec *s = eng_node_spec(e, c->node, a);
 	double x;
 
 	return s && !(tc_spec_is_constant(s, &x) && x == 0);
@@ -97,10 +97,10 @@ static tc_status check_row(const eng *e, const eng_class *c,
 			 p->model);
 }
 
-/* The price periods of a class over the horizon. */
-static tc_status setup_prices(eng *e, eng_class *c, tc_error *err)
+/* The price periods of a class on a model over the horizon. */
+tc_status eng_setup_prices(eng *e, eng_class *c, const char *model,
+			   tc_error *err)
 {
-	const char *model = tc_kg_node_text(e->kg, c->node, TC_KG_MODEL);
 	int t, days = e->opts.days;
 	tc_status st;
 
@@ -119,6 +119,9 @@ static tc_status setup_prices(eng *e, eng_class *c, tc_error *err)
 		if (st != TC_OK)
 			return eng_rewrap(err, st, c->name, "class '%s'",
 					  c->name);
+		if (e->scn && (st = escn_price(e, row, e->opts.start + t, 0,
+					       &row, err)) != TC_OK)
+			return st;
 		if ((!c->n_prices || c->prices[c->n_prices - 1].row != row) &&
 		    (st = check_row(e, c, row, err)) != TC_OK)
 			return st;
@@ -132,7 +135,7 @@ static tc_status setup_prices(eng *e, eng_class *c, tc_error *err)
 		}
 		c->day_price[t] = (unsigned char)(c->n_prices - 1);
 	}
-	return TC_OK;
+	return e->scn ? escn_uprices(e, c, model, err) : TC_OK;
 }
 
 /* 1 when the spec is absent or has no uncertain parameter. */
@@ -151,16 +154,14 @@ static tc_status setup_moments(eng *e, size_t ci, tc_error *err)
 	eng_class *c = &e->cls[ci];
 	eng_req *q = &c->fixed;
 	tc_spec **cs = &e->central_specs[ci * ENG_Q_COUNT];
-	const tc_spec *rc = tc_kg_node_spec(e->kg, c->node,
-					    TC_KG_IO_RANK_CORR);
+	const tc_spec *rc = eng_node_spec(e, c->node, TC_KG_IO_RANK_CORR);
 	int k, nopu = e->opts.no_parameter_uncertainty;
 	tc_status st;
 
 	c->shares_fixed = 1;
 	c->all_fixed = fixed_spec(rc) || nopu;
 	for (k = 0; k < ENG_Q_COUNT; k++) {
-		const tc_spec *s = tc_kg_node_spec(e->kg, c->node,
-						   req_attrs[k]);
+		const tc_spec *s = eng_node_spec(e, c->node, req_attrs[k]);
 
 		if (!s && k < 2)
 			return tci_error(err, TC_ERR_INVALID, NULL, 0,
@@ -210,7 +211,7 @@ static tc_status setup_central(eng *e, tc_error *err)
 		return TC_ERR_NOMEM;
 	for (i = 0; i < e->n_nodes; i++) {
 		for (a = 0; a < TC_KG_ATTR_COUNT; a++) {
-			const tc_spec *s = tc_kg_node_spec(e->kg, i, a);
+			const tc_spec *s = eng_node_spec(e, i, a);
 
 			if (tc_kg_attr_get(a)->draw != TC_KG_PER_TRIAL || !s)
 				continue;
@@ -229,13 +230,9 @@ static tc_status setup_central(eng *e, tc_error *err)
 				s ? eng_central(s, &ok) : 1;
 		}
 	}
-	for (i = 0; i < e->n_edges; i++) {
-		tc_kg_edge ed;
-
-		tc_kg_edge_get(e->kg, i, &ed);
+	for (i = 0; i < e->n_edges; i++)
 		e->central[(e->n_nodes + i) * TC_KG_ATTR_COUNT] =
-			eng_central(ed.rate, &ok);
-	}
+			eng_central(eng_edge_rate(e, i), &ok);
 	return TC_OK;
 }
 
@@ -362,13 +359,21 @@ tc_status eng_setup(eng *e, const tc_kg *kg, const tc_catalog *cat,
 	if (!tc_kg_as_of(kg, &e->as_of))
 		e->as_of = o->start;
 	if ((st = setup_nodes(e, err)) || (st = setup_months(e)) ||
-	    (st = setup_arrays(e)) || (st = setup_central(e, err)))
+	    (st = setup_arrays(e)) ||
+	    (o->scenario && (st = escn_setup(e, o->scenario, err))) ||
+	    (st = setup_central(e, err)) ||
+	    (o->sensitivity && (st = eng_sens_setup(e))))
 		goto fail;
-	e->monthly = !o->daily && o->monthly_sums && expectations_fixed(e);
+	e->monthly = !o->daily && o->monthly_sums && expectations_fixed(e) &&
+		     !e->scn && !o->n_budgets;
 	for (i = 0; i < e->n_classes; i++)
-		if ((st = setup_prices(e, &e->cls[i], err)) ||
+		if ((st = eng_setup_prices(e, &e->cls[i],
+				tc_kg_node_text(kg, e->cls[i].node,
+						TC_KG_MODEL), err)) ||
 		    (st = setup_moments(e, i, err)))
 			goto fail;
+	if ((st = escn_setup_tracks(e, err)) != TC_OK)
+		goto fail;
 	return TC_OK;
 fail:
 	if (st == TC_ERR_NOMEM)
@@ -381,6 +386,8 @@ void eng_cleanup(eng *e)
 {
 	size_t i;
 
+	escn_cleanup(e);
+	eng_sens_cleanup(e);
 	for (i = 0; e->cls && i < e->n_classes; i++) {
 		free(e->cls[i].prices);
 		free(e->cls[i].day_price);
@@ -432,6 +439,11 @@ eng_work *eng_work_new(const eng *e)
 	if (!w->r || !w->par || !w->rate || !w->req || !w->reqp || !w->val ||
 	    !w->out || !w->kpi_sum || !w->pre || !w->month_sums || !w->grow)
 		goto fail;
+	if (e->scn && !(w->sw = escn_work_new(e)))
+		goto fail;
+	if (e->opts.sensitivity &&
+	    !(w->inp = calloc(e->n_sens + 1, sizeof *w->inp)))
+		goto fail;
 	for (i = 0; i < e->n_classes; i++) {
 		w->req[i].agg = calloc(e->cls[i].n_prices, sizeof(eng_agg));
 		if (!w->req[i].agg)
@@ -453,6 +465,9 @@ void eng_work_free(const eng *e, eng_work *w)
 		eng_req_release(&w->req[i]);
 		free(w->req[i].agg);
 	}
+	if (w->sw)
+		escn_work_free(e, w->sw);
+	free(w->inp);
 	if (w->r)
 		gsl_rng_free(w->r);
 	free(w->par);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eng.h"
+#include "escn.h"
 #include "tci.h"
 
 #define REDRAWS 100
@@ -32,7 +32,7 @@ static void stream(const eng *e, gsl_rng *r, uint64_t trial, uint64_t id,
  * Draws a per-trial value of spec, redrawn while outside the
  * attribute's domain; TC_ERR_NUMERIC naming the element after REDRAWS.
  */
-static tc_status draw_in_domain(const eng *e, gsl_rng *r, uint64_t trial,
+static tc_status draw_in_domain(const eng *e, eng_work *w, uint64_t trial,
 				uint64_t id, const tc_spec *spec,
 				tc_kg_attr attr, const char *who, double *x,
 				tc_error *err)
@@ -40,8 +40,11 @@ static tc_status draw_in_domain(const eng *e, gsl_rng *r, uint64_t trial,
 	const tc_kg_attr_info *info = tc_kg_attr_get(attr);
 	unsigned purpose = attr == TC_KG_LAUNCH ? TC_RNG_DATE
 						: TC_RNG_PARAMETER;
+	gsl_rng *r = w->r;
 	int i;
 
+	if (e->sens_fix && eng_sens_fixed(e, id, x))
+		return TC_OK;
 	stream(e, r, trial, id, purpose, 0);
 	for (i = 0; i < REDRAWS; i++) {
 		tc_status st = tc_spec_sample_err(spec, r, x, err);
@@ -49,8 +52,10 @@ static tc_status draw_in_domain(const eng *e, gsl_rng *r, uint64_t trial,
 		if (st != TC_OK)
 			return eng_rewrap(err, st, who, "attribute '%s'",
 					  info->name);
-		if (tc_kg_in_domain(info, *x))
+		if (tc_kg_in_domain(info, *x)) {
+			eng_sens_note(e, w, id, *x);
 			return TC_OK;
+		}
 	}
 	return tci_error(err, TC_ERR_NUMERIC, NULL, 0, who,
 			 "attribute '%s': %d draws in a row fell outside "
@@ -62,16 +67,19 @@ static tc_status node_value(const eng *e, eng_work *w, uint64_t trial,
 			    size_t node, tc_kg_attr attr, double def,
 			    double *x, tc_error *err)
 {
-	const tc_spec *spec = tc_kg_node_spec(e->kg, node, attr);
+	const tc_spec *spec = eng_node_spec(e, node, attr);
+	int ok;
 
 	*x = def;
 	if (!spec)
 		return TC_OK;
 	if (e->opts.no_parameter_uncertainty) {
 		*x = e->central[node * TC_KG_ATTR_COUNT + attr];
+		if (attr == TC_KG_LAUNCH && e->scn)
+			*x = eng_central(spec, &ok);
 		return TC_OK;
 	}
-	return draw_in_domain(e, w->r, trial,
+	return draw_in_domain(e, w, trial,
 			      tc_rng_id_join(e->node_id[node],
 					     tc_kg_attr_get(attr)->name),
 			      spec, attr, tc_kg_node_id(e->kg, node), x, err);
@@ -93,7 +101,7 @@ static tc_status node_weekly(const eng *e, eng_work *w, uint64_t trial,
 		wk[d] = 1;
 		if (s && e->opts.no_parameter_uncertainty)
 			wk[d] = e->central_weekly[node * 7 + d];
-		else if (s && (st = draw_in_domain(e, w->r, trial,
+		else if (s && (st = draw_in_domain(e, w, trial,
 				tc_rng_id_join(id, part), s, TC_KG_WEEKLY,
 				tc_kg_node_id(e->kg, node), &wk[d], err)))
 			return st;
@@ -138,6 +146,7 @@ static tc_status node_params(const eng *e, eng_work *w, uint64_t trial,
 			     err)))
 		return st;
 	p->launch = isnan(launch) ? INT64_MIN : (int64_t)floor(launch);
+	p->shape = e->scn ? e->scn->shape[node] : TC_SCN_RAMP_LINEAR;
 	return TC_OK;
 }
 
@@ -158,8 +167,7 @@ static tc_status class_model(const eng *e, eng_work *w, uint64_t trial,
 	w->reqp[ci] = q;
 	eng_req_release(q);
 	for (k = 0; k < ENG_Q_COUNT; k++) {
-		const tc_spec *s = tc_kg_node_spec(e->kg, c->node,
-						   req_attr[k]);
+		const tc_spec *s = eng_node_spec(e, c->node, req_attr[k]);
 		const char *name = tc_kg_attr_get(req_attr[k])->name;
 
 		q->spec[k] = s;
@@ -173,6 +181,8 @@ static tc_status class_model(const eng *e, eng_work *w, uint64_t trial,
 			return eng_rewrap(err, st, c->name, "attribute '%s'",
 					  name);
 		q->spec[k] = q->owned[k];
+		eng_sens_note_params(e, w, tc_rng_id_join(
+			e->node_id[c->node], name), s, q->owned[k]);
 	}
 	st = node_value(e, w, trial, c->node, TC_KG_IO_RANK_CORR, 0, &rc,
 			err);
@@ -187,11 +197,8 @@ static double ramp(const eng_par *p, int64_t d)
 {
 	if (p->launch == INT64_MIN)
 		return 1;
-	if (d < p->launch)
-		return 0;
-	if (p->ramp <= 0)
-		return 1;
-	return fmin(1, (double)(d - p->launch + 1) / p->ramp);
+	return tc_scn_ramp_value((tc_scn_ramp)p->shape, d, p->launch,
+				 p->ramp);
 }
 
 /*
@@ -218,8 +225,12 @@ static double inflow(const eng *e, const eng_work *w, size_t node, int t,
 			v = w->pre[src];
 		else
 			v = w->val[src * days + (s < 0 ? 0 : s)];
-		sum += w->rate[ei] * v;
+		sum += (e->scn && e->scn->edated[ei]
+			? w->sw->erate[ei * (size_t)days + (size_t)t]
+			: w->rate[ei]) * v;
 	}
+	if (e->scn && e->scn->n_xe && !calls)
+		sum += escn_inflow(e, w, node, t);
 	return sum;
 }
 
@@ -235,15 +246,16 @@ static double node_mean(const eng *e, const eng_work *w, size_t node,
 	double season = w->grow[node * e->opts.days + t] *
 			p->weekly[tci_weekday(d)];
 	int root = e->is_root[node];
-	double m;
+	double m, all = 1;
 
-	if (e->is_kpi[node])
-		return root ? p->level * season
-			    : inflow(e, w, node, t, TC_KG_DRIVES, steady);
 	m = root ? (p->level >= 0 ? p->level * season : 0)
 		 : inflow(e, w, node, t, TC_KG_DRIVES, steady);
+	if (e->scn)
+		escn_adjust(e, w, node, t, &m, &all);
+	if (e->is_kpi[node])
+		return m;
 	return (m * ramp(p, d) + inflow(e, w, node, t, TC_KG_CALLS, steady)) *
-	       (1 + p->retry);
+	       (1 + p->retry) * all;
 }
 
 /* The day's value of a node: a KPI's level or a class's drawn count. */
@@ -252,21 +264,23 @@ static double node_day(const eng *e, eng_work *w, uint64_t trial,
 {
 	const eng_par *p = &w->par[node];
 	double m = node_mean(e, w, node, t, 0);
+	double ns = p->noise_s, disp = p->disp;
 
+	if (e->scn)
+		escn_day_params(e, w, node, t, &ns, &disp);
 	if (e->is_kpi[node]) {
-		if (p->noise_s > 0) {
+		if (ns > 0) {
 			stream(e, w->r, trial, e->node_id[node],
 			       TC_RNG_NOISE, (uint32_t)t);
-			m *= tci_ran_lognormal(w->r, -0.5 * p->noise_s *
-					       p->noise_s, p->noise_s);
+			m *= tci_ran_lognormal(w->r, -0.5 * ns * ns, ns);
 		}
 		return m;
 	}
 	if (!(m > 0))
 		return 0;
 	stream(e, w->r, trial, e->node_id[node], TC_RNG_COUNT, (uint32_t)t);
-	return isfinite(p->disp) ? tci_ran_negbin(w->r, m, p->disp)
-				 : tci_ran_poisson(w->r, m);
+	return isfinite(disp) ? tci_ran_negbin(w->r, m, disp)
+			      : tci_ran_poisson(w->r, m);
 }
 
 /*
@@ -330,8 +344,9 @@ static tc_status trial_params(const eng *e, eng_work *w, uint64_t trial,
 		snprintf(who, sizeof who, "edge '%s' (%s -> %s)", ed.id,
 			 tc_kg_node_id(e->kg, ed.source),
 			 tc_kg_node_id(e->kg, ed.target));
-		st = draw_in_domain(e, w->r, trial, e->edge_id[i], ed.rate,
-				    TC_KG_RATE, who, &w->rate[i], err);
+		st = draw_in_domain(e, w, trial, e->edge_id[i],
+				    eng_edge_rate(e, i), TC_KG_RATE, who,
+				    &w->rate[i], err);
 		if (st != TC_OK)
 			return st;
 	}
@@ -351,7 +366,7 @@ static tc_status trial_params(const eng *e, eng_work *w, uint64_t trial,
 		for (t = 1; t < e->opts.days; t++)
 			g[t] = g[t - 1] * step;
 	}
-	return TC_OK;
+	return e->scn ? escn_trial(e, w, trial, err) : TC_OK;
 }
 
 /*
@@ -434,6 +449,9 @@ static void trial_days(const eng *e, eng_work *w, uint64_t trial)
 					    TC_M_COUNT];
 			int agg = cnt >= e->opts.switch_requests;
 
+			if (e->scn && escn_class_day(e, w, trial, i, t, cnt,
+						     o))
+				continue;
 			if (cnt > 0)
 				stream(e, w->r, trial, id, agg ?
 				       TC_RNG_AGGREGATE : TC_RNG_REQUEST,

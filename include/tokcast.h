@@ -20,5 +20,6 @@
 #include "tokcast/fit.h"
 #include "tokcast/engine.h"
 #include "tokcast/backtest.h"
+#include "tokcast/scenario.h"
 
 #endif

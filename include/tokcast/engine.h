@@ -17,6 +17,7 @@
 #include "tokcast/status.h"
 #include "tokcast/kg.h"
 #include "tokcast/pricing.h"
+#include "tokcast/scenario.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -64,6 +65,19 @@ typedef struct tc_forecast_opts {
 	double switch_requests;	/* below: requests one by one; default 200 */
 	size_t memory_budget;	/* bytes of per-trial values; default
 				   700 MB; more metrics need more passes */
+	/*
+	 * A scenario loaded over the same graph with this run's catalog
+	 * (docs/scenarios.md), or NULL for the graph alone.
+	 */
+	const tc_scenario *scenario;
+	/*
+	 * Budgets per quarter; NULL and 0 take the scenario's. The
+	 * pointers must outlive the result.
+	 */
+	const tc_scn_budget *budgets;
+	size_t n_budgets;
+	int fiscal_year_start;	/* first month of quarters, 1 (default) */
+	int sensitivity;	/* 1: keep every uncertain input's draws */
 	/* Called after each block of trials, from the calling thread only. */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
@@ -87,6 +101,10 @@ typedef struct tc_forecast tc_forecast;
  * whose drawn rates give a gain of 1 or more); TC_ERR_LIMIT (more than
  * 255 price changes of one class in the horizon, or per-trial values
  * needing more than twice memory_budget and 512 MB); TC_ERR_NOMEM.
+ * Under opts.scenario also: TC_ERR_ARG (a scenario loaded without this
+ * graph); TC_ERR_INVALID naming the change's file and line (a change
+ * the engine does not apply: docs/scenarios.md, known limits);
+ * TC_ERR_NUMERIC (a change's draws stay outside their domain).
  * On failure *out is NULL.
  */
 tc_status tc_forecast_run(const tc_kg *kg, const tc_catalog *cat,
@@ -164,6 +182,115 @@ tc_status tc_forecast_kpi_unit(const tc_forecast *f, size_t k,
  */
 tc_status tc_forecast_cost_per_request(const tc_forecast *f, size_t c,
 				       tc_stat *out);
+
+/*
+ * A budget over one quarter of the horizon (docs/scenarios.md): the
+ * budgets of opts (or of the scenario) times the horizon's quarters
+ * (calendar, or fiscal from opts.fiscal_year_start), budget-major.
+ */
+typedef struct tc_budget_result {
+	const char *class_id;	/* NULL for the total */
+	int64_t quarter_start;	/* first day of the quarter (since 1970) */
+	int64_t first_day;	/* first day of the quarter in the horizon */
+	int days;		/* days of the quarter in the horizon */
+	double amount;		/* USD, prorated for a partial quarter */
+	double exceed_probability;	/* P(cost > amount) */
+	double exceed_mc_se;	/* sqrt(p (1 - p) / trials) */
+	double expected_overrun;	/* E[max(cost - amount, 0)] */
+	double never_probability;	/* P(not exhausted in the quarter) */
+	/* P10, P50, P90 of the exhaustion day; INT64_MAX for "never". */
+	int64_t exhaust[3];
+} tc_budget_result;
+
+/* The number of budget results (budgets x quarters). */
+size_t tc_forecast_budget_count(const tc_forecast *f);
+/* Result i. Returns TC_OK, or TC_ERR_ARG when i is out of range. */
+tc_status tc_forecast_budget(const tc_forecast *f, size_t i,
+			     tc_budget_result *out);
+
+/* The scenario's committed-spend contract over one quarter. */
+typedef struct tc_contract_result {
+	int64_t quarter_start;
+	int days;		/* days of the quarter in the horizon */
+	double commitment;	/* USD, prorated */
+	double expected_cost;	/* E[pay] */
+	double under_probability;	/* P(committed usage < commitment) */
+	double expected_unused;	/* E[max(commitment - usage, 0)] */
+} tc_contract_result;
+
+/* Quarters with a contract result: 0 without a contract. */
+size_t tc_forecast_contract_count(const tc_forecast *f);
+/* Returns TC_OK, or TC_ERR_ARG when q is out of range. */
+tc_status tc_forecast_contract(const tc_forecast *f, size_t q,
+			       tc_contract_result *out);
+
+/*
+ * Scenario comparison on common random numbers (docs/scenarios.md):
+ * runs of one graph with the same seed and trial count, trial i of
+ * each seeing the same draws for every input they share. For class c
+ * (or TC_FORECAST_TOTAL), the statistics of the per-trial horizon cost
+ * difference D_i = X_i - R_i of run x against reference run ref, at
+ * x's quantiles, and P(X > R) = #(D_i > 0) / trials. Returns TC_OK,
+ * TC_ERR_ARG (NULL pointers, c out of range, runs of different trial
+ * counts or classes) or TC_ERR_NOMEM.
+ */
+tc_status tc_forecast_compare(const tc_forecast *x, const tc_forecast *ref,
+			      size_t c, tc_stat *diff, double *p_more);
+
+/*
+ * Writes a comparison as JSON: {"meta", "reference": NAME, "scenarios":
+ * [{"name", "total": {"cost_usd", "difference", "p_more"}, "classes":
+ * {NAME: {...}}}]} (docs/scenarios.md). runs[ref] is the reference.
+ * Returns TC_OK, TC_ERR_ARG, TC_ERR_IO or TC_ERR_NOMEM.
+ */
+tc_status tc_compare_write_json(const tc_forecast *const *runs,
+				const char *const *names, size_t n,
+				size_t ref, FILE *fp, tc_error *err);
+
+/*
+ * What drives the cost (docs/scenarios.md, "Sensitivity"): for one
+ * uncertain input (a per-trial draw: "chat.requests_per_day",
+ * "chat.input_tokens.mu", a scenario change's "KEY.date") and one
+ * output (the horizon's total or a class's cost).
+ */
+typedef struct tc_sensitivity {
+	const char *input;
+	double rank_corr;	/* Spearman correlation with the output */
+	double share;		/* of the variance: normal-score regression */
+	double p10, p50, p90;	/* the input's sample quantiles */
+	double base;		/* mean output, every input at its median */
+	double low, high;	/* mean output with this input at p10, p90
+				   and the others at their medians; NAN
+				   when not run: parameters inside
+				   per-request specs, and inputs past the
+				   first TC_SENS_OAT_MAX by share of the
+				   total */
+} tc_sensitivity;
+
+#define TC_SENS_OAT_MAX 16
+
+/*
+ * The sensitivity of every output to every input of a run made with
+ * opts.sensitivity = 1: *out receives (classes + 1) x *n results,
+ * output-major, the total first, then the classes in order; inputs in a
+ * fixed order (free *out with free()). The one-at-a-time swings rerun
+ * oat_trials trials (default 400 when 0) on common random numbers, so
+ * the graph, catalog and scenario of the run must still exist. Returns
+ * TC_OK, TC_ERR_ARG (NULL pointers, a run without sensitivity),
+ * TC_ERR_NOT_FOUND (no uncertain input), TC_ERR_NOMEM, or a status of
+ * tc_forecast_run from the reruns.
+ */
+tc_status tc_forecast_sensitivity(const tc_forecast *f, size_t oat_trials,
+				  tc_sensitivity **out, size_t *n,
+				  tc_error *err);
+
+/*
+ * Writes a tornado chart (SVG) of n results of one output, widest swing
+ * on top. Returns TC_OK, TC_ERR_ARG or TC_ERR_IO.
+ */
+tc_status tc_sensitivity_write_svg(const tc_sensitivity *s, size_t n,
+				   const char *title, FILE *fp,
+				   tc_error *err);
 
 /* What the JSON's meta block says besides the run itself. */
 typedef struct tc_forecast_meta {
