@@ -12,6 +12,8 @@
 static const struct cli_command commands[] = {
 	{"backtest", "score forecast intervals against what a series showed",
 	 cli_backtest},
+	{"compare", "compare scenarios on common random numbers",
+	 cli_compare},
 	{"cost", "price real usage logs exactly, by class, model, period",
 	 cli_cost},
 	{"fit", "fit per-class token distributions and volume from usage logs",
@@ -21,8 +23,6 @@ static const struct cli_command commands[] = {
 	{"graph", "load, inspect, check and draw knowledge graphs", cli_graph},
 	{"prices", "list the price catalog as of a date", cli_prices},
 	{"scenario", "check what-if scenario files", cli_scenario},
-	{"compare", "compare scenarios on common random numbers",
-	 cli_compare},
 	{"usage", "read usage logs and sum their tokens per class", cli_usage},
 	{NULL, NULL, NULL},
 };
