@@ -40,8 +40,8 @@ expect_line stdout \
 
 # The example re-saved by NetworkX (when python3-networkx is there) stays
 # valid: NetworkX rewrites the keys and adds an edge attribute "id".
-if python3 -c 'import networkx' 2>/dev/null; then
-	python3 - "$src/examples/assistant.graphml" "$out/nx.graphml" <<'PY'
+if /usr/bin/python3 -c 'import networkx' 2>/dev/null; then
+	/usr/bin/python3 - "$src/examples/assistant.graphml" "$out/nx.graphml" <<'PY'
 import sys
 import networkx as nx
 nx.write_graphml(nx.read_graphml(sys.argv[1]), sys.argv[2])
