@@ -31,6 +31,13 @@ void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints a library error on stderr and returns the matching exit code. */
 int cli_fail(const tc_error *err);
 
+/*
+ * Ends a tc_outfile after its writer returned st: aborts it (nothing is
+ * left behind) and prints err when st failed, else commits it. Returns
+ * CLI_OK or the exit code of the failure.
+ */
+int cli_outfile_end(tc_outfile *of, tc_status st, tc_error *err);
+
 /* Prints every diagnostic of a list on stderr. */
 void cli_print_diags(const tc_diags *diags);
 

@@ -275,13 +275,7 @@ static int write_file(const char *path, const tc_backtest *bt, int kind)
 	st = kind == 0 ? tc_backtest_write_json(bt, fp, &err) :
 	     kind == 1 ? tc_backtest_write_csv(bt, fp, &err) :
 			 tc_backtest_write_svg(bt, fp, &err);
-	if (st != TC_OK) {
-		tc_outfile_abort(of);
-		return cli_fail(&err);
-	}
-	if (tc_outfile_commit(of, &err) != TC_OK)
-		return cli_fail(&err);
-	return CLI_OK;
+	return cli_outfile_end(of, st, &err);
 }
 
 /* -o by its extension, then --svg. */

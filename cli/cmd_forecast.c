@@ -308,13 +308,7 @@ static int write_out(const struct fc_args *a, const tc_forecast *f,
 	st = csv ? tc_forecast_write_csv(f, meta, tc_outfile_stream(of), &err)
 		 : tc_forecast_write_json(f, meta, tc_outfile_stream(of),
 					  &err);
-	if (st != TC_OK) {
-		tc_outfile_abort(of);
-		return cli_fail(&err);
-	}
-	if (tc_outfile_commit(of, &err) != TC_OK)
-		return cli_fail(&err);
-	return CLI_OK;
+	return cli_outfile_end(of, st, &err);
 }
 
 /* Loads the graph and catalog, runs, prints and writes. */

@@ -75,6 +75,18 @@ int cli_fail(const tc_error *err)
 	return cli_exit_for(err->status);
 }
 
+/* One place for the all-or-nothing ending every output file shares. */
+int cli_outfile_end(tc_outfile *of, tc_status st, tc_error *err)
+{
+	if (st != TC_OK) {
+		tc_outfile_abort(of);
+		return cli_fail(err);
+	}
+	if (tc_outfile_commit(of, err) != TC_OK)
+		return cli_fail(err);
+	return CLI_OK;
+}
+
 void cli_print_diags(const tc_diags *diags)
 {
 	char buf[4096];
