@@ -87,6 +87,13 @@ int cli_data_file(const char *name, char *path, size_t size);
  */
 int cli_load_catalog(const char *user_file, tc_catalog **out);
 
+/*
+ * Parses a whole number in [lo, hi] followed by exactly suffix ("" for
+ * none) into *out; 0 on success, -1 when malformed or out of range.
+ */
+int cli_parse_whole(const char *s, const char *suffix, double lo, double hi,
+		    double *out);
+
 /* Parses YYYY-MM-DD into days since 1970-01-01; 0 on success, -1 else. */
 int cli_parse_date(const char *s, int64_t *days);
 /* Writes days since 1970-01-01 as YYYY-MM-DD. */

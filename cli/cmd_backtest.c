@@ -61,20 +61,6 @@ static const char backtest_help[] =
 	"  --svg FILE            the PIT histograms as an SVG chart\n"
 	"  -h, --help            this help\n";
 
-/* A whole number in [lo, hi], with an optional suffix; -1 when bad. */
-static int parse_whole(const char *s, const char *suffix, double lo,
-		       double hi, double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || (*end && strcmp(end, suffix)) || !(v >= lo &&
-	    v <= hi) || v != floor(v))
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* "s", "min", "h" or "d" into microseconds; -1 when unknown. */
 static int parse_bucket(const char *s, int64_t *us)
 {
@@ -99,32 +85,33 @@ static int num_option(struct bt_args *a, int c, const char *arg)
 
 	switch (c) {
 	case 'H':
-		if (parse_whole(arg, "d", 1, 3660, &v) < 0)
+		if (cli_parse_whole(arg, "d", 1, 3660, &v) < 0)
 			return -1;
 		a->o.horizon = (int)v;
 		return 0;
 	case 'p':
-		if (parse_whole(arg, "d", 1, 3660, &v) < 0)
+		if (cli_parse_whole(arg, "d", 1, 3660, &v) < 0)
 			return -1;
 		a->o.step = (int)v;
 		return 0;
 	case 'w':
-		if (parse_whole(arg, "", 1, 100000, &v) < 0)
+		if (cli_parse_whole(arg, "", 1, 100000, &v) < 0)
 			return -1;
 		a->o.windows = (int)v;
 		return 0;
 	case 'n':
-		if (parse_whole(arg, "", 1, 10000000, &v) < 0)
+		if (cli_parse_whole(arg, "", 1, 10000000, &v) < 0)
 			return -1;
 		a->o.trials = (size_t)v;
 		return 0;
 	case 'S':
-		if (parse_whole(arg, "", 0, 9007199254740992.0, &v) < 0)
+		if (cli_parse_whole(arg, "", 0, 9007199254740992.0,
+				    &v) < 0)
 			return -1;
 		a->o.seed = (uint64_t)v;
 		return 0;
 	case 'm':
-		if (parse_whole(arg, "d", 1, 100000, &v) < 0)
+		if (cli_parse_whole(arg, "d", 1, 100000, &v) < 0)
 			return -1;
 		a->o.min_history = (int)v;
 		return 0;

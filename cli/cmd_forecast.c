@@ -55,18 +55,6 @@ static const char forecast_help[] =
 	"                        --sensitivity)\n"
 	"  -h, --help            this help\n";
 
-/* Parses a whole number in [lo, hi]; -1 when malformed. */
-static int parse_num(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || *end || !(v >= lo && v <= hi) || v != floor(v))
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* "5,50,95" into percentages strictly between 0 and 100. */
 static int parse_quantiles(const char *s, tc_forecast_opts *o)
 {
@@ -140,7 +128,7 @@ static int option(struct fc_args *a, int c, const char *arg)
 	case 'u': a->o.no_parameter_uncertainty = 1; return 1;
 	case 'D': a->o.daily = 0; return 1;
 	case 'f':
-		if (parse_num(arg, 1, 12, &v) < 0)
+		if (cli_parse_whole(arg, "", 1, 12, &v) < 0)
 			break;
 		a->fy_start = (int)v;
 		return 1;
@@ -150,22 +138,24 @@ static int option(struct fc_args *a, int c, const char *arg)
 		a->have_start = 1;
 		return 1;
 	case 'd':
-		if (parse_num(arg, 1, 3660, &v) < 0)
+		if (cli_parse_whole(arg, "", 1, 3660, &v) < 0)
 			break;
 		a->days = (long)v;
 		return 1;
 	case 'n':
-		if (parse_num(arg, 1, TC_FORECAST_MAX_TRIALS, &v) < 0)
+		if (cli_parse_whole(arg, "", 1, TC_FORECAST_MAX_TRIALS,
+				    &v) < 0)
 			break;
 		a->o.trials = (size_t)v;
 		return 1;
 	case 'S':
-		if (parse_num(arg, 0, 9007199254740992.0, &v) < 0)
+		if (cli_parse_whole(arg, "", 0, 9007199254740992.0,
+				    &v) < 0)
 			break;
 		a->o.seed = (uint64_t)v;
 		return 1;
 	case 't':
-		if (parse_num(arg, 1, 64, &v) < 0)
+		if (cli_parse_whole(arg, "", 1, 64, &v) < 0)
 			break;
 		a->o.threads = (unsigned)v;
 		return 1;

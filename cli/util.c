@@ -2,6 +2,7 @@
  * util.c - error reporting and subcommand dispatch for the CLI.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,4 +169,18 @@ int cli_finish(int code)
 		return code == CLI_OK ? CLI_FAILURE : code;
 	}
 	return code;
+}
+
+/* Whole numbers come as doubles so 2^53 seeds and day counts share it. */
+int cli_parse_whole(const char *s, const char *suffix, double lo, double hi,
+		    double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || strcmp(end, suffix) != 0 || !(v >= lo && v <= hi) ||
+	    v != floor(v))
+		return -1;
+	*out = v;
+	return 0;
 }
