@@ -48,6 +48,31 @@ int cli_exit_for(tc_status st);
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+struct option;
+
+/*
+ * What cli_parse_opts needs of a command: its name and --help text, its
+ * long options (besides "-h" and "-o FILE"), and where the arguments go:
+ * positional takes one (0) or refuses it (-1: an unexpected argument),
+ * option handles every other option (< 0: bad, its message printed).
+ */
+struct cli_opt_loop {
+	const char *cmd;
+	const char *help;
+	const struct option *opts;
+	void *ctx;
+	int (*positional)(void *ctx, const char *arg);
+	int (*option)(void *ctx, int c, const char *arg);
+};
+
+/*
+ * Runs getopt_long over argv with l. Returns 0 when every argument was
+ * taken (*code left CLI_USAGE for the caller's own checks), or -1 with
+ * *code: CLI_OK after printing the help, CLI_USAGE on a bad argument.
+ */
+int cli_parse_opts(int argc, char **argv, const struct cli_opt_loop *l,
+		   int *code);
+
 /*
  * Reports the option getopt_long() refused (it returned c, '?' or ':'
  * with a leading ':' in its option string): unknown, or missing its

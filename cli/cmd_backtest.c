@@ -119,9 +119,21 @@ static int num_option(struct bt_args *a, int c, const char *arg)
 	return -1;
 }
 
-/* Handles one option; 0 done, -1 bad (message printed). */
-static int option(struct bt_args *a, int c, const char *arg)
+/* Takes a LOG file; -1 when there are already as many as fit. */
+static int take_file(void *ctx, const char *arg)
 {
+	struct bt_args *a = ctx;
+
+	if (a->nfiles == MAX_SERIES)
+		return -1;
+	a->files[a->nfiles++] = arg;
+	return 0;
+}
+
+/* Handles one option of a struct bt_args; 0 done, -1 bad (printed). */
+static int option(void *ctx, int c, const char *arg)
+{
+	struct bt_args *a = ctx;
 	char *end;
 
 	switch (c) {
@@ -198,29 +210,11 @@ static int parse_args(int argc, char **argv, struct bt_args *a, int *code)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	const struct cli_opt_loop loop = {"tokcast backtest", backtest_help,
+					  opts, a, take_file, option};
 
-	optind = 1;
-	opterr = 0;
-	*code = CLI_USAGE;
-	while ((c = getopt_long(argc, argv, "-ho:", opts, NULL)) != -1) {
-		if (c == 'h') {
-			printf("%s", backtest_help);
-			*code = CLI_OK;
-			return -1;
-		}
-		if (c == 1 && a->nfiles < MAX_SERIES) {
-			a->files[a->nfiles++] = optarg;
-			continue;
-		}
-		if (c == 1 || c == '?' || c == ':') {
-			cli_usage_error("tokcast backtest", "unexpected "
-					"argument '%s'", argv[optind - 1]);
-			return -1;
-		}
-		if (option(a, c, optarg) < 0)
-			return -1;
-	}
+	if (cli_parse_opts(argc, argv, &loop, code) < 0)
+		return -1;
 	if (!a->nfiles || !a->graph) {
 		cli_usage_error("tokcast backtest", "give LOG files and "
 				"--graph");

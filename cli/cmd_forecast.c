@@ -115,9 +115,21 @@ static int parse_quarter(const char *s, int fy, int64_t *start, long *days)
 	return 0;
 }
 
-/* Handles one option; 1 done, -1 bad (message printed). */
-static int option(struct fc_args *a, int c, const char *arg)
+/* Takes the graph file, the only positional argument. */
+static int take_graph(void *ctx, const char *arg)
 {
+	struct fc_args *a = ctx;
+
+	if (a->graph)
+		return -1;
+	a->graph = arg;
+	return 0;
+}
+
+/* Handles one option of a struct fc_args; 1 done, -1 bad (printed). */
+static int option(void *ctx, int c, const char *arg)
+{
+	struct fc_args *a = ctx;
 	double v;
 	char *end;
 
@@ -232,29 +244,13 @@ int cli_fc_parse(int argc, char **argv, struct fc_args *a, int *code)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	const struct cli_opt_loop loop = {
+		a->cmd, a->help ? a->help : forecast_help, opts, a,
+		take_graph, option
+	};
 
-	optind = 1;
-	opterr = 0;
-	*code = CLI_USAGE;
-	while ((c = getopt_long(argc, argv, "-ho:", opts, NULL)) != -1) {
-		if (c == 'h') {
-			printf("%s", a->help ? a->help : forecast_help);
-			*code = CLI_OK;
-			return -1;
-		}
-		if (c == 1 && !a->graph) {
-			a->graph = optarg;
-			continue;
-		}
-		if (c == 1 || c == '?' || c == ':') {
-			cli_usage_error(a->cmd, "unexpected argument '%s'",
-					argv[optind - 1]);
-			return -1;
-		}
-		if (option(a, c, optarg) < 0)
-			return -1;
-	}
+	if (cli_parse_opts(argc, argv, &loop, code) < 0)
+		return -1;
 	*code = horizon(a);
 	return *code == CLI_OK ? 0 : -1;
 }

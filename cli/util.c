@@ -121,6 +121,34 @@ int cli_bad_option(const char *cmd, int c, char *const *argv)
 	return cli_usage_error(cmd, "unknown option '%s'", opt);
 }
 
+/* opterr 0: the messages are ours, with the command's name. */
+int cli_parse_opts(int argc, char **argv, const struct cli_opt_loop *l,
+		   int *code)
+{
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	*code = CLI_USAGE;
+	while ((c = getopt_long(argc, argv, "-ho:", l->opts, NULL)) != -1) {
+		if (c == 'h') {
+			printf("%s", l->help);
+			*code = CLI_OK;
+			return -1;
+		}
+		if (c == 1 && l->positional(l->ctx, optarg) == 0)
+			continue;
+		if (c == 1 || c == '?' || c == ':') {
+			cli_usage_error(l->cmd, "unexpected argument '%s'",
+					argv[optind - 1]);
+			return -1;
+		}
+		if (l->option(l->ctx, c, optarg) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int cli_same_file(const char *a, const char *b)
 {
 	struct stat sa, sb;
