@@ -768,45 +768,20 @@ static int range_var(const double *v, double *out)
 	return lognormal_var(ln, out);
 }
 
-static double range_cdf(const double *v, double x)
-{
-	double ln[2];
+/* The range's functions are the lognormal's at its (mu, sigma). */
+#define VIA_LOGNORMAL(fn)                                                \
+	static double range_##fn(const double *v, double x)              \
+	{                                                                \
+		double ln[2];                                            \
+		range_ln(v, ln);                                         \
+		return lognormal_##fn(ln, x);                            \
+	}
 
-	range_ln(v, ln);
-	return lognormal_cdf(ln, x);
-}
-
-static double range_quantile(const double *v, double p)
-{
-	double ln[2];
-
-	range_ln(v, ln);
-	return lognormal_quantile(ln, p);
-}
-
-static double range_pdf(const double *v, double x)
-{
-	double ln[2];
-
-	range_ln(v, ln);
-	return lognormal_pdf(ln, x);
-}
-
-static double range_sf(const double *v, double x)
-{
-	double ln[2];
-
-	range_ln(v, ln);
-	return lognormal_sf(ln, x);
-}
-
-static double range_isf(const double *v, double q)
-{
-	double ln[2];
-
-	range_ln(v, ln);
-	return lognormal_isf(ln, q);
-}
+VIA_LOGNORMAL(cdf)
+VIA_LOGNORMAL(quantile)
+VIA_LOGNORMAL(pdf)
+VIA_LOGNORMAL(sf)
+VIA_LOGNORMAL(isf)
 
 #define CONTINUOUS(fam, id, nm, np, p0, p1, p2, chk, sup)                 \
 	{ id, nm, np, {p0, p1, p2}, 0, chk, fam##_sample, fam##_mean,    \
