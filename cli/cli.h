@@ -31,6 +31,13 @@ void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints a library error on stderr and returns the matching exit code. */
 int cli_fail(const tc_error *err);
 
+/*
+ * Ends a tc_outfile after its writer returned st: aborts it (nothing is
+ * left behind) and prints err when st failed, else commits it. Returns
+ * CLI_OK or the exit code of the failure.
+ */
+int cli_outfile_end(tc_outfile *of, tc_status st, tc_error *err);
+
 /* Prints every diagnostic of a list on stderr. */
 void cli_print_diags(const tc_diags *diags);
 
@@ -40,6 +47,31 @@ int cli_exit_for(tc_status st);
 /* Reports a usage error with a hint to --help; returns CLI_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+struct option;
+
+/*
+ * What cli_parse_opts needs of a command: its name and --help text, its
+ * long options (besides "-h" and "-o FILE"), and where the arguments go:
+ * positional takes one (0) or refuses it (-1: an unexpected argument),
+ * option handles every other option (< 0: bad, its message printed).
+ */
+struct cli_opt_loop {
+	const char *cmd;
+	const char *help;
+	const struct option *opts;
+	void *ctx;
+	int (*positional)(void *ctx, const char *arg);
+	int (*option)(void *ctx, int c, const char *arg);
+};
+
+/*
+ * Runs getopt_long over argv with l. Returns 0 when every argument was
+ * taken (*code left CLI_USAGE for the caller's own checks), or -1 with
+ * *code: CLI_OK after printing the help, CLI_USAGE on a bad argument.
+ */
+int cli_parse_opts(int argc, char **argv, const struct cli_opt_loop *l,
+		   int *code);
 
 /*
  * Reports the option getopt_long() refused (it returned c, '?' or ':'
@@ -79,6 +111,13 @@ int cli_data_file(const char *name, char *path, size_t size);
  * Reports errors itself; returns CLI_OK or the exit code.
  */
 int cli_load_catalog(const char *user_file, tc_catalog **out);
+
+/*
+ * Parses a whole number in [lo, hi] followed by exactly suffix ("" for
+ * none) into *out; 0 on success, -1 when malformed or out of range.
+ */
+int cli_parse_whole(const char *s, const char *suffix, double lo, double hi,
+		    double *out);
 
 /* Parses YYYY-MM-DD into days since 1970-01-01; 0 on success, -1 else. */
 int cli_parse_date(const char *s, int64_t *days);

@@ -61,20 +61,6 @@ static const char backtest_help[] =
 	"  --svg FILE            the PIT histograms as an SVG chart\n"
 	"  -h, --help            this help\n";
 
-/* A whole number in [lo, hi], with an optional suffix; -1 when bad. */
-static int parse_whole(const char *s, const char *suffix, double lo,
-		       double hi, double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || (*end && strcmp(end, suffix)) || !(v >= lo &&
-	    v <= hi) || v != floor(v))
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* "s", "min", "h" or "d" into microseconds; -1 when unknown. */
 static int parse_bucket(const char *s, int64_t *us)
 {
@@ -99,32 +85,33 @@ static int num_option(struct bt_args *a, int c, const char *arg)
 
 	switch (c) {
 	case 'H':
-		if (parse_whole(arg, "d", 1, 3660, &v) < 0)
+		if (cli_parse_whole(arg, "d", 1, 3660, &v) < 0)
 			return -1;
 		a->o.horizon = (int)v;
 		return 0;
 	case 'p':
-		if (parse_whole(arg, "d", 1, 3660, &v) < 0)
+		if (cli_parse_whole(arg, "d", 1, 3660, &v) < 0)
 			return -1;
 		a->o.step = (int)v;
 		return 0;
 	case 'w':
-		if (parse_whole(arg, "", 1, 100000, &v) < 0)
+		if (cli_parse_whole(arg, "", 1, 100000, &v) < 0)
 			return -1;
 		a->o.windows = (int)v;
 		return 0;
 	case 'n':
-		if (parse_whole(arg, "", 1, 10000000, &v) < 0)
+		if (cli_parse_whole(arg, "", 1, 10000000, &v) < 0)
 			return -1;
 		a->o.trials = (size_t)v;
 		return 0;
 	case 'S':
-		if (parse_whole(arg, "", 0, 9007199254740992.0, &v) < 0)
+		if (cli_parse_whole(arg, "", 0, 9007199254740992.0,
+				    &v) < 0)
 			return -1;
 		a->o.seed = (uint64_t)v;
 		return 0;
 	case 'm':
-		if (parse_whole(arg, "d", 1, 100000, &v) < 0)
+		if (cli_parse_whole(arg, "d", 1, 100000, &v) < 0)
 			return -1;
 		a->o.min_history = (int)v;
 		return 0;
@@ -132,9 +119,21 @@ static int num_option(struct bt_args *a, int c, const char *arg)
 	return -1;
 }
 
-/* Handles one option; 0 done, -1 bad (message printed). */
-static int option(struct bt_args *a, int c, const char *arg)
+/* Takes a LOG file; -1 when there are already as many as fit. */
+static int take_file(void *ctx, const char *arg)
 {
+	struct bt_args *a = ctx;
+
+	if (a->nfiles == MAX_SERIES)
+		return -1;
+	a->files[a->nfiles++] = arg;
+	return 0;
+}
+
+/* Handles one option of a struct bt_args; 0 done, -1 bad (printed). */
+static int option(void *ctx, int c, const char *arg)
+{
+	struct bt_args *a = ctx;
 	char *end;
 
 	switch (c) {
@@ -211,29 +210,11 @@ static int parse_args(int argc, char **argv, struct bt_args *a, int *code)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	const struct cli_opt_loop loop = {"tokcast backtest", backtest_help,
+					  opts, a, take_file, option};
 
-	optind = 1;
-	opterr = 0;
-	*code = CLI_USAGE;
-	while ((c = getopt_long(argc, argv, "-ho:", opts, NULL)) != -1) {
-		if (c == 'h') {
-			printf("%s", backtest_help);
-			*code = CLI_OK;
-			return -1;
-		}
-		if (c == 1 && a->nfiles < MAX_SERIES) {
-			a->files[a->nfiles++] = optarg;
-			continue;
-		}
-		if (c == 1 || c == '?' || c == ':') {
-			cli_usage_error("tokcast backtest", "unexpected "
-					"argument '%s'", argv[optind - 1]);
-			return -1;
-		}
-		if (option(a, c, optarg) < 0)
-			return -1;
-	}
+	if (cli_parse_opts(argc, argv, &loop, code) < 0)
+		return -1;
 	if (!a->nfiles || !a->graph) {
 		cli_usage_error("tokcast backtest", "give LOG files and "
 				"--graph");
@@ -275,13 +256,7 @@ static int write_file(const char *path, const tc_backtest *bt, int kind)
 	st = kind == 0 ? tc_backtest_write_json(bt, fp, &err) :
 	     kind == 1 ? tc_backtest_write_csv(bt, fp, &err) :
 			 tc_backtest_write_svg(bt, fp, &err);
-	if (st != TC_OK) {
-		tc_outfile_abort(of);
-		return cli_fail(&err);
-	}
-	if (tc_outfile_commit(of, &err) != TC_OK)
-		return cli_fail(&err);
-	return CLI_OK;
+	return cli_outfile_end(of, st, &err);
 }
 
 /* -o by its extension, then --svg. */

@@ -140,6 +140,7 @@ static int write_json(const struct fc_args *a, const struct crun *r,
 	const char *names[CLI_MAX_SCENARIOS + 1];
 	tc_outfile *of = NULL;
 	tc_error err = {0};
+	tc_status st;
 	size_t i, len = strlen(a->out);
 
 	if (len < 5 || strcmp(a->out + len - 5, ".json") != 0)
@@ -151,14 +152,9 @@ static int write_json(const struct fc_args *a, const struct crun *r,
 	}
 	if (tc_outfile_open(a->out, &of, &err) != TC_OK)
 		return cli_fail(&err);
-	if (tc_compare_write_json(runs, names, n, 0, tc_outfile_stream(of),
-				  &err) != TC_OK) {
-		tc_outfile_abort(of);
-		return cli_fail(&err);
-	}
-	if (tc_outfile_commit(of, &err) != TC_OK)
-		return cli_fail(&err);
-	return CLI_OK;
+	st = tc_compare_write_json(runs, names, n, 0, tc_outfile_stream(of),
+				   &err);
+	return cli_outfile_end(of, st, &err);
 }
 
 /* Loads the graph, runs every scenario, reports. */

@@ -390,13 +390,7 @@ static int write_report(const tc_cost_table *t, const char *path)
 		st = tc_cost_table_write_json(t, tc_outfile_stream(of), &err);
 	else
 		st = tc_cost_table_write_csv(t, tc_outfile_stream(of), &err);
-	if (st != TC_OK) {
-		tc_outfile_abort(of);
-		return cli_fail(&err);
-	}
-	if (tc_outfile_commit(of, &err) != TC_OK)
-		return cli_fail(&err);
-	return CLI_OK;
+	return cli_outfile_end(of, st, &err);
 }
 
 /* Writes the report where the options say. */

@@ -55,18 +55,6 @@ static const char forecast_help[] =
 	"                        --sensitivity)\n"
 	"  -h, --help            this help\n";
 
-/* Parses a whole number in [lo, hi]; -1 when malformed. */
-static int parse_num(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || *end || !(v >= lo && v <= hi) || v != floor(v))
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* "5,50,95" into percentages strictly between 0 and 100. */
 static int parse_quantiles(const char *s, tc_forecast_opts *o)
 {
@@ -127,9 +115,21 @@ static int parse_quarter(const char *s, int fy, int64_t *start, long *days)
 	return 0;
 }
 
-/* Handles one option; 1 done, -1 bad (message printed). */
-static int option(struct fc_args *a, int c, const char *arg)
+/* Takes the graph file, the only positional argument. */
+static int take_graph(void *ctx, const char *arg)
 {
+	struct fc_args *a = ctx;
+
+	if (a->graph)
+		return -1;
+	a->graph = arg;
+	return 0;
+}
+
+/* Handles one option of a struct fc_args; 1 done, -1 bad (printed). */
+static int option(void *ctx, int c, const char *arg)
+{
+	struct fc_args *a = ctx;
 	double v;
 	char *end;
 
@@ -140,7 +140,7 @@ static int option(struct fc_args *a, int c, const char *arg)
 	case 'u': a->o.no_parameter_uncertainty = 1; return 1;
 	case 'D': a->o.daily = 0; return 1;
 	case 'f':
-		if (parse_num(arg, 1, 12, &v) < 0)
+		if (cli_parse_whole(arg, "", 1, 12, &v) < 0)
 			break;
 		a->fy_start = (int)v;
 		return 1;
@@ -150,22 +150,24 @@ static int option(struct fc_args *a, int c, const char *arg)
 		a->have_start = 1;
 		return 1;
 	case 'd':
-		if (parse_num(arg, 1, 3660, &v) < 0)
+		if (cli_parse_whole(arg, "", 1, 3660, &v) < 0)
 			break;
 		a->days = (long)v;
 		return 1;
 	case 'n':
-		if (parse_num(arg, 1, TC_FORECAST_MAX_TRIALS, &v) < 0)
+		if (cli_parse_whole(arg, "", 1, TC_FORECAST_MAX_TRIALS,
+				    &v) < 0)
 			break;
 		a->o.trials = (size_t)v;
 		return 1;
 	case 'S':
-		if (parse_num(arg, 0, 9007199254740992.0, &v) < 0)
+		if (cli_parse_whole(arg, "", 0, 9007199254740992.0,
+				    &v) < 0)
 			break;
 		a->o.seed = (uint64_t)v;
 		return 1;
 	case 't':
-		if (parse_num(arg, 1, 64, &v) < 0)
+		if (cli_parse_whole(arg, "", 1, 64, &v) < 0)
 			break;
 		a->o.threads = (unsigned)v;
 		return 1;
@@ -242,29 +244,13 @@ int cli_fc_parse(int argc, char **argv, struct fc_args *a, int *code)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	const struct cli_opt_loop loop = {
+		a->cmd, a->help ? a->help : forecast_help, opts, a,
+		take_graph, option
+	};
 
-	optind = 1;
-	opterr = 0;
-	*code = CLI_USAGE;
-	while ((c = getopt_long(argc, argv, "-ho:", opts, NULL)) != -1) {
-		if (c == 'h') {
-			printf("%s", a->help ? a->help : forecast_help);
-			*code = CLI_OK;
-			return -1;
-		}
-		if (c == 1 && !a->graph) {
-			a->graph = optarg;
-			continue;
-		}
-		if (c == 1 || c == '?' || c == ':') {
-			cli_usage_error(a->cmd, "unexpected argument '%s'",
-					argv[optind - 1]);
-			return -1;
-		}
-		if (option(a, c, optarg) < 0)
-			return -1;
-	}
+	if (cli_parse_opts(argc, argv, &loop, code) < 0)
+		return -1;
 	*code = horizon(a);
 	return *code == CLI_OK ? 0 : -1;
 }
@@ -308,13 +294,7 @@ static int write_out(const struct fc_args *a, const tc_forecast *f,
 	st = csv ? tc_forecast_write_csv(f, meta, tc_outfile_stream(of), &err)
 		 : tc_forecast_write_json(f, meta, tc_outfile_stream(of),
 					  &err);
-	if (st != TC_OK) {
-		tc_outfile_abort(of);
-		return cli_fail(&err);
-	}
-	if (tc_outfile_commit(of, &err) != TC_OK)
-		return cli_fail(&err);
-	return CLI_OK;
+	return cli_outfile_end(of, st, &err);
 }
 
 /* Loads the graph and catalog, runs, prints and writes. */

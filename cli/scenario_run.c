@@ -200,18 +200,14 @@ static int write_tornado(const char *path, const tc_sensitivity *s,
 {
 	tc_outfile *of = NULL;
 	tc_error err = {0};
+	tc_status st;
 
 	if (tc_outfile_open(path, &of, &err) != TC_OK)
 		return cli_fail(&err);
-	if (tc_sensitivity_write_svg(s, n, "What drives the total cost: "
-				     "one-at-a-time swing, P10 to P90",
-				     tc_outfile_stream(of), &err) != TC_OK) {
-		tc_outfile_abort(of);
-		return cli_fail(&err);
-	}
-	if (tc_outfile_commit(of, &err) != TC_OK)
-		return cli_fail(&err);
-	return CLI_OK;
+	st = tc_sensitivity_write_svg(s, n, "What drives the total cost: "
+				      "one-at-a-time swing, P10 to P90",
+				      tc_outfile_stream(of), &err);
+	return cli_outfile_end(of, st, &err);
 }
 
 int cli_sensitivity_report(const tc_forecast *f, const char *svg)

@@ -2,6 +2,7 @@
  * util.c - error reporting and subcommand dispatch for the CLI.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,18 @@ int cli_fail(const tc_error *err)
 	return cli_exit_for(err->status);
 }
 
+/* One place for the all-or-nothing ending every output file shares. */
+int cli_outfile_end(tc_outfile *of, tc_status st, tc_error *err)
+{
+	if (st != TC_OK) {
+		tc_outfile_abort(of);
+		return cli_fail(err);
+	}
+	if (tc_outfile_commit(of, err) != TC_OK)
+		return cli_fail(err);
+	return CLI_OK;
+}
+
 void cli_print_diags(const tc_diags *diags)
 {
 	char buf[4096];
@@ -106,6 +119,34 @@ int cli_bad_option(const char *cmd, int c, char *const *argv)
 	if (c == ':')
 		return cli_usage_error(cmd, "option '%s' needs a value", opt);
 	return cli_usage_error(cmd, "unknown option '%s'", opt);
+}
+
+/* opterr 0: the messages are ours, with the command's name. */
+int cli_parse_opts(int argc, char **argv, const struct cli_opt_loop *l,
+		   int *code)
+{
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	*code = CLI_USAGE;
+	while ((c = getopt_long(argc, argv, "-ho:", l->opts, NULL)) != -1) {
+		if (c == 'h') {
+			printf("%s", l->help);
+			*code = CLI_OK;
+			return -1;
+		}
+		if (c == 1 && l->positional(l->ctx, optarg) == 0)
+			continue;
+		if (c == 1 || c == '?' || c == ':') {
+			cli_usage_error(l->cmd, "unexpected argument '%s'",
+					argv[optind - 1]);
+			return -1;
+		}
+		if (l->option(l->ctx, c, optarg) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 int cli_same_file(const char *a, const char *b)
@@ -156,4 +197,18 @@ int cli_finish(int code)
 		return code == CLI_OK ? CLI_FAILURE : code;
 	}
 	return code;
+}
+
+/* Whole numbers come as doubles so 2^53 seeds and day counts share it. */
+int cli_parse_whole(const char *s, const char *suffix, double lo, double hi,
+		    double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || strcmp(end, suffix) != 0 || !(v >= lo && v <= hi) ||
+	    v != floor(v))
+		return -1;
+	*out = v;
+	return 0;
 }

@@ -92,6 +92,10 @@ tc_status tci_parse_int64(const char *s, size_t n, int64_t *out);
 /* "true"/"false"/"1"/"0" in any case, trimmed. */
 tc_status tci_parse_bool(const char *s, size_t n, int *out);
 
+/* Writes s as one CSV field, quoted (RFC 4180) when it holds a comma,
+ * quote or line break. */
+void tci_csv_field(FILE *fp, const char *s);
+
 /* Locale-independent formatting of a double with %.17g or shortest. */
 int tci_format_double(char *buf, size_t size, double v);
 

@@ -420,3 +420,19 @@ size_t tci_edit_distance(const char *a, const char *b, size_t cap)
 	}
 	return row[lb] > cap ? cap + 1 : row[lb];
 }
+
+/* Quotes only when needed so plain names stay readable in the file. */
+void tci_csv_field(FILE *fp, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, fp);
+		return;
+	}
+	fputc('"', fp);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', fp);
+		fputc(*s, fp);
+	}
+	fputc('"', fp);
+}

@@ -140,21 +140,6 @@ double tci_sum_law_at_score(const tci_sum_law *law, double z)
 	return NAN;
 }
 
-/*
- * A draw of law that rises with the score z: fast through the gamma
- * sampler seeded with z, exact-quantile for shapes below 1.
- */
-static double sum_from_score(gsl_rng *r, const tci_sum_law *law, double z)
-{
-	if (law->kind == TCI_SUM_GAMMA && law->shape >= 1)
-		return law->shift +
-		       law->scale * tci_ran_gamma_score(r, law->shape, z);
-	if (law->kind == TCI_SUM_GAMMA_MIRROR && law->shape >= 1)
-		return law->shift -
-		       law->scale * tci_ran_gamma_score(r, law->shape, -z);
-	return tci_sum_law_at_score(law, z);
-}
-
 void tci_sum_pair_draw(gsl_rng *r, const tci_sum_law *a,
 		       const tci_sum_law *b, double rank_corr, double out[2])
 {
@@ -163,6 +148,6 @@ void tci_sum_pair_draw(gsl_rng *r, const tci_sum_law *a,
 	double z1 = tci_ran_normal(r);
 	double z2 = rho * z1 + sqrt(fmax(0, 1 - rho * rho)) * tci_ran_normal(r);
 
-	out[0] = sum_from_score(r, a, z1);
-	out[1] = sum_from_score(r, b, z2);
+	out[0] = tci_sum_law_draw_at(r, a, z1);
+	out[1] = tci_sum_law_draw_at(r, b, z2);
 }

@@ -206,28 +206,12 @@ tc_status tc_forecast_write_json(const tc_forecast *f,
 	return TC_OK;
 }
 
-/* One CSV field, quoted (RFC 4180) when it holds a comma or quote. */
-static void csv_field(FILE *fp, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', fp);
-		fputc(*s, fp);
-	}
-	fputc('"', fp);
-}
-
 /* One row: period,class,metric,statistic,value (empty when undefined). */
 static void csv_row(FILE *fp, const char *period, const char *cls,
 		    const char *metric, const char *stat, double v)
 {
 	fprintf(fp, "%s,", period);
-	csv_field(fp, cls);
+	tci_csv_field(fp, cls);
 	fprintf(fp, ",%s,%s,", metric, stat);
 	if (isfinite(v))
 		fprintf(fp, "%.12g", v);

@@ -613,18 +613,6 @@ tc_status eng_agg_build(const eng_req *q, const eng_price *p, eng_agg *a)
 	return TC_OK;
 }
 
-/* A draw of a sum law that rises with the score z (as aggregate.c). */
-static double sum_at(gsl_rng *r, const tci_sum_law *law, double z)
-{
-	if (law->kind == TCI_SUM_GAMMA && law->shape >= 1)
-		return law->shift +
-		       law->scale * tci_ran_gamma_score(r, law->shape, z);
-	if (law->kind == TCI_SUM_GAMMA_MIRROR && law->shape >= 1)
-		return law->shift -
-		       law->scale * tci_ran_gamma_score(r, law->shape, -z);
-	return tci_sum_law_at_score(law, z);
-}
-
 /* max(x, 0) inline (libm's fmax is a call); NaN gives 0. */
 static inline double pos(double x)
 {
@@ -708,7 +696,7 @@ void eng_day_aggregate(const eng_class *c, const eng_req *q, gsl_rng *r,
 		z[i] = tci_ran_normal(r);
 		for (k = 0; k <= i; k++)
 			y[i] += a->chol[i][k] * z[k];
-		s[i] = sum_at(r, &law[i], y[i]);
+		s[i] = tci_sum_law_draw_at(r, &law[i], y[i]);
 	}
 	out[TC_M_REQUESTS] = n;
 	out[TC_M_INPUT] = pos(s[0]);

@@ -124,6 +124,25 @@ static int write_data(FILE *fp, const tc_graph *g, tci_elem elem,
 	return rc;
 }
 
+/*
+ * Ends the start tag of node or edge i (name): empty when it has no
+ * attributes, else its data elements and the end tag.
+ */
+static int end_elem(FILE *fp, const tc_graph *g, tci_elem elem, size_t i,
+		    size_t nattrs, const char *name)
+{
+	int rc;
+
+	if (nattrs == 0) {
+		fputs("/>\n", fp);
+		return 0;
+	}
+	fputs(">\n", fp);
+	rc = write_data(fp, g, elem, i, "      ");
+	fprintf(fp, "    </%s>\n", name);
+	return rc;
+}
+
 static int write_nodes(FILE *fp, const tc_graph *g)
 {
 	size_t i;
@@ -132,13 +151,8 @@ static int write_nodes(FILE *fp, const tc_graph *g)
 	for (i = 0; i < tc_graph_node_count(g); i++) {
 		fputs("    <node", fp);
 		rc |= put_attr(fp, "id", tc_graph_node_id(g, i));
-		if (tc_graph_node_attr_count(g, i) == 0) {
-			fputs("/>\n", fp);
-			continue;
-		}
-		fputs(">\n", fp);
-		rc |= write_data(fp, g, TCI_ELEM_NODE, i, "      ");
-		fputs("    </node>\n", fp);
+		rc |= end_elem(fp, g, TCI_ELEM_NODE, i,
+			       tc_graph_node_attr_count(g, i), "node");
 	}
 	return rc;
 }
@@ -159,13 +173,8 @@ static int write_edges(FILE *fp, const tc_graph *g)
 		if (e.directed != tc_graph_default_directed(g))
 			fprintf(fp, " directed=\"%s\"",
 				e.directed ? "true" : "false");
-		if (tc_graph_edge_attr_count(g, i) == 0) {
-			fputs("/>\n", fp);
-			continue;
-		}
-		fputs(">\n", fp);
-		rc |= write_data(fp, g, TCI_ELEM_EDGE, i, "      ");
-		fputs("    </edge>\n", fp);
+		rc |= end_elem(fp, g, TCI_ELEM_EDGE, i,
+			       tc_graph_edge_attr_count(g, i), "edge");
 	}
 	return rc;
 }

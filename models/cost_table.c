@@ -423,22 +423,6 @@ tc_status tc_cost_table_write_json(const tc_cost_table *t, FILE *fp,
 	return TC_OK;
 }
 
-/* Writes a CSV field, quoted when it holds a comma, quote or newline. */
-static void csv_field(FILE *fp, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', fp);
-		fputc(*s, fp);
-	}
-	fputc('"', fp);
-}
-
 /* Writes one group as a CSV line, keys first. */
 static void csv_row(FILE *fp, const tc_cost_table *t, const tc_cost_row *r)
 {
@@ -448,11 +432,11 @@ static void csv_row(FILE *fp, const tc_cost_table *t, const tc_cost_row *r)
 	size_t i;
 
 	if (t->by & TC_BY_CLASS) {
-		csv_field(fp, r->class_name);
+		tci_csv_field(fp, r->class_name);
 		fputc(',', fp);
 	}
 	if (t->by & TC_BY_MODEL) {
-		csv_field(fp, r->model);
+		tci_csv_field(fp, r->model);
 		fputc(',', fp);
 	}
 	if (period_name(t->by))

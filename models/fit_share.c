@@ -181,36 +181,14 @@ void tc_fit_share_free(tc_fit_share *res)
 	res->nquantiles = 0;
 }
 
-/* Appends one number with 7 significant digits. */
-static void add_num(tci_buf *b, double v)
-{
-	char num[64];
-
-	tci_fmt_num(num, sizeof num, v, 7);
-	tci_buf_adds(b, num);
-}
-
-/* The empirical fallback of a share. */
-static void add_share_quantiles(tci_buf *b, const tc_fit_share *r)
-{
-	size_t i;
-
-	tci_buf_adds(b, "empirical(");
-	for (i = 0; i < r->nquantiles; i++) {
-		if (i)
-			tci_buf_adds(b, ", ");
-		add_num(b, r->quantiles[i]);
-	}
-	tci_buf_adds(b, ")");
-}
 
 /* The beta part, "beta(a=.., b=..)". */
 static void add_beta(tci_buf *b, const tc_fit_share *r)
 {
 	tci_buf_adds(b, "beta(a=");
-	add_num(b, r->a);
+	tci_fit_add_num(b, r->a);
 	tci_buf_adds(b, ", b=");
-	add_num(b, r->b);
+	tci_fit_add_num(b, r->b);
 	tci_buf_adds(b, ")");
 }
 
@@ -226,7 +204,7 @@ char *tc_fit_share_spec(const tc_fit_share *r)
 
 	tci_buf_init(&b);
 	if (r->empirical) {
-		add_share_quantiles(&b, r);
+		tci_fit_add_empirical(&b, r->quantiles, r->nquantiles);
 		return b.data ? tci_buf_steal(&b) : NULL;
 	}
 	if (!r->beta_ok)
@@ -241,7 +219,7 @@ char *tc_fit_share_spec(const tc_fit_share *r)
 		if (first++)
 			tci_buf_adds(&b, ", ");
 		if (parts > 1) {
-			add_num(&b, w[i]);
+			tci_fit_add_num(&b, w[i]);
 			tci_buf_adds(&b, ", ");
 		}
 		if (i == 1)

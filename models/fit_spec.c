@@ -10,8 +10,8 @@
 #include "fiti.h"
 #include "tci.h"
 
-/* Appends one number with 7 significant digits. */
-static void add_num(tci_buf *b, double v)
+/* The text of every number in a fitted spec. */
+void tci_fit_add_num(tci_buf *b, double v)
 {
 	char num[64];
 
@@ -27,11 +27,11 @@ static void add_param(tci_buf *b, const char *name, double v, double se,
 
 	tci_buf_addf(b, "%s=", name);
 	if (!with_se || !(se > 0)) {
-		add_num(b, v);
+		tci_fit_add_num(b, v);
 		return;
 	}
 	tci_buf_adds(b, "normal(");
-	add_num(b, v);
+	tci_fit_add_num(b, v);
 	tci_fmt_num(num, sizeof num, se, 3);
 	tci_buf_addf(b, ", %s)", num);
 }
@@ -53,11 +53,11 @@ static void add_mixture(tci_buf *b, const tc_fit_one *f, int with_se)
 	static const char *const ln[2] = { "mu", "sigma" };
 
 	tci_buf_adds(b, "mixture(");
-	add_num(b, f->params[0]);
+	tci_fit_add_num(b, f->params[0]);
 	tci_buf_adds(b, ", ");
 	add_two(b, "lognormal", ln, f->params + 1, f->se + 1, with_se);
 	tci_buf_adds(b, ", ");
-	add_num(b, 1 - f->params[0]);
+	tci_fit_add_num(b, 1 - f->params[0]);
 	tci_buf_adds(b, ", ");
 	add_two(b, "lognormal", ln, f->params + 3, f->se + 3, with_se);
 	tci_buf_adds(b, ")");
@@ -99,13 +99,13 @@ char *tc_fit_one_spec(const tc_fit_one *fit, int with_se)
 static void add_pile(tci_buf *b, const tc_fit_result *r)
 {
 	if (r->cap_lo == r->cap_hi) {
-		add_num(b, r->cap_lo);
+		tci_fit_add_num(b, r->cap_lo);
 		return;
 	}
 	tci_buf_adds(b, "uniform(");
-	add_num(b, r->cap_lo - 0.5);
+	tci_fit_add_num(b, r->cap_lo - 0.5);
 	tci_buf_adds(b, ", ");
-	add_num(b, r->cap_hi + 0.5);
+	tci_fit_add_num(b, r->cap_hi + 0.5);
 	tci_buf_adds(b, ")");
 }
 
@@ -127,20 +127,20 @@ static void add_parametric(tci_buf *b, const tc_fit_result *r, int with_se)
 	tci_buf_adds(b, "truncate(");
 	add_one(b, f, with_se);
 	tci_buf_adds(b, ", max=");
-	add_num(b, upper_bound(r));
+	tci_fit_add_num(b, upper_bound(r));
 	tci_buf_adds(b, ")");
 }
 
-/* The fallback's body: its quantiles, resampled. */
-static void add_quantiles(tci_buf *b, const tc_fit_result *r)
+/* Shared with fit_share.c: both fall back to resampled quantiles. */
+void tci_fit_add_empirical(tci_buf *b, const double *q, size_t n)
 {
 	size_t i;
 
 	tci_buf_adds(b, "empirical(");
-	for (i = 0; i < r->nquantiles; i++) {
+	for (i = 0; i < n; i++) {
 		if (i)
 			tci_buf_adds(b, ", ");
-		add_num(b, r->quantiles[i]);
+		tci_fit_add_num(b, q[i]);
 	}
 	tci_buf_adds(b, ")");
 }
@@ -152,29 +152,29 @@ static void add_empirical(tci_buf *b, const tc_fit_result *r)
 	double wp = r->capped ? r->cap_share : 0;
 
 	if (wt == 0 && wp == 0) {
-		add_quantiles(b, r);
+		tci_fit_add_empirical(b, r->quantiles, r->nquantiles);
 		return;
 	}
 	tci_buf_adds(b, "mixture(");
-	add_num(b, 1 - wt - wp);
+	tci_fit_add_num(b, 1 - wt - wp);
 	tci_buf_adds(b, ", ");
-	add_quantiles(b, r);
+	tci_fit_add_empirical(b, r->quantiles, r->nquantiles);
 	if (wt > 0) {
 		tci_buf_adds(b, ", ");
-		add_num(b, wt);
+		tci_fit_add_num(b, wt);
 		tci_buf_adds(b, ", truncate(lognormal(mu=");
-		add_num(b, r->tail.mu);
+		tci_fit_add_num(b, r->tail.mu);
 		tci_buf_adds(b, ", sigma=");
-		add_num(b, r->tail.sigma);
+		tci_fit_add_num(b, r->tail.sigma);
 		tci_buf_adds(b, "), min=");
-		add_num(b, r->tail.threshold);
+		tci_fit_add_num(b, r->tail.threshold);
 		tci_buf_adds(b, ", max=");
-		add_num(b, upper_bound(r));
+		tci_fit_add_num(b, upper_bound(r));
 		tci_buf_adds(b, ")");
 	}
 	if (wp > 0) {
 		tci_buf_adds(b, ", ");
-		add_num(b, wp);
+		tci_fit_add_num(b, wp);
 		tci_buf_adds(b, ", ");
 		add_pile(b, r);
 	}
@@ -197,11 +197,11 @@ char *tc_fit_spec(const tc_fit_result *res, int with_se)
 		return finish(&b, 0);
 	}
 	tci_buf_adds(&b, "mixture(");
-	add_num(&b, 1 - res->cap_share);
+	tci_fit_add_num(&b, 1 - res->cap_share);
 	tci_buf_adds(&b, ", ");
 	add_parametric(&b, res, with_se);
 	tci_buf_adds(&b, ", ");
-	add_num(&b, res->cap_share);
+	tci_fit_add_num(&b, res->cap_share);
 	tci_buf_adds(&b, ", ");
 	add_pile(&b, res);
 	tci_buf_adds(&b, ")");

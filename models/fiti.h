@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include "tokcast/fit.h"
+#include "tci.h"
 
 /*
  * The distinct values of a sample in ascending order with their counts;
@@ -115,6 +116,11 @@ int tci_inverse_hessian(tci_objfn fn, void *ctx, size_t np, const double *t,
 
 /* Formats v with prec significant digits, locale-independently. */
 void tci_fmt_num(char *buf, size_t size, double v, int prec);
+
+/* Appends v to a spec text as tci_fmt_num writes it (7 digits). */
+void tci_fit_add_num(tci_buf *b, double v);
+/* Appends "empirical(q0, q1, ...)" of the n quantiles q. */
+void tci_fit_add_empirical(tci_buf *b, const double *q, size_t n);
 
 /* 1 / (1 + exp(-z)) without overflow. */
 double tci_logistic(double z);

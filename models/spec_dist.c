@@ -141,6 +141,30 @@ static double normal_isf(const double *v, double q)
 	return v[0] + gsl_cdf_gaussian_Qinv(q, v[1]);
 }
 
+/*
+ * The distribution and quantile functions of a GSL family living on
+ * x > 0, in both tails: F = 0 and S = 1 at and below zero, and the
+ * quantile at p = 0 (q = 1) is 0 rather than GSL's own end value. a, b:
+ * the parameters in GSL's order.
+ */
+#define POSITIVE_GSL(fam, a, b)                                          \
+	static double fam##_cdf(const double *v, double x)               \
+	{                                                                \
+		return x <= 0 ? 0 : gsl_cdf_##fam##_P(x, a, b);           \
+	}                                                                \
+	static double fam##_quantile(const double *v, double p)          \
+	{                                                                \
+		return p <= 0 ? 0 : gsl_cdf_##fam##_Pinv(p, a, b);        \
+	}                                                                \
+	static double fam##_sf(const double *v, double x)                \
+	{                                                                \
+		return x <= 0 ? 1 : gsl_cdf_##fam##_Q(x, a, b);           \
+	}                                                                \
+	static double fam##_isf(const double *v, double q)               \
+	{                                                                \
+		return q >= 1 ? 0 : gsl_cdf_##fam##_Qinv(q, a, b);        \
+	}
+
 /* Lognormal (mu, sigma of the logarithm). */
 
 static double lognormal_sample(const double *v, gsl_rng *rng)
@@ -162,34 +186,12 @@ static int lognormal_var(const double *v, double *out)
 	return 0;
 }
 
-static double lognormal_cdf(const double *v, double x)
-{
-	return x <= 0 ? 0 : gsl_cdf_lognormal_P(x, v[0], v[1]);
-}
-
-static double lognormal_quantile(const double *v, double p)
-{
-	if (p <= 0)
-		return 0;
-	return gsl_cdf_lognormal_Pinv(p, v[0], v[1]);
-}
-
 static double lognormal_pdf(const double *v, double x)
 {
 	return x <= 0 ? 0 : gsl_ran_lognormal_pdf(x, v[0], v[1]);
 }
 
-static double lognormal_sf(const double *v, double x)
-{
-	return x <= 0 ? 1 : gsl_cdf_lognormal_Q(x, v[0], v[1]);
-}
-
-static double lognormal_isf(const double *v, double q)
-{
-	if (q >= 1)
-		return 0;
-	return gsl_cdf_lognormal_Qinv(q, v[0], v[1]);
-}
+POSITIVE_GSL(lognormal, v[0], v[1])
 
 /* Gamma (shape, scale). */
 
@@ -210,34 +212,12 @@ static int gamma_var(const double *v, double *out)
 	return 0;
 }
 
-static double gamma_cdf(const double *v, double x)
-{
-	return x <= 0 ? 0 : gsl_cdf_gamma_P(x, v[0], v[1]);
-}
-
-static double gamma_quantile(const double *v, double p)
-{
-	if (p <= 0)
-		return 0;
-	return gsl_cdf_gamma_Pinv(p, v[0], v[1]);
-}
-
 static double gamma_pdf(const double *v, double x)
 {
 	return x < 0 ? 0 : gsl_ran_gamma_pdf(x, v[0], v[1]);
 }
 
-static double gamma_sf(const double *v, double x)
-{
-	return x <= 0 ? 1 : gsl_cdf_gamma_Q(x, v[0], v[1]);
-}
-
-static double gamma_isf(const double *v, double q)
-{
-	if (q >= 1)
-		return 0;
-	return gsl_cdf_gamma_Qinv(q, v[0], v[1]);
-}
+POSITIVE_GSL(gamma, v[0], v[1])
 
 /* Weibull (shape k, scale lambda); GSL takes the scale first. */
 
@@ -261,34 +241,12 @@ static int weibull_var(const double *v, double *out)
 	return 0;
 }
 
-static double weibull_cdf(const double *v, double x)
-{
-	return x <= 0 ? 0 : gsl_cdf_weibull_P(x, v[1], v[0]);
-}
-
-static double weibull_quantile(const double *v, double p)
-{
-	if (p <= 0)
-		return 0;
-	return gsl_cdf_weibull_Pinv(p, v[1], v[0]);
-}
-
 static double weibull_pdf(const double *v, double x)
 {
 	return x < 0 ? 0 : gsl_ran_weibull_pdf(x, v[1], v[0]);
 }
 
-static double weibull_sf(const double *v, double x)
-{
-	return x <= 0 ? 1 : gsl_cdf_weibull_Q(x, v[1], v[0]);
-}
-
-static double weibull_isf(const double *v, double q)
-{
-	if (q >= 1)
-		return 0;
-	return gsl_cdf_weibull_Qinv(q, v[1], v[0]);
-}
+POSITIVE_GSL(weibull, v[1], v[0])
 
 /*
  * Log-logistic (scale alpha, shape beta): F(x) = 1 / (1 + (x/alpha)^-beta).
@@ -810,45 +768,20 @@ static int range_var(const double *v, double *out)
 	return lognormal_var(ln, out);
 }
 
-static double range_cdf(const double *v, double x)
-{
-	double ln[2];
+/* The range's functions are the lognormal's at its (mu, sigma). */
+#define VIA_LOGNORMAL(fn)                                                \
+	static double range_##fn(const double *v, double x)              \
+	{                                                                \
+		double ln[2];                                            \
+		range_ln(v, ln);                                         \
+		return lognormal_##fn(ln, x);                            \
+	}
 
-	range_ln(v, ln);
-	return lognormal_cdf(ln, x);
-}
-
-static double range_quantile(const double *v, double p)
-{
-	double ln[2];
-
-	range_ln(v, ln);
-	return lognormal_quantile(ln, p);
-}
-
-static double range_pdf(const double *v, double x)
-{
-	double ln[2];
-
-	range_ln(v, ln);
-	return lognormal_pdf(ln, x);
-}
-
-static double range_sf(const double *v, double x)
-{
-	double ln[2];
-
-	range_ln(v, ln);
-	return lognormal_sf(ln, x);
-}
-
-static double range_isf(const double *v, double q)
-{
-	double ln[2];
-
-	range_ln(v, ln);
-	return lognormal_isf(ln, q);
-}
+VIA_LOGNORMAL(cdf)
+VIA_LOGNORMAL(quantile)
+VIA_LOGNORMAL(pdf)
+VIA_LOGNORMAL(sf)
+VIA_LOGNORMAL(isf)
 
 #define CONTINUOUS(fam, id, nm, np, p0, p1, p2, chk, sup)                 \
 	{ id, nm, np, {p0, p1, p2}, 0, chk, fam##_sample, fam##_mean,    \
