@@ -4,6 +4,7 @@
  * finite-difference Hessian, whose inverse also gives standard errors.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +14,74 @@
 
 #include "fiti.h"
 
-static int cmp_double(const void *a, const void *b)
+/*
+ * The unsigned key of a double whose order is the double's order: the
+ * sign bit set for non-negatives, every bit flipped for negatives.
+ */
+static uint64_t sort_key(double x)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	uint64_t u;
 
-	return (x > y) - (x < y);
+	memcpy(&u, &x, sizeof u);
+	return (u >> 63) ? ~u : u | UINT64_C(1) << 63;
+}
+
+static double key_value(uint64_t u)
+{
+	double x;
+
+	u = (u >> 63) ? u & ~(UINT64_C(1) << 63) : ~u;
+	memcpy(&x, &u, sizeof x);
+	return x;
+}
+
+/*
+ * Four stable counting passes of 16 bits each over the keys: linear in
+ * n, where qsort's comparisons dominated fitting a million rows.
+ */
+static void radix_keys(uint64_t *a, uint64_t *tmp, size_t n, size_t *cnt)
+{
+	uint64_t *src = a, *dst = tmp, *t;
+	size_t i, sum, c;
+	int shift;
+
+	for (shift = 0; shift < 64; shift += 16) {
+		memset(cnt, 0, 65536 * sizeof *cnt);
+		for (i = 0; i < n; i++)
+			cnt[(src[i] >> shift) & 0xffff]++;
+		for (i = 0, sum = 0; i < 65536; i++) {
+			c = cnt[i];
+			cnt[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[cnt[(src[i] >> shift) & 0xffff]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+}
+
+tc_status tci_sort_doubles(double *x, size_t n)
+{
+	uint64_t *a = malloc((n ? n : 1) * sizeof *a);
+	uint64_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
+	size_t *cnt = malloc(65536 * sizeof *cnt), i;
+	tc_status st = TC_ERR_NOMEM;
+
+	if (!a || !tmp || !cnt)
+		goto out;
+	for (i = 0; i < n; i++)
+		a[i] = sort_key(x[i]);
+	radix_keys(a, tmp, n, cnt);
+	for (i = 0; i < n; i++)
+		x[i] = key_value(a[i]);
+	st = TC_OK;
+out:
+	free(a);
+	free(tmp);
+	free(cnt);
+	return st;
 }
 
 tc_status tci_freq_build(const double *x, size_t n, tci_freq *f)
@@ -35,7 +99,11 @@ tc_status tci_freq_build(const double *x, size_t n, tci_freq *f)
 		return TC_ERR_NOMEM;
 	}
 	memcpy(s, x, n * sizeof *s);
-	qsort(s, n, sizeof *s, cmp_double);
+	if (tci_sort_doubles(s, n) != TC_OK) {
+		free(s);
+		tci_freq_free(f);
+		return TC_ERR_NOMEM;
+	}
 
 	for (i = 0; i < n; i++) {
 		if (d && f->k[d - 1] == s[i]) {

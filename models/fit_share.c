@@ -83,13 +83,6 @@ static void share_cdf(const tc_fit_share *r, double x, double *lo,
 	*lo = *hi = r->p0 + mid * I;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* KS distance of the fitted model against the sorted shares. */
 static double share_ks(const double *sorted, size_t n, const tc_fit_share *r)
 {
@@ -150,7 +143,11 @@ tc_status tc_fit_share_values(const double *s, size_t n, double ks_pass,
 		return tci_error(err, TC_ERR_NOMEM, NULL, 0, NULL,
 				 "out of memory");
 	memcpy(sorted, s, n * sizeof *s);
-	qsort(sorted, n, sizeof *sorted, cmp_double);
+	if (tci_sort_doubles(sorted, n) != TC_OK) {
+		free(sorted);
+		return tci_error(err, TC_ERR_NOMEM, NULL, 0, NULL,
+				 "out of memory");
+	}
 
 	res->rows = n;
 	for (i = 0; i < n; i++) {

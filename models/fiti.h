@@ -21,6 +21,12 @@ typedef struct tci_freq {
 	double n;
 } tci_freq;
 
+/*
+ * Sorts x[0..n) ascending (no NaNs) by a radix sort of the bit patterns.
+ * TC_OK or TC_ERR_NOMEM (x unchanged).
+ */
+tc_status tci_sort_doubles(double *x, size_t n);
+
 /* Builds f from x[0..n) (sorting a copy). TC_OK or TC_ERR_NOMEM. */
 tc_status tci_freq_build(const double *x, size_t n, tci_freq *f);
 
