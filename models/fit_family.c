@@ -64,9 +64,10 @@ static double ln_dnat(const double *t, size_t i)
 	return i == 0 ? 1.0 : exp(t[1]);
 }
 
-static void ln_cdfsf(const double *p, double x, double *F, double *S)
+/* The lognormal's CDF and survival function at x from log x. */
+static void ln_cdfsf_lx(const double *p, double lx, double *F, double *S)
 {
-	double z = (log(x) - p[0]) / p[1];
+	double z = (lx - p[0]) / p[1];
 
 	/* Only the smaller tail needs its own evaluation to be accurate. */
 	if (z < 0) {
@@ -76,6 +77,11 @@ static void ln_cdfsf(const double *p, double x, double *F, double *S)
 		*S = gsl_cdf_ugaussian_Q(z);
 		*F = 1 - *S;
 	}
+}
+
+static void ln_cdfsf(const double *p, double x, double *F, double *S)
+{
+	ln_cdfsf_lx(p, log(x), F, S);
 }
 
 static double ln_lpdf(const double *p, double x)
@@ -354,10 +360,11 @@ static double mx_dnat(const double *t, size_t i)
 
 static void mx_cdfsf(const double *p, double x, double *F, double *S)
 {
-	double F1, S1, F2, S2;
+	double F1, S1, F2, S2, lx = log(x);
 
-	ln_cdfsf(p + 1, x, &F1, &S1);
-	ln_cdfsf(p + 3, x, &F2, &S2);
+	/* One logarithm serves both components. */
+	ln_cdfsf_lx(p + 1, lx, &F1, &S1);
+	ln_cdfsf_lx(p + 3, lx, &F2, &S2);
 	*F = p[0] * F1 + (1 - p[0]) * F2;
 	*S = p[0] * S1 + (1 - p[0]) * S2;
 }
