@@ -43,17 +43,24 @@ typedef struct lik_ctx {
 /*
  * The grouped log-likelihood: each bin's rows have the family's mass of
  * the bin's range, the likelihood of grouped data, whose maximum is close
- * to the ungrouped one.
+ * to the ungrouped one. A bin starting right after the previous one
+ * shares its boundary, whose distribution function is computed once.
  */
 static double grouped_loglik(const tci_fam *fam, const double *p,
 			     const fit_data *fd)
 {
-	double s = 0, Ga, Sa, Gb, Sb, m;
+	double s = 0, Ga, Sa, Gb = 0, Sb = 1, m, prev = -2;
 	size_t b;
 
 	for (b = 0; b < fd->nbins; b++) {
-		tci_fam_G(fam, p, fd->blo[b] - 1, &Ga, &Sa);
+		if (fd->blo[b] - 1 == prev) {
+			Ga = Gb;
+			Sa = Sb;
+		} else {
+			tci_fam_G(fam, p, fd->blo[b] - 1, &Ga, &Sa);
+		}
 		tci_fam_G(fam, p, fd->bhi[b], &Gb, &Sb);
+		prev = fd->bhi[b];
 		m = Ga < 0.5 ? Gb - Ga : Sa - Sb;
 		if (!(m > 1e-300))
 			return -INFINITY;
