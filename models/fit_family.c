@@ -23,9 +23,12 @@
 
 double tci_logistic(double z)
 {
+	double e;
+
 	if (z >= 0)
 		return 1.0 / (1.0 + exp(-z));
-	return exp(z) / (1.0 + exp(z));
+	e = exp(z);
+	return e / (1.0 + e);
 }
 
 /* Two positive parameters, both moved on the log scale. */
@@ -261,9 +264,11 @@ static int wb_cont(const tci_freq *f, double *p)
 static void ll_cdfsf(const double *p, double x, double *F, double *S)
 {
 	double z = p[1] * (log(x) - log(p[0]));
+	double e = exp(-fabs(z));
 
-	*F = tci_logistic(z);
-	*S = tci_logistic(-z);
+	/* Both tails from one exp(-|z|), as tci_logistic computes them. */
+	*F = z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+	*S = z >= 0 ? e / (1.0 + e) : 1.0 / (1.0 + e);
 }
 
 static double ll_lpdf(const double *p, double x)
