@@ -83,3 +83,18 @@ const char *tc_temp_dir(void)
 		return "/tmp";
 	return dir;
 }
+
+const char *tc_write_temp(const char *name, const char *text)
+{
+	static char path[8][1024];
+	static int next;
+	char *p = path[next++ % 8];
+	FILE *fp;
+
+	snprintf(p, sizeof path[0], "%s/%s", tc_temp_dir(), name);
+	fp = fopen(p, "wb");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	return p;
+}

@@ -38,6 +38,13 @@ const char *tc_source_path(const char *relative);
 /* Reads a whole file into a NUL-terminated malloc'd buffer, or NULL. */
 char *tc_read_whole(const char *path, size_t *size);
 
+/*
+ * Writes text to a file named name in a fresh temporary directory and
+ * returns its path, valid for the next seven calls too (a rotating set of
+ * static buffers); fails the case when the file cannot be written.
+ */
+const char *tc_write_temp(const char *name, const char *text);
+
 /* A fresh temporary directory for one case's output; static buffer. */
 const char *tc_temp_dir(void);
 

@@ -23,22 +23,6 @@
 		"lognormal(mu=6.5, sigma=0.5), min=480.5, max=100000))"
 #define QTAB_STEP (2 * ENG_QTAB_ZMAX / (ENG_QTAB_NODES - 1))
 
-/* Writes text to a file under the test's temporary folder. */
-static const char *temp_file(const char *name, const char *text)
-{
-	static char path[8][1024];
-	static int next;
-	char *p = path[next++ % 8];
-	FILE *fp;
-
-	snprintf(p, 1024, "%s/%s", tc_temp_dir(), name);
-	fp = fopen(p, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-	return p;
-}
-
 /* A GraphML file of one graph whose nodes and edges are given as XML. */
 static tc_kg *load_graph(const char *name, const char *as_of,
 			 const char *body)
@@ -65,7 +49,7 @@ static tc_kg *load_graph(const char *name, const char *as_of,
 	snprintf(xml + n, 65536 - n, "<graph edgedefault=\"directed\">"
 		 "<data key=\"as_of\">%s</data>\n%s</graph></graphml>\n",
 		 as_of, body);
-	if (tc_kg_load_file(temp_file(name, xml), NULL, &kg, NULL, &err) !=
+	if (tc_kg_load_file(tc_write_temp(name, xml), NULL, &kg, NULL, &err) !=
 	    TC_OK)
 		fail_msg("graph: %s: %s", err.element, err.message);
 	free(xml);
@@ -82,7 +66,7 @@ static tc_catalog *load_catalog(const char *rows)
 	snprintf(text, sizeof text, "model,provider,effective_from,input,"
 		 "output,tier_threshold,tier_input,tier_output,"
 		 "batch_multiplier\n%s", rows);
-	assert_int_equal(tc_catalog_load(cat, temp_file("cat.csv", text),
+	assert_int_equal(tc_catalog_load(cat, tc_write_temp("cat.csv", text),
 					 &err), TC_OK);
 	return cat;
 }

@@ -25,20 +25,6 @@ static const char *bundled_path(void)
 	return TC_BINARY_DIR "/share/tokcast/catalog.csv";
 }
 
-/* Writes text to a fresh file and returns its path (static buffer). */
-static const char *write_temp(const char *name, const char *text)
-{
-	static char path[512];
-	FILE *fp;
-
-	snprintf(path, sizeof path, "%s/%s", tc_temp_dir(), name);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-	return path;
-}
-
 /* A catalog loaded from text; fails the case on error. */
 static tc_catalog *catalog_from(const char *text)
 {
@@ -47,7 +33,7 @@ static tc_catalog *catalog_from(const char *text)
 	char buf[2048];
 
 	assert_non_null(cat);
-	if (tc_catalog_load(cat, write_temp("c.csv", text), &err) != TC_OK)
+	if (tc_catalog_load(cat, tc_write_temp("c.csv", text), &err) != TC_OK)
 		fail_msg("%s", tc_error_format(&err, buf, sizeof buf));
 	return cat;
 }
@@ -55,7 +41,7 @@ static tc_catalog *catalog_from(const char *text)
 static tc_status load_text(const char *text, tc_error *err)
 {
 	tc_catalog *cat = tc_catalog_new();
-	tc_status st = tc_catalog_load(cat, write_temp("c.csv", text), err);
+	tc_status st = tc_catalog_load(cat, tc_write_temp("c.csv", text), err);
 
 	tc_catalog_free(cat);
 	return st;
@@ -456,7 +442,7 @@ static void user_catalog_overrides_and_extends(void **state)
 
 	assert_int_equal(tc_catalog_load(cat, bundled_path(), NULL), TC_OK);
 	before = tc_catalog_count(cat);
-	assert_int_equal(tc_catalog_load(cat, write_temp("u.csv",
+	assert_int_equal(tc_catalog_load(cat, tc_write_temp("u.csv",
 		HEAD "gpt-5,2020-01-01,1,0.1,,,8\n"
 		     "my-model,2020-01-01,1,,,,1\n"), NULL), TC_OK);
 	assert_int_equal(tc_catalog_count(cat), before + 1);

@@ -105,20 +105,6 @@ static void fx_free(struct fx *f)
 	tc_kg_free(f->kg);
 }
 
-/* Writes text to a file in a fresh temporary folder; returns its path. */
-static const char *write_temp(const char *name, const char *text)
-{
-	static char path[1024];
-	FILE *fp;
-
-	snprintf(path, sizeof path, "%s/%s", tc_temp_dir(), name);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-	return path;
-}
-
 /* Asserts a diagnostic of severity sev at line:col whose message
  * contains text. */
 static void expect_diag(const tc_diags *diags, tc_severity sev, long line,
@@ -503,7 +489,7 @@ static void errors_types(void **state)
 {
 	struct fx f;
 
-	load(&f, write_temp("types.yaml",
+	load(&f, tc_write_temp("types.yaml",
 			    "graph: assistant.graphml\n"
 			    "budget: [1, 2]\n"
 			    "contract:\n"
@@ -525,7 +511,7 @@ static void errors_types(void **state)
 	assert_int_equal(tc_diags_errors(f.diags), 4);
 	fx_free(&f);
 
-	load(&f, write_temp("list.yaml", "- launch: chat\n"), 0, 0);
+	load(&f, tc_write_temp("list.yaml", "- launch: chat\n"), 0, 0);
 	assert_int_equal(f.st, TC_ERR_INVALID);
 	expect_diag(f.diags, TC_SEV_ERROR, 1, 1, "a scenario is a mapping");
 	fx_free(&f);
@@ -536,7 +522,7 @@ static void errors_changes(void **state)
 {
 	struct fx f;
 
-	load(&f, write_temp("changes.yaml",
+	load(&f, tc_write_temp("changes.yaml",
 			    "graph: x.graphml\n"
 			    "changes:\n"
 			    "  - launch: agent_planning\n"
@@ -603,7 +589,7 @@ static void errors_spec_column(void **state)
 {
 	struct fx f;
 
-	load(&f, write_temp("col.yaml",
+	load(&f, tc_write_temp("col.yaml",
 			    "graph: x.graphml\n"
 			    "changes:\n"
 			    "  - level: sessions\n"
@@ -623,7 +609,7 @@ static void errors_malformed(void **state)
 {
 	struct fx f;
 
-	load(&f, write_temp("bad.yaml",
+	load(&f, tc_write_temp("bad.yaml",
 			    "graph: x.graphml\n"
 			    "changes:\n"
 			    "  - launch: [chat\n"
@@ -649,24 +635,24 @@ static void errors_files(void **state)
 	assert_int_equal(tc_diags_errors(f.diags), 1);
 	fx_free(&f);
 
-	load(&f, write_temp("orphan.yaml", "extends: missing.yaml\n"), 0, 0);
+	load(&f, tc_write_temp("orphan.yaml", "extends: missing.yaml\n"), 0, 0);
 	assert_int_equal(f.st, TC_ERR_INVALID);
 	expect_diag(f.diags, TC_SEV_ERROR, 1, 10, "cannot open the "
 		    "scenario");
 	fx_free(&f);
 
-	load(&f, write_temp("both.yaml", "graph: a.graphml\nextends: "
+	load(&f, tc_write_temp("both.yaml", "graph: a.graphml\nextends: "
 			    "b.yaml\n"), 0, 0);
 	expect_diag(f.diags, TC_SEV_ERROR, 1, 8, "give either 'graph' or "
 		    "'extends'");
 	fx_free(&f);
 
-	load(&f, write_temp("cat.yaml", "graph: a.graphml\ncatalog: "
+	load(&f, tc_write_temp("cat.yaml", "graph: a.graphml\ncatalog: "
 			    "[missing.csv]\n"), 0, 0);
 	expect_diag(f.diags, TC_SEV_ERROR, 2, 11, "catalog 'missing.csv'");
 	fx_free(&f);
 
-	load(&f, write_temp("none.yaml", "changes: []\n"), 0, 0);
+	load(&f, tc_write_temp("none.yaml", "changes: []\n"), 0, 0);
 	expect_diag(f.diags, TC_SEV_ERROR, 1, 1, "a scenario names its "
 		    "base");
 	fx_free(&f);
@@ -681,7 +667,7 @@ static void horizon_uncertain(void **state)
 {
 	struct fx f;
 
-	load(&f, write_temp("h.yaml",
+	load(&f, tc_write_temp("h.yaml",
 			    "graph: x.graphml\n"
 			    "changes:\n"
 			    "  - retire: chat\n"
@@ -824,7 +810,7 @@ static void scenario_orders(void **state)
 			    "sessions agent_tool chat rag");
 	fx_free(&f);
 
-	load(&f, write_temp("o.yaml",
+	load(&f, tc_write_temp("o.yaml",
 			    "graph: x.graphml\n"
 			    "changes:\n"
 			    "  - launch: summarise\n"
@@ -847,7 +833,7 @@ static void model_needs_override(void **state)
 {
 	struct fx f;
 
-	load(&f, write_temp("m.yaml",
+	load(&f, tc_write_temp("m.yaml",
 			    "graph: x.graphml\n"
 			    "changes:\n"
 			    "  - switch_model: chat\n"
@@ -880,7 +866,7 @@ static void hostile_alias_bomb(void **state)
 						i - 1);
 		pos += (size_t)snprintf(text + pos, sizeof text - pos, "]\n");
 	}
-	load(&f, write_temp("bomb.yaml", text), 0, 0);
+	load(&f, tc_write_temp("bomb.yaml", text), 0, 0);
 	assert_int_equal(f.st, TC_ERR_LIMIT);
 	assert_non_null(strstr(f.err.message, "expands to more than 100000 "
 			       "nodes"));
@@ -896,7 +882,7 @@ static void hostile_self_alias(void **state)
 {
 	struct fx f;
 
-	load(&f, write_temp("self_alias.yaml", "graph: x\na: &x [1, *x]\n"),
+	load(&f, tc_write_temp("self_alias.yaml", "graph: x\na: &x [1, *x]\n"),
 	     0, 0);
 	assert_int_equal(f.st, TC_ERR_LIMIT);
 	assert_int_equal(f.err.line, 2);
@@ -917,7 +903,7 @@ static void hostile_deep(void **state)
 		text[18 + n + i] = ']';
 	}
 	text[18 + 2 * n] = '\0';
-	load(&f, write_temp("deep.yaml", text), 0, 0);
+	load(&f, tc_write_temp("deep.yaml", text), 0, 0);
 	free(text);
 	assert_int_equal(f.st, TC_ERR_LIMIT);
 	assert_non_null(strstr(f.err.message, "nesting deeper than 64"));
@@ -938,7 +924,7 @@ static void hostile_huge(void **state)
 	for (i = 0; i < n; i++)
 		text[i] = i % 64 == 63 ? '\n' : (i % 64 == 0 ? '#' : 'x');
 	text[n] = '\0';
-	load(&f, write_temp("huge.yaml", text), 0, 0);
+	load(&f, tc_write_temp("huge.yaml", text), 0, 0);
 	free(text);
 	assert_int_equal(f.st, TC_ERR_LIMIT);
 	assert_non_null(strstr(f.err.message, "larger than 1048576 bytes"));
@@ -957,7 +943,7 @@ static void hostile_many_keys(void **state)
 	for (i = 0; i < n; i++)
 		pos += (size_t)snprintf(text + pos, cap - pos, "  k%zu: 1\n",
 					i % 29998);
-	load(&f, write_temp("keys.yaml", text), 0, 0);
+	load(&f, tc_write_temp("keys.yaml", text), 0, 0);
 	free(text);
 	assert_int_equal(f.st, TC_ERR_INVALID);
 	/* k0 and k1 again on body lines 29999 and 30000 (file lines

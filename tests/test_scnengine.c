@@ -14,22 +14,6 @@
 #include "tc_test.h"
 #include "tokcast.h"
 
-/* Writes text to a file under the test's temporary folder. */
-static const char *temp_file(const char *name, const char *text)
-{
-	static char path[8][1024];
-	static int next;
-	char *p = path[next++ % 8];
-	FILE *fp;
-
-	snprintf(p, 1024, "%s/%s", tc_temp_dir(), name);
-	fp = fopen(p, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-	return p;
-}
-
 /* One root class c on model m1: Poisson requests_per_day and tokens. */
 static tc_kg *class_tokens(const char *rpd, const char *in, const char *out,
 			   const char *extra)
@@ -56,7 +40,7 @@ static tc_kg *class_tokens(const char *rpd, const char *in, const char *out,
 		 "<data key=\"input_tokens\">%s</data><data key=\""
 		 "output_tokens\">%s</data></node>\n%s</graph></graphml>\n",
 		 rpd, in, out, extra);
-	if (tc_kg_load_file(temp_file("s.graphml", xml), NULL, &kg, NULL,
+	if (tc_kg_load_file(tc_write_temp("s.graphml", xml), NULL, &kg, NULL,
 			    &err) != TC_OK)
 		fail_msg("graph: %s", err.message);
 	return kg;
@@ -74,7 +58,7 @@ static tc_catalog *catalog(void)
 	tc_catalog *cat = tc_catalog_new();
 	tc_error err = {0};
 
-	assert_int_equal(tc_catalog_load(cat, temp_file("c.csv",
+	assert_int_equal(tc_catalog_load(cat, tc_write_temp("c.csv",
 		"model,provider,effective_from,input,output\n"
 		"m1,t,2000-01-01,1,1\nm2,t,2000-01-01,3,3\n"), &err), TC_OK);
 	return cat;
@@ -89,7 +73,7 @@ static tc_scenario *scenario(const tc_kg *kg, tc_catalog *cat,
 	tc_error err = {0};
 
 	so.catalog = cat;
-	if (tc_scenario_load(temp_file("s.yaml", yaml), kg, &so, &sc, NULL,
+	if (tc_scenario_load(tc_write_temp("s.yaml", yaml), kg, &so, &sc, NULL,
 			     &err) != TC_OK)
 		fail_msg("scenario: %s:%ld: %s", err.file, err.line,
 			 err.message);
@@ -159,7 +143,7 @@ static void catalog_override(void **state)
 
 	(void)state;
 	snprintf(yaml, sizeof yaml, "graph: s.graphml\ncatalog: %s\n",
-		 temp_file("ov.csv", "model,provider,effective_from,input,"
+		 tc_write_temp("ov.csv", "model,provider,effective_from,input,"
 			   "output\nm1,t,2000-01-01,4,4\n"));
 	sc = scenario(kg, cat, yaml);
 	opts_90(&o, sc);

@@ -102,20 +102,6 @@ static void buckets(const tc_usage *u, uint64_t uncached, uint64_t read,
 	assert_int_equal(u->reasoning, reas);
 }
 
-/* Writes text to a file in a fresh temporary folder; static path. */
-static const char *temp_file(const char *name, const char *text)
-{
-	static char path[512];
-	FILE *fp;
-
-	snprintf(path, sizeof path, "%s/%s", tc_temp_dir(), name);
-	fp = fopen(path, "wb");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-	return path;
-}
-
 /*
  * OpenAI Chat Completions: prompt_tokens holds the cached tokens and the
  * cache writes, completion_tokens holds reasoning. 1200 prompt with 1024
@@ -376,7 +362,7 @@ static void csv_quotes_and_newlines(void **state)
 	assert_int_equal(g.u[3].line, 6);
 
 	/* CRLF line ends, and no line end after the last row. */
-	assert_int_equal(read_path(temp_file("crlf.csv",
+	assert_int_equal(read_path(tc_write_temp("crlf.csv",
 		"TIMESTAMP,ContextTokens,GeneratedTokens\r\n"
 		"2023-11-16 18:17:03,10,1\r\n"
 		"2023-11-16 18:17:04,20,2"), NULL, &g), TC_OK);
@@ -435,11 +421,11 @@ static void map_errors(void **state)
 static void csv_unknown_header(void **state)
 {
 	struct got g;
-	const char *p = temp_file("u.csv", "a,b,c\n1,2,3\n");
+	const char *p = tc_write_temp("u.csv", "a,b,c\n1,2,3\n");
 
 	assert_int_equal(read_path(p, NULL, &g), TC_ERR_INVALID);
 	assert_non_null(strstr(g.err.message, "--map input=COLUMN"));
-	assert_int_equal(read_path(temp_file("e.csv", "\n\n"), NULL, &g),
+	assert_int_equal(read_path(tc_write_temp("e.csv", "\n\n"), NULL, &g),
 			 TC_ERR_PARSE);
 	assert_int_equal(read_path("/nonexistent/x.csv", NULL, &g),
 			 TC_ERR_IO);
@@ -458,13 +444,13 @@ static void csv_field_limit(void **state)
 		text[n++] = ',';
 	text[n++] = '\n';
 	text[n] = '\0';
-	assert_int_equal(read_path(temp_file("l.csv", text), NULL, &g),
+	assert_int_equal(read_path(tc_write_temp("l.csv", text), NULL, &g),
 			 TC_OK);
 	assert_int_equal(g.rc, TC_ERR_LIMIT);
 	assert_int_equal(g.n, 1);
 	assert_int_equal(g.err.line, 3);
 	memmove(text, text + 17, n - 17 + 1);
-	assert_int_equal(read_path(temp_file("h.csv", text), NULL, &g),
+	assert_int_equal(read_path(tc_write_temp("h.csv", text), NULL, &g),
 			 TC_ERR_LIMIT);
 	free(text);
 }
@@ -712,11 +698,11 @@ static void early_times_warn(void **state)
 
 	tc_usage_opts_init(&o);
 	snprintf(text, sizeof text, "%s5,1,1\n631151999,2,2\n", head);
-	assert_true(warns(temp_file("early.csv", text), &o));
+	assert_true(warns(tc_write_temp("early.csv", text), &o));
 	snprintf(text, sizeof text, "%s5,1,1\n631152000,2,2\n", head);
-	assert_false(warns(temp_file("y1990.csv", text), &o));
+	assert_false(warns(tc_write_temp("y1990.csv", text), &o));
 	snprintf(text, sizeof text, "%s1985-03-01 10:00:00,1,1\n", head);
-	assert_false(warns(temp_file("iso1985.csv", text), &o));
+	assert_false(warns(tc_write_temp("iso1985.csv", text), &o));
 }
 
 /*
@@ -765,7 +751,7 @@ static void dedupe_keeps_last(void **state)
 	assert_int_equal(g.t.output, 556);
 
 	/* CSV with an id column: x repeats on lines 2 and 4. */
-	assert_int_equal(read_path(temp_file("d.csv",
+	assert_int_equal(read_path(tc_write_temp("d.csv",
 		"request_id,uncached_input,output\n"
 		"x,1,1\ny,2,2\nx,3,3\n"), NULL, &g), TC_OK);
 	assert_int_equal(g.n, 2);
@@ -782,7 +768,7 @@ static void dedupe_keeps_last(void **state)
 static void stream_chunks(void **state)
 {
 	struct got g;
-	const char *p = temp_file("s.jsonl",
+	const char *p = tc_write_temp("s.jsonl",
 		"{\"id\": \"c1\", \"choices\": [], \"usage\": null}\n"
 		"{\"id\": \"c1\", \"choices\": [], \"usage\": null}\n"
 		"{\"id\": \"c1\", \"choices\": [], \"usage\": "
@@ -802,7 +788,7 @@ static void csv_unclosed_quote(void **state)
 {
 	struct got g;
 
-	assert_int_equal(read_path(temp_file("q.csv",
+	assert_int_equal(read_path(tc_write_temp("q.csv",
 		"TIMESTAMP,ContextTokens,GeneratedTokens\n"
 		"2023-11-16 18:17:03,1,2\n"
 		"2023-11-16 18:17:04,\"3,4\n"
@@ -858,7 +844,7 @@ static void inconsistent_counts(void **state)
 {
 	struct got g;
 	tc_usage_opts o;
-	const char *p = temp_file("i.jsonl",
+	const char *p = tc_write_temp("i.jsonl",
 		"{\"usage\": {\"prompt_tokens\": 10, \"completion_tokens\": 1,"
 		" \"prompt_tokens_details\": {\"cached_tokens\": 11}}}\n"
 		"{\"usage\": {\"prompt_tokens\": 10, \"completion_tokens\": 5,"
