@@ -143,7 +143,8 @@ typedef struct eng {
 	uint64_t *edge_id;
 	const size_t *order, *first_order;
 	size_t *cycle;		/* node -> cycle number, 0 when none */
-	int monthly;		/* sums per month and price period */
+	int monthly;		/* runs of days may be drawn at once */
+	uint64_t runs_from;	/* trials from here draw runs of days */
 	/* The graph in arrays for the day loop (kg accessors are calls). */
 	unsigned char *is_kpi, *is_root;
 	size_t *in_start;	/* node -> first of its incoming edges */
@@ -185,6 +186,16 @@ typedef struct eng_work {
 	struct escn_work *sw;	/* the scenario's per-trial state */
 	double *inp;		/* [input]: this trial's draws */
 } eng_work;
+
+/*
+ * Whether a trial draws each class's runs of days at once (monthly
+ * mode): every trial without daily statistics, the trials beyond the
+ * daily subsample with them (docs/engine.md).
+ */
+static inline int eng_by_runs(const eng *e, uint64_t trial)
+{
+	return e->monthly && trial >= e->runs_from;
+}
 
 /* setup.c: prefixes err's message with "WHAT: " and sets its element. */
 tc_status eng_rewrap(tc_error *err, tc_status st, const char *element,

@@ -89,6 +89,19 @@ typedef struct escn_work {
 	double *xrate;		/* [added edge]: this trial's rate */
 } escn_work;
 
+/*
+ * 0 when the scenario makes some class's daily expectation depend on
+ * more than the trial's parameters: a dated noise on a KPI, or a
+ * launch driven by a class.
+ */
+int escn_expectations_fixed(const eng *e);
+/*
+ * Whether class ci is in the same state on days t0 and t (the same
+ * switches and sets active, the same price periods), so that monthly
+ * mode may draw the two days in one run.
+ */
+int escn_same_run(const eng *e, const eng_work *w, size_t ci, int t0,
+		  int t);
 /* Compiles the overlay (after the node tables, before the prices). */
 tc_status escn_setup(eng *e, const tc_scenario *sc, tc_error *err);
 /* The tracks' prices and moments, after the classes' set-up. */
@@ -118,10 +131,11 @@ double escn_inflow(const eng *e, const eng_work *w, size_t node, int t);
 void escn_adjust(const eng *e, const eng_work *w, size_t node, int t,
 		 double *dem, double *all);
 /*
- * Draws a class's day when a model switch is active on it, into out;
- * returns 0 (nothing written) when none is.
+ * Draws a class's day t (or its run of days from t, n requests in all)
+ * when a model switch is active on it, into out, on substream sub of
+ * its streams; returns 0 (nothing written) when none is.
  */
 int escn_class_day(const eng *e, eng_work *w, uint64_t trial, size_t ci,
-		   int t, double n, double *out);
+		   int t, uint32_t sub, double n, double *out);
 
 #endif

@@ -11,6 +11,7 @@ struct tc_forecast {
 	eng e;
 	size_t trials;
 	size_t keep;		/* trials whose daily values are kept */
+	size_t day_n;		/* trials drawn day by day (dsum's count) */
 	size_t per_pass, n_passes, pass_no;
 	tc_metric pass[TC_M_COUNT];	/* metrics of the current pass */
 	size_t n_pass;

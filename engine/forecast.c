@@ -160,7 +160,8 @@ static void *round_worker(void *arg)
 		for (t = t0; t < t1 && r->st[b] == TC_OK; t++) {
 			r->st[b] = eng_trial(&f->e, w, t, &r->err[b]);
 			if (r->st[b] == TC_OK)
-				keep_trial(f, w, t, dsum);
+				keep_trial(f, w, t, eng_by_runs(&f->e, t)
+						    ? NULL : dsum);
 		}
 	}
 	return NULL;
@@ -272,6 +273,7 @@ static tc_status plan(tc_forecast *f, tc_error *err)
 	f->keep = e->opts.daily ? (T < e->opts.daily_trials ?
 				   T : e->opts.daily_trials) : 0;
 	per += f->keep * days * C1 * sizeof(float);
+	f->day_n = e->monthly && e->runs_from < T ? e->runs_from : T;
 	room = e->opts.memory_budget > fixed ? e->opts.memory_budget - fixed
 					     : 0;
 	if (per + fixed > 2 * e->opts.memory_budget + ((size_t)512 << 20))
@@ -424,6 +426,7 @@ tc_status tc_forecast_one_trial(const tc_kg *kg, const tc_catalog *cat,
 	if ((st = check_opts(opts, err)) != TC_OK ||
 	    (st = eng_setup(&e, kg, cat, opts, err)) != TC_OK)
 		return st;
+	e.monthly = 0;	/* its days, not runs of days */
 	w = eng_work_new(&e);
 	st = w ? eng_trial(&e, w, trial, err) : TC_ERR_NOMEM;
 	if (st == TC_OK)

@@ -126,6 +126,9 @@ static json_t *meta_json(const tc_forecast *f, const tc_forecast_meta *m)
 			    json_boolean(!f->e.opts.no_parameter_uncertainty));
 	json_object_set_new(o, "daily_quantile_trials",
 			    json_integer((json_int_t)f->keep));
+	json_object_set_new(o, "daily_mean_trials",
+			    json_integer((json_int_t)(f->e.opts.daily ?
+						      f->day_n : 0)));
 	json_object_set_new(o, "cost_per_request_trials",
 			    json_integer((json_int_t)f->unit_n));
 	return o;

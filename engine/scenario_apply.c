@@ -1035,16 +1035,20 @@ static const escn_track *active_track(const eng *e, const eng_work *w,
 	return found;
 }
 
-/* Positions w->r and draws n requests of class c on day t into out. */
+/*
+ * Positions w->r on substream sub and draws n requests of class c from
+ * day t (priced as on day t) into out.
+ */
 static void day_part(const eng *e, eng_work *w, uint64_t trial,
 		     uint64_t id, unsigned purpose0, const eng_class *c,
-		     const eng_req *q, int t, double n, double *out)
+		     const eng_req *q, int t, uint32_t sub, double n,
+		     double *out)
 {
 	int agg = n >= e->opts.switch_requests;
 	tc_rng_stream rs = {e->opts.seed, trial, id,
 			    purpose0 ? purpose0 : agg ? TC_RNG_AGGREGATE
 						      : TC_RNG_REQUEST,
-			    (uint32_t)t};
+			    sub};
 
 	if (n > 0)
 		tc_rng_set_stream(w->r, &rs);
@@ -1065,10 +1069,10 @@ static const eng_class *trial_class(const eng *e, const eng_work *w,
 
 /* The number of requests a model switch moves: Binomial(n, share). */
 static double moved_count(const eng *e, eng_work *w, uint64_t trial,
-			  uint64_t key, double s, int t, double n)
+			  uint64_t key, double s, uint32_t sub, double n)
 {
 	tc_rng_stream rs = {e->opts.seed, trial, tc_rng_id_join(key, "split"),
-			    TC_RNG_SCENARIO, (uint32_t)t};
+			    TC_RNG_SCENARIO, sub};
 
 	if (s >= 1 || n <= 0)
 		return n;
@@ -1083,7 +1087,7 @@ static double moved_count(const eng *e, eng_work *w, uint64_t trial,
  * share of the requests on the new model, with the set's spec too).
  */
 int escn_class_day(const eng *e, eng_work *w, uint64_t trial, size_t ci,
-		   int t, double n, double *out)
+		   int t, uint32_t sub, double n, double *out)
 {
 	const escn *sc = e->scn;
 	const eng_class *c = trial_class(e, w, &e->cls[ci]);
@@ -1108,15 +1112,57 @@ int escn_class_day(const eng *e, eng_work *w, uint64_t trial, size_t ci,
 	}
 	if (tm) {
 		key = tc_rng_id(sc->ch[tm->change]->key);
-		moved = moved_count(e, w, trial, key, w->sw->share[km], t, n);
+		moved = moved_count(e, w, trial, key, w->sw->share[km], sub,
+				    n);
 		mq = ts ? &w->sw->creq[km * sc->n_track + ks]
 			: &w->sw->treq[km];
 		day_part(e, w, trial, tc_rng_id_join(key, "tokens"),
 			 TC_RNG_SCENARIO, trial_class(e, w, &tm->cls), mq, t,
-			 moved, part);
+			 sub, moved, part);
 	}
-	day_part(e, w, trial, id, purpose, c, q, t, n - moved, out);
+	day_part(e, w, trial, id, purpose, c, q, t, sub, n - moved, out);
 	for (m = 0; tm && m < TC_M_COUNT; m++)
 		out[m] += part[m];
 	return 1;
+}
+
+int escn_expectations_fixed(const eng *e)
+{
+	const escn *s = e->scn;
+	size_t i;
+
+	for (i = 0; i < s->n_ch; i++)
+		if (s->ch[i]->kind == TC_SCN_SET && !s->ch[i]->on_edge &&
+		    s->ch[i]->attr == TC_KG_NOISE && s->ch[i]->date)
+			return 0;
+	for (i = 0; i < s->n_xe; i++)
+		if (e->class_of[s->xe[i].src] != SIZE_MAX)
+			return 0;
+	return 1;
+}
+
+/* Whether a class's price period is the same on days t0 and t. */
+static int same_price(const eng_work *w, const eng *e, const eng_class *c,
+		      int t0, int t)
+{
+	c = trial_class(e, w, c);
+	return c->day_price[t] == c->day_price[t0];
+}
+
+int escn_same_run(const eng *e, const eng_work *w, size_t ci, int t0,
+		  int t)
+{
+	int64_t d0 = e->opts.start + t0, d = e->opts.start + t;
+	size_t k0 = 0, k = 0;
+	const escn_track *m0 = active_track(e, w, ci, d0, 1, &k0);
+	const escn_track *s0 = active_track(e, w, ci, d0, 0, &k0);
+
+	if (m0 != active_track(e, w, ci, d, 1, &k) ||
+	    s0 != active_track(e, w, ci, d, 0, &k))
+		return 0;
+	if (!same_price(w, e, &e->cls[ci], t0, t))
+		return 0;
+	if (m0 && !same_price(w, e, &m0->cls, t0, t))
+		return 0;
+	return !s0 || same_price(w, e, &s0->cls, t0, t);
 }

@@ -315,7 +315,8 @@ static tc_status setup_arrays(eng *e)
 
 /*
  * 1 when every class's daily expectation is fixed once the trial's
- * parameters are: no KPI has noise, no edge starts at a class, no cycle.
+ * parameters are: no KPI has noise, no edge starts at a class, no cycle,
+ * and a scenario adds none of these.
  */
 static int expectations_fixed(const eng *e)
 {
@@ -325,8 +326,8 @@ static int expectations_fixed(const eng *e)
 	if (tc_kg_cycle_count(e->kg) > 0)
 		return 0;
 	for (i = 0; i < e->n_kpis; i++) {
-		const tc_spec *s = tc_kg_node_spec(e->kg, e->kpi_node[i],
-						   TC_KG_NOISE);
+		const tc_spec *s = eng_node_spec(e, e->kpi_node[i],
+						 TC_KG_NOISE);
 
 		if (s && !(tc_spec_is_constant(s, &x) && x == 0))
 			return 0;
@@ -338,7 +339,7 @@ static int expectations_fixed(const eng *e)
 		if (e->class_of[ed.source] != SIZE_MAX)
 			return 0;
 	}
-	return 1;
+	return !e->scn || escn_expectations_fixed(e);
 }
 
 tc_status eng_setup(eng *e, const tc_kg *kg, const tc_catalog *cat,
@@ -364,8 +365,9 @@ tc_status eng_setup(eng *e, const tc_kg *kg, const tc_catalog *cat,
 	    (st = setup_central(e, err)) ||
 	    (o->sensitivity && (st = eng_sens_setup(e))))
 		goto fail;
-	e->monthly = !o->daily && o->monthly_sums && expectations_fixed(e) &&
-		     !e->scn && !o->n_budgets;
+	e->monthly = o->monthly_sums && expectations_fixed(e) &&
+		     !o->n_budgets;
+	e->runs_from = o->daily ? o->daily_trials : 0;
 	for (i = 0; i < e->n_classes; i++)
 		if ((st = eng_setup_prices(e, &e->cls[i],
 				tc_kg_node_text(kg, e->cls[i].node,

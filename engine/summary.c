@@ -54,13 +54,13 @@ static void summarise_periods(tc_forecast *f, size_t k, size_t c,
 
 /*
  * Days of one pass metric: quantiles from the kept trials, mean and sd
- * from the sums over every trial.
+ * from the sums over every trial drawn day by day.
  */
 static void summarise_days(tc_forecast *f, size_t k, size_t c,
 			   double *col)
 {
 	const eng *e = &f->e;
-	size_t C1 = e->n_classes + 1, T = f->trials, t, n = f->keep;
+	size_t C1 = e->n_classes + 1, T = f->day_n, t, n = f->keep;
 	int d;
 	tc_metric m = f->pass[k];
 

@@ -373,18 +373,23 @@ static tc_status trial_params(const eng *e, eng_work *w, uint64_t trial,
  * The requests of a run of days of one class within a month and a price
  * period (monthly mode): the sum of independent daily counts around the
  * expectations m(t) kept in w->val, as a shifted gamma with the sum's
- * exact first three cumulants (negative binomial: m + m^2/k and
- * m + 3 m^2/k + 2 m^3/k^2; Poisson: m), rounded to a whole count.
+ * exact first three cumulants (negative binomial of the day's size k:
+ * m + m^2/k and m + 3 m^2/k + 2 m^3/k^2; Poisson: m), rounded to a
+ * whole count.
  */
 static double segment_count(const eng *e, eng_work *w, uint64_t trial,
 			    size_t node, int t0, int t1, uint32_t seg)
 {
-	double k = w->par[node].disp, k1 = 0, k2 = 0, k3 = 0, n;
+	double k1 = 0, k2 = 0, k3 = 0, n;
 	tci_sum_law law;
 	int t;
 
 	for (t = t0; t < t1; t++) {
 		double m = w->val[node * e->opts.days + t];
+		double k = w->par[node].disp, ns;
+
+		if (e->scn)
+			escn_day_params(e, w, node, t, &ns, &k);
 
 		k1 += m;
 		k2 += isfinite(k) ? m + m * m / k : m;
@@ -399,8 +404,23 @@ static double segment_count(const eng *e, eng_work *w, uint64_t trial,
 }
 
 /*
- * Monthly mode: each class's sums per run of days sharing a month and a
- * price period, drawn at once and written on the run's first day.
+ * Whether class i's day t continues its run from day t0: the same
+ * month, price periods and scenario state.
+ */
+static int same_run(const eng *e, const eng_work *w, size_t i, int t0,
+		    int t)
+{
+	if (e->day_month[t] != e->day_month[t0])
+		return 0;
+	if (e->scn)
+		return escn_same_run(e, w, i, t0, t);
+	return e->cls[i].day_price[t] == e->cls[i].day_price[t0];
+}
+
+/*
+ * Monthly mode: each class's sums per run of days sharing a month, a
+ * price period and a scenario state, drawn at once and written on the
+ * run's first day.
  */
 static void trial_segments(const eng *e, eng_work *w, uint64_t trial)
 {
@@ -418,11 +438,13 @@ static void trial_segments(const eng *e, eng_work *w, uint64_t trial)
 					    TC_M_COUNT];
 			double n;
 
-			for (t1 = t0 + 1; t1 < days &&
-			     e->day_month[t1] == e->day_month[t0] &&
-			     c->day_price[t1] == c->day_price[t0]; t1++)
-				;
+			t1 = t0 + 1;
+			while (t1 < days && same_run(e, w, i, t0, t1))
+				t1++;
 			n = segment_count(e, w, trial, c->node, t0, t1, seg);
+			if (e->scn && escn_class_day(e, w, trial, i, t0, seg, n,
+						     o))
+				continue;
 			if (n > 0)
 				stream(e, w->r, trial, e->node_id[c->node],
 				       n >= e->opts.switch_requests ?
@@ -449,8 +471,8 @@ static void trial_days(const eng *e, eng_work *w, uint64_t trial)
 					    TC_M_COUNT];
 			int agg = cnt >= e->opts.switch_requests;
 
-			if (e->scn && escn_class_day(e, w, trial, i, t, cnt,
-						     o))
+			if (e->scn && escn_class_day(e, w, trial, i, t,
+						     (uint32_t)t, cnt, o))
 				continue;
 			if (cnt > 0)
 				stream(e, w->r, trial, id, agg ?
@@ -465,7 +487,7 @@ static void trial_days(const eng *e, eng_work *w, uint64_t trial)
 tc_status eng_trial(const eng *e, eng_work *w, uint64_t trial,
 		    tc_error *err)
 {
-	int days = e->opts.days, t;
+	int days = e->opts.days, t, runs = eng_by_runs(e, trial);
 	size_t i;
 	tc_status st = trial_params(e, w, trial, err);
 
@@ -483,14 +505,14 @@ tc_status eng_trial(const eng *e, eng_work *w, uint64_t trial,
 						  e->cycle[v]) &&
 			    (st = solve_cycle(e, w, e->cycle[v], i, err)))
 				return st;
-			w->val[v * days + t] = e->monthly && !e->is_kpi[v]
+			w->val[v * days + t] = runs && !e->is_kpi[v]
 				? node_mean(e, w, v, t, 0)
 				: node_day(e, w, trial, v, t);
 		}
 	}
 
 	/* Tokens and cost, class by class (nothing downstream reads them). */
-	if (e->monthly)
+	if (runs)
 		trial_segments(e, w, trial);
 	else
 		trial_days(e, w, trial);

@@ -162,7 +162,7 @@ static int differs(const char *file, const char *what, size_t got,
 /* Reads one corpus file and compares it with its row. */
 static int check_row(char **f)
 {
-	char path[1024];
+	char path[8192];
 	tc_graph *g = NULL;
 	tc_error err = {0};
 	tc_graph_stats s;
@@ -194,7 +194,7 @@ static int check_row(char **f)
 static void corpus_matches_expected(void **state)
 {
 	char line[4096];
-	char *f[FIELDS];
+	char *f[FIELDS] = {0};
 	FILE *fp;
 	int rows = 0, bad = 0;
 
