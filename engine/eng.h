@@ -152,9 +152,11 @@ typedef struct eng {
 	size_t *e_src;		/* edge -> source node */
 	int64_t *e_lag;
 	unsigned char *e_calls;	/* edge is a calls edge */
+	unsigned char *called;	/* node: the target of a calls edge */
 	int64_t as_of;
 	int n_months;
 	int *day_month;		/* month index of each day */
+	unsigned char *day_wd;	/* weekday of each day, Monday 0 */
 	int64_t *month_first;	/* first day (since 1970) of each month */
 	double *central;	/* [node][attr] means, no uncertainty */
 	double *central_weekly;	/* [node][7] */
@@ -183,6 +185,7 @@ typedef struct eng_work {
 	double *pre;		/* per node: steady first-day value */
 	double *month_sums;	/* [month][class+1][metric] of a trial */
 	double *grow;		/* [root node][day]: growth factor G(t) */
+	unsigned char *plain;	/* per node: drawn whole (trial.c) */
 	struct escn_work *sw;	/* the scenario's per-trial state */
 	double *inp;		/* [input]: this trial's draws */
 } eng_work;

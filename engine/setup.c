@@ -37,7 +37,8 @@ static tc_status setup_months(eng *e)
 
 	e->day_month = calloc((size_t)days, sizeof *e->day_month);
 	e->month_first = calloc((size_t)days, sizeof *e->month_first);
-	if (!e->day_month || !e->month_first)
+	e->day_wd = malloc((size_t)days);
+	if (!e->day_month || !e->month_first || !e->day_wd)
 		return TC_ERR_NOMEM;
 	e->n_months = 0;
 	for (t = 0; t < days; t++) {
@@ -48,6 +49,7 @@ static tc_status setup_months(eng *e)
 			m0 = m;
 		}
 		e->day_month[t] = e->n_months - 1;
+		e->day_wd[t] = (unsigned char)tci_weekday(e->opts.start + t);
 	}
 	return TC_OK;
 }
@@ -291,8 +293,9 @@ static tc_status setup_arrays(eng *e)
 	e->e_src = malloc((m + 1) * sizeof *e->e_src);
 	e->e_lag = malloc((m + 1) * sizeof *e->e_lag);
 	e->e_calls = malloc(m + 1);
+	e->called = calloc(n + 1, 1);
 	if (!e->is_kpi || !e->is_root || !e->in_start || !e->in_list ||
-	    !e->e_src || !e->e_lag || !e->e_calls)
+	    !e->e_src || !e->e_lag || !e->e_calls || !e->called)
 		return TC_ERR_NOMEM;
 	for (i = 0; i < m; i++) {
 		tc_kg_edge ed;
@@ -301,6 +304,8 @@ static tc_status setup_arrays(eng *e)
 		e->e_src[i] = ed.source;
 		e->e_lag[i] = ed.lag_days;
 		e->e_calls[i] = ed.kind == TC_KG_CALLS;
+		if (e->e_calls[i])
+			e->called[ed.target] = 1;
 	}
 	for (i = 0; i < n; i++) {
 		e->is_kpi[i] = tc_kg_node_kind(e->kg, i) == TC_KG_KPI;
@@ -413,6 +418,8 @@ void eng_cleanup(eng *e)
 	free(e->node_id);
 	free(e->edge_id);
 	free(e->day_month);
+	free(e->day_wd);
+	free(e->called);
 	free(e->month_first);
 	free(e->central);
 	free(e->central_weekly);
@@ -436,10 +443,12 @@ eng_work *eng_work_new(const eng *e)
 	w->kpi_sum = calloc(e->n_kpis + 1, sizeof *w->kpi_sum);
 	w->pre = calloc(e->n_nodes + 1, sizeof *w->pre);
 	w->grow = calloc(e->n_nodes * days + 1, sizeof *w->grow);
+	w->plain = calloc(e->n_nodes + 1, 1);
 	w->month_sums = calloc((size_t)e->n_months * (e->n_classes + 1) *
 			       TC_M_COUNT, sizeof *w->month_sums);
 	if (!w->r || !w->par || !w->rate || !w->req || !w->reqp || !w->val ||
-	    !w->out || !w->kpi_sum || !w->pre || !w->month_sums || !w->grow)
+	    !w->out || !w->kpi_sum || !w->pre || !w->month_sums || !w->grow ||
+	    !w->plain)
 		goto fail;
 	if (e->scn && !(w->sw = escn_work_new(e)))
 		goto fail;
@@ -482,5 +491,6 @@ void eng_work_free(const eng *e, eng_work *w)
 	free(w->pre);
 	free(w->month_sums);
 	free(w->grow);
+	free(w->plain);
 	free(w);
 }

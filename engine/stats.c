@@ -7,8 +7,13 @@
  * quantile at p over n values comes from the order statistics whose ranks
  * lie one binomial standard deviation, sqrt(n p (1 - p)), either side of
  * n p: half the distance between them (docs/engine.md).
+ *
+ * A column is put in order by a radix sort of its values' bits, which
+ * costs a few predictable passes; selection is the fallback when there
+ * is no memory for the sort's keys.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +76,67 @@ static void multi_select(double *a, size_t lo, size_t hi, const size_t *r,
 	}
 }
 
+/* The bits of x as an unsigned key in the order of the values. */
+static inline uint64_t sort_key(double x)
+{
+	uint64_t b;
+
+	memcpy(&b, &x, sizeof b);
+	return b >> 63 ? ~b : b | UINT64_C(1) << 63;
+}
+
+static inline double key_value(uint64_t k)
+{
+	uint64_t b = k >> 63 ? k & ~(UINT64_C(1) << 63) : ~k;
+	double x;
+
+	memcpy(&x, &b, sizeof x);
+	return x;
+}
+
+/*
+ * Sorts a[0..n) by the bytes of its keys, least significant first,
+ * skipping the bytes every key shares (a column's values mostly share
+ * their sign and exponent). Returns 0, a untouched, without memory.
+ */
+static int radix_sort(double *a, size_t n)
+{
+	static const int bytes = 8;
+	uint64_t *keys = malloc(2 * n * sizeof *keys), *src, *dst, *t;
+	size_t cnt[8][256], i, pos, c;
+	int d;
+
+	if (!keys)
+		return 0;
+	memset(cnt, 0, sizeof cnt);
+	src = keys;
+	dst = keys + n;
+	for (i = 0; i < n; i++) {
+		src[i] = sort_key(a[i]);
+		for (d = 0; d < bytes; d++)
+			cnt[d][src[i] >> (8 * d) & 255]++;
+	}
+	for (d = 0; d < bytes; d++) {
+		if (cnt[d][src[0] >> (8 * d) & 255] == n)
+			continue;
+		for (c = pos = 0; c < 256; c++) {
+			size_t x = cnt[d][c];
+
+			cnt[d][c] = pos;
+			pos += x;
+		}
+		for (i = 0; i < n; i++)
+			dst[cnt[d][src[i] >> (8 * d) & 255]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	for (i = 0; i < n; i++)
+		a[i] = key_value(src[i]);
+	free(keys);
+	return 1;
+}
+
 static int cmp_size(const void *a, const void *b)
 {
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -124,16 +190,18 @@ void estat_column(double *a, size_t n, const double *pct, size_t nq,
 		}
 		return;
 	}
-	for (i = 0; i < nq; i++) {
-		ranks_of(pct[i] / 100, n, r, &frac[i]);
-		memcpy(&ranks[nr], r, sizeof r);
-		nr += 4;
+	if (!radix_sort(a, n)) {
+		for (i = 0; i < nq; i++) {
+			ranks_of(pct[i] / 100, n, r, &frac[i]);
+			memcpy(&ranks[nr], r, sizeof r);
+			nr += 4;
+		}
+		qsort(ranks, nr, sizeof *ranks, cmp_size);
+		for (i = lo = 0; i < nr; i++)
+			if (!lo || ranks[i] != ranks[lo - 1])
+				ranks[lo++] = ranks[i];
+		multi_select(a, 0, n - 1, ranks, lo);
 	}
-	qsort(ranks, nr, sizeof *ranks, cmp_size);
-	for (i = lo = 0; i < nr; i++)
-		if (!lo || ranks[i] != ranks[lo - 1])
-			ranks[lo++] = ranks[i];
-	multi_select(a, 0, n - 1, ranks, lo);
 	for (i = 0; i < nq; i++) {
 		ranks_of(pct[i] / 100, n, r, &frac[i]);
 		out->q[i] = a[r[0]] + frac[i] * (a[r[1]] - a[r[0]]);

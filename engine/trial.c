@@ -380,21 +380,24 @@ static tc_status trial_params(const eng *e, eng_work *w, uint64_t trial,
 static double segment_count(const eng *e, eng_work *w, uint64_t trial,
 			    size_t node, int t0, int t1, uint32_t seg)
 {
-	double k1 = 0, k2 = 0, k3 = 0, n;
+	const double *val = &w->val[node * e->opts.days];
+	double k = w->par[node].disp, ik = isfinite(k) ? 1 / k : 0;
+	double k1 = 0, k2 = 0, k3 = 0, n, ns;
 	tci_sum_law law;
 	int t;
 
 	for (t = t0; t < t1; t++) {
-		double m = w->val[node * e->opts.days + t];
-		double k = w->par[node].disp, ns;
+		double m = val[t], q;
 
-		if (e->scn)
+		/* A scenario may change the size from a date (1/inf is 0). */
+		if (e->scn) {
 			escn_day_params(e, w, node, t, &ns, &k);
-
+			ik = 1 / k;
+		}
+		q = m * m * ik;
 		k1 += m;
-		k2 += isfinite(k) ? m + m * m / k : m;
-		k3 += isfinite(k) ? m + 3 * m * m / k + 2 * m * m * m / (k * k)
-				  : m;
+		k2 += m + q;
+		k3 += m + 3 * q + 2 * q * m * ik;
 	}
 	if (!(k1 > 0) || tci_sum_law_init(&law, k1, k2, k3, 1) != TC_OK)
 		return 0;
@@ -484,6 +487,53 @@ static void trial_days(const eng *e, eng_work *w, uint64_t trial)
 	}
 }
 
+/*
+ * Whether a node's expectation is its level x G(t) x its weekly factor
+ * alone (a root without ramp, calls or scenario) and a KPI's value that
+ * expectation (no noise): the common case, done a node at a time.
+ */
+static int plain_node(const eng *e, const eng_work *w, size_t v)
+{
+	const eng_par *p = &w->par[v];
+
+	if (!e->is_root[v] || e->scn || e->called[v] || e->cycle[v])
+		return 0;
+	return e->is_kpi[v] ? !(p->noise_s > 0) : p->launch == INT64_MIN;
+}
+
+/*
+ * A plain node's every day, as node_mean and node_day would give them
+ * (the same operations in the same order, so the same numbers).
+ */
+static void plain_days(const eng *e, eng_work *w, uint64_t trial,
+		       size_t v, int runs)
+{
+	const eng_par *p = &w->par[v];
+	int days = e->opts.days, t;
+	double *val = &w->val[v * (size_t)days];
+	const double *g = &w->grow[v * (size_t)days];
+	double level = p->level >= 0 ? p->level : 0;
+
+	for (t = 0; t < days; t++) {
+		double m = level * (g[t] * p->weekly[e->day_wd[t]]);
+
+		val[t] = e->is_kpi[v] ? m : m * (1 + p->retry);
+	}
+	if (runs || e->is_kpi[v])
+		return;
+	for (t = 0; t < days; t++) {
+		double m = val[t];
+
+		val[t] = 0;
+		if (!(m > 0))
+			continue;
+		stream(e, w->r, trial, e->node_id[v], TC_RNG_COUNT,
+		       (uint32_t)t);
+		val[t] = isfinite(p->disp) ? tci_ran_negbin(w->r, m, p->disp)
+					   : tci_ran_poisson(w->r, m);
+	}
+}
+
 tc_status eng_trial(const eng *e, eng_work *w, uint64_t trial,
 		    tc_error *err)
 {
@@ -494,12 +544,20 @@ tc_status eng_trial(const eng *e, eng_work *w, uint64_t trial,
 	if (st != TC_OK)
 		return st;
 
-	/* The demand, day by day in dependency order. */
+	/* The demand: plain nodes whole, the rest day by day in order. */
+	for (i = 0; i < e->n_nodes; i++) {
+		w->plain[i] = (unsigned char)plain_node(e, w, i);
+		if (w->plain[i])
+			plain_days(e, w, trial, i, runs);
+	}
 	for (t = 0; t < days; t++) {
 		const size_t *ord = t ? e->order : e->first_order;
 
 		for (i = 0; i < e->n_nodes; i++) {
 			size_t v = ord[i];
+
+			if (w->plain[v])
+				continue;
 
 			if (!t && e->cycle[v] && (!i || e->cycle[ord[i - 1]] !=
 						  e->cycle[v]) &&
