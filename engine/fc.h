@@ -16,7 +16,7 @@ struct tc_forecast {
 	tc_metric pass[TC_M_COUNT];	/* metrics of the current pass */
 	size_t n_pass;
 	float *mstore;		/* [pass metric][month][class+1][trial] */
-	float *dstore;		/* [pass metric][day][class+1][kept] */
+	float *dstore;		/* [kept][pass metric][day][class+1] */
 	float *per_request;	/* [class][trial < unit_n] cost per request */
 	size_t unit_n;
 	double *total_cost;	/* [trial] horizon total cost */

@@ -97,9 +97,10 @@ static void keep_trial(tc_forecast *f, eng_work *w, size_t trial,
 					dsum[2 * i + 1] += v[m] * v[m];
 				}
 			}
+			/* A trial's values side by side: writes stay local. */
 			for (k = 0; trial < f->keep && k < f->n_pass; k++) {
-				size_t i = ((k * (size_t)days + t) * C1 + c) *
-					   f->keep + trial;
+				size_t i = ((trial * f->n_pass + k) *
+					    (size_t)days + t) * C1 + c;
 
 				f->dstore[i] = (float)v[f->pass[k]];
 			}

@@ -3,6 +3,7 @@
  * (docs/cli-forecast.md).
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <jansson.h>
@@ -137,44 +138,119 @@ static json_t *meta_json(const tc_forecast *f, const tc_forecast_meta *m)
 #define JSON_FLAGS (JSON_INDENT(1) | JSON_PRESERVE_ORDER | \
 		    JSON_REAL_PRECISION(12))
 
+/* jansson's dump callback into a tci_buf (stdio per piece is slow). */
+static int buf_put(const char *s, size_t n, void *data)
+{
+	return tci_buf_add(data, s, n) == TC_OK ? 0 : -1;
+}
+
+/* Dumps value (consumed) into b; 0 on success. */
+static int dump_into(tci_buf *b, json_t *value, size_t flags)
+{
+	int rc = value ? json_dump_callback(value, buf_put, b, flags) : -1;
+
+	json_decref(value);
+	return rc;
+}
+
 /* Writes "key": value (value consumed); 0 on success. */
 static int put_member(FILE *fp, const char *key, json_t *value, int last)
 {
+	tci_buf b;
 	int rc;
 
-	if (!value)
-		return -1;
-	fprintf(fp, " \"%s\": ", key);
-	rc = json_dumpf(value, fp, JSON_FLAGS | JSON_ENCODE_ANY);
-	json_decref(value);
-	fputs(last ? "\n" : ",\n", fp);
+	tci_buf_init(&b);
+	rc = dump_into(&b, value, JSON_FLAGS | JSON_ENCODE_ANY);
+	if (rc == 0) {
+		fprintf(fp, " \"%s\": ", key);
+		fwrite(b.data, 1, b.len, fp);
+		fputs(last ? "\n" : ",\n", fp);
+	}
+	tci_buf_free(&b);
+	return rc;
+}
+
+/* Days dumped per round: bounds the text held at once. */
+#define DAY_CHUNK 32
+
+/* One round of days: threads dump days first + tid, + nt, ... */
+typedef struct day_job {
+	const tc_forecast *f;
+	size_t first, n, tid, nt;
+	tci_buf *out;		/* [DAY_CHUNK] */
+	int rc;
+} day_job;
+
+static void *dump_days(void *arg)
+{
+	day_job *j = arg;
+	size_t i;
+	char label[16];
+
+	for (i = j->tid; j->rc == 0 && i < j->n; i += j->nt) {
+		size_t day = j->first + i;
+
+		tci_format_date(j->f->e.opts.start + (int64_t)day, label,
+				sizeof label);
+		tci_buf_reset(&j->out[i]);
+		j->rc = dump_into(&j->out[i], period_json(j->f, TC_PERIOD_DAY,
+				  day, "date", label), JSON_FLAGS);
+	}
+	return NULL;
+}
+
+/* Dumps days [first, first + n) on the run's threads into out. */
+static int dump_round(const tc_forecast *f, size_t first, size_t n,
+		      tci_buf *out)
+{
+	size_t nt = f->e.opts.threads, i, started = 0;
+	day_job job[64];
+	pthread_t th[64];
+	int rc = 0;
+
+	for (i = 0; i < nt; i++)
+		job[i] = (day_job){f, first, n, i, nt, out, 0};
+	for (i = 1; i < nt; i++, started++)
+		if (pthread_create(&th[i], NULL, dump_days, &job[i]))
+			break;
+	for (i = 1 + started; i < nt; i++)
+		dump_days(&job[i]);
+	dump_days(&job[0]);
+	for (i = 1; i <= started; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < nt; i++)
+		rc |= job[i].rc;
 	return rc;
 }
 
 /*
- * The days, one object at a time: the whole tree of a long horizon's
- * daily statistics would hold tens of megabytes for nothing.
+ * The days, a round of objects at a time: the whole tree of a long
+ * horizon's daily statistics would hold tens of megabytes for nothing.
+ * Each day's text is the same whichever thread made it.
  */
 static int put_days(const tc_forecast *f, const tc_forecast_meta *meta,
 		    FILE *fp)
 {
-	size_t i, n = f->e.opts.daily && (!meta || meta->days_output)
-			      ? (size_t)f->e.opts.days : 0;
-	char label[16];
+	size_t i, k, n = f->e.opts.daily && (!meta || meta->days_output)
+				 ? (size_t)f->e.opts.days : 0;
+	tci_buf out[DAY_CHUNK];
 	int rc = 0;
 
+	for (k = 0; k < DAY_CHUNK; k++)
+		tci_buf_init(&out[k]);
 	fputs(" \"days\": [", fp);
-	for (i = 0; rc == 0 && i < n; i++) {
-		json_t *d;
+	for (i = 0; rc == 0 && i < n; i += DAY_CHUNK) {
+		size_t m = n - i < DAY_CHUNK ? n - i : DAY_CHUNK;
 
-		tci_format_date(f->e.opts.start + (int64_t)i, label,
-				sizeof label);
-		d = period_json(f, TC_PERIOD_DAY, i, "date", label);
-		fputs(i ? ",\n" : "\n", fp);
-		rc = d ? json_dumpf(d, fp, JSON_FLAGS) : -1;
-		json_decref(d);
+		rc = dump_round(f, i, m, out);
+		for (k = 0; rc == 0 && k < m; k++) {
+			fputs(i + k ? ",\n" : "\n", fp);
+			fwrite(out[k].data, 1, out[k].len, fp);
+		}
 	}
 	fputs("],\n", fp);
+	for (k = 0; k < DAY_CHUNK; k++)
+		tci_buf_free(&out[k]);
 	return rc;
 }
 

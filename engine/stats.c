@@ -96,29 +96,35 @@ static inline double key_value(uint64_t k)
 
 /*
  * Sorts a[0..n) by the bytes of its keys, least significant first,
- * skipping the bytes every key shares (a column's values mostly share
- * their sign and exponent). Returns 0, a untouched, without memory.
+ * skipping the bytes every key shares: a column's values mostly share
+ * their sign and exponent, and values kept as floats have three zero
+ * bytes. Returns 0, a untouched, without memory.
  */
 static int radix_sort(double *a, size_t n)
 {
-	static const int bytes = 8;
 	uint64_t *keys = malloc(2 * n * sizeof *keys), *src, *dst, *t;
+	uint64_t vary = 0;
 	size_t cnt[8][256], i, pos, c;
-	int d;
+	int d, used[8], nu = 0;
 
 	if (!keys)
 		return 0;
-	memset(cnt, 0, sizeof cnt);
 	src = keys;
 	dst = keys + n;
 	for (i = 0; i < n; i++) {
 		src[i] = sort_key(a[i]);
-		for (d = 0; d < bytes; d++)
-			cnt[d][src[i] >> (8 * d) & 255]++;
+		vary |= src[i] ^ src[0];
 	}
-	for (d = 0; d < bytes; d++) {
-		if (cnt[d][src[0] >> (8 * d) & 255] == n)
-			continue;
+	for (d = 0; d < 8; d++)
+		if (vary >> (8 * d) & 255)
+			used[nu++] = d;
+	memset(cnt, 0, sizeof cnt);
+	for (i = 0; i < n; i++)
+		for (d = 0; d < nu; d++)
+			cnt[d][src[i] >> (8 * used[d]) & 255]++;
+	for (d = 0; d < nu; d++) {
+		int sh = 8 * used[d];
+
 		for (c = pos = 0; c < 256; c++) {
 			size_t x = cnt[d][c];
 
@@ -126,7 +132,7 @@ static int radix_sort(double *a, size_t n)
 			pos += x;
 		}
 		for (i = 0; i < n; i++)
-			dst[cnt[d][src[i] >> (8 * d) & 255]++] = src[i];
+			dst[cnt[d][src[i] >> sh & 255]++] = src[i];
 		t = src;
 		src = dst;
 		dst = t;

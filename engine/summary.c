@@ -53,38 +53,40 @@ static void summarise_periods(tc_forecast *f, size_t k, size_t c,
 }
 
 /*
- * Days of one pass metric: quantiles from the kept trials, mean and sd
- * from the sums over every trial drawn day by day.
+ * One day of one pass metric, every class and the total: quantiles from
+ * the kept trials, mean and sd from the sums over every trial drawn day
+ * by day. col holds (classes + 1) x kept doubles: the day's columns are
+ * gathered together, as each kept trial holds them side by side.
  */
-static void summarise_days(tc_forecast *f, size_t k, size_t c,
-			   double *col)
+static void summarise_day(tc_forecast *f, size_t k, int d, double *col)
 {
 	const eng *e = &f->e;
-	size_t C1 = e->n_classes + 1, T = f->day_n, t, n = f->keep;
-	int d;
+	size_t C1 = e->n_classes + 1, T = f->day_n, t, n = f->keep, c;
+	size_t row = f->n_pass * (size_t)e->opts.days * C1;
+	const float *v = &f->dstore[(k * (size_t)e->opts.days + d) * C1];
 	tc_metric m = f->pass[k];
 
-	for (d = 0; d < e->opts.days; d++) {
-			size_t base = ((k * (size_t)e->opts.days + d) * C1 +
-				       c) * n;
-			size_t si = (((size_t)d * C1 + c) * TC_M_COUNT + m) *
-				    2;
-			estat *s = &f->stats[fc_stat_index(f, TC_PERIOD_DAY,
-							   d, c, m)];
-			double mean = f->dsum[si] / (double)T;
-			double var = (f->dsum[si + 1] - mean * f->dsum[si]) /
-				     (double)(T > 1 ? T - 1 : 1);
+	for (t = 0; t < n; t++)
+		for (c = 0; c < C1; c++)
+			col[c * n + t] = v[t * row + c];
+	for (c = 0; c < C1; c++) {
+		size_t si = (((size_t)d * C1 + c) * TC_M_COUNT + m) * 2;
+		estat *s = &f->stats[fc_stat_index(f, TC_PERIOD_DAY, d, c, m)];
+		double mean = f->dsum[si] / (double)T;
+		double var = (f->dsum[si + 1] - mean * f->dsum[si]) /
+			     (double)(T > 1 ? T - 1 : 1);
 
-			for (t = 0; t < n; t++)
-				col[t] = f->dstore[base + t];
-			estat_column(col, n, e->opts.quantiles,
-				     e->opts.n_quantiles, s);
-			s->mean = mean;
-			s->sd = sqrt(fmax(0, var));
-		}
+		estat_column(&col[c * n], n, e->opts.quantiles,
+			     e->opts.n_quantiles, s);
+		s->mean = mean;
+		s->sd = sqrt(fmax(0, var));
+	}
 }
 
-/* One thread's share of the columns: classes tid, tid + nt, ... */
+/*
+ * One thread's share of the columns: classes tid, tid + nt, ... of the
+ * horizon and months, days tid, tid + nt, ... of the daily statistics.
+ */
 typedef struct sum_job {
 	tc_forecast *f;
 	size_t tid, nt;
@@ -94,28 +96,31 @@ typedef struct sum_job {
 static void *summarise_some(void *arg)
 {
 	sum_job *j = arg;
-	size_t k, c;
+	tc_forecast *f = j->f;
+	size_t k, c, d;
 
-	for (k = 0; k < j->f->n_pass; k++)
-		for (c = j->tid; c <= j->f->e.n_classes; c += j->nt) {
-			summarise_periods(j->f, k, c, j->col);
-			if (j->f->e.opts.daily)
-				summarise_days(j->f, k, c, j->col);
-		}
+	for (k = 0; k < f->n_pass; k++) {
+		for (c = j->tid; c <= f->e.n_classes; c += j->nt)
+			summarise_periods(f, k, c, j->col);
+		for (d = j->tid; f->e.opts.daily && d < (size_t)f->e.opts.days;
+		     d += j->nt)
+			summarise_day(f, k, (int)d, j->col);
+	}
 	return NULL;
 }
 
 tc_status fc_summarise_pass(tc_forecast *f)
 {
 	size_t nt = f->e.opts.threads, i, started = 0;
+	size_t day = f->keep * (f->e.n_classes + 1);
+	size_t len = f->trials > day ? f->trials : day;
 	sum_job job[64];
 	pthread_t th[64];
 	tc_status st = TC_OK;
 
 	/* Each column is summarised alone: threads change no number. */
 	for (i = 0; i < nt; i++) {
-		job[i] = (sum_job){f, i, nt,
-				   malloc(f->trials * sizeof(double))};
+		job[i] = (sum_job){f, i, nt, malloc(len * sizeof(double))};
 		if (!job[i].col)
 			st = TC_ERR_NOMEM;
 	}
