@@ -67,6 +67,7 @@ typedef struct escn {
 	escn_edge *xe;		/* added edges */
 	size_t n_xe;
 	size_t *order, *first_order;	/* with the added edges */
+	unsigned char *busy;	/* [class]: a track or varying prices */
 } escn;
 
 /* One thread's per-trial state of the overlay. */

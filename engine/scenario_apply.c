@@ -232,6 +232,24 @@ tc_status escn_setup(eng *e, const tc_scenario *sc, tc_error *err)
 }
 
 /* The tracks' price periods and the class's share moments. */
+/* Marks the classes with a track or varying price periods. */
+static tc_status mark_busy(eng *e)
+{
+	escn *s = e->scn;
+	size_t k, i;
+
+	s->busy = calloc(e->n_classes + 1, 1);
+	if (!s->busy)
+		return TC_ERR_NOMEM;
+	for (k = 0; k < s->n_track; k++)
+		s->busy[s->track[k].ci] = 1;
+	for (k = 0; k < s->n_up; k++)
+		for (i = 0; i < e->n_classes; i++)
+			if (s->up[k].cls == &e->cls[i])
+				s->busy[i] = 1;
+	return TC_OK;
+}
+
 tc_status escn_setup_tracks(eng *e, tc_error *err)
 {
 	escn *s = e->scn;
@@ -255,7 +273,7 @@ tc_status escn_setup_tracks(eng *e, tc_error *err)
 		if (st != TC_OK)
 			return st;
 	}
-	return TC_OK;
+	return s ? mark_busy(e) : TC_OK;
 }
 
 void escn_cleanup(eng *e)
@@ -272,6 +290,7 @@ void escn_cleanup(eng *e)
 	for (i = 0; i < s->n_up; i++)
 		free(s->up[i].dp);
 	free(s->up);
+	free(s->busy);
 	for (i = 0; i < s->n_rows; i++)
 		free(s->rows[i]);
 	free(s->rows);
@@ -1154,8 +1173,12 @@ int escn_same_run(const eng *e, const eng_work *w, size_t ci, int t0,
 {
 	int64_t d0 = e->opts.start + t0, d = e->opts.start + t;
 	size_t k0 = 0, k = 0;
-	const escn_track *m0 = active_track(e, w, ci, d0, 1, &k0);
-	const escn_track *s0 = active_track(e, w, ci, d0, 0, &k0);
+	const escn_track *m0, *s0;
+
+	if (!e->scn->busy[ci])
+		return e->cls[ci].day_price[t] == e->cls[ci].day_price[t0];
+	m0 = active_track(e, w, ci, d0, 1, &k0);
+	s0 = active_track(e, w, ci, d0, 0, &k0);
 
 	if (m0 != active_track(e, w, ci, d, 1, &k) ||
 	    s0 != active_track(e, w, ci, d, 0, &k))

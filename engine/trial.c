@@ -489,14 +489,16 @@ static void trial_days(const eng *e, eng_work *w, uint64_t trial)
 
 /*
  * Whether a node's expectation is its level x G(t) x its weekly factor
- * alone (a root without ramp, calls or scenario) and a KPI's value that
- * expectation (no noise): the common case, done a node at a time.
+ * alone (a root without ramp, calls or dated scenario change) and a
+ * KPI's value that expectation (no noise): the common case, done a node
+ * at a time.
  */
 static int plain_node(const eng *e, const eng_work *w, size_t v)
 {
 	const eng_par *p = &w->par[v];
 
-	if (!e->is_root[v] || e->scn || e->called[v] || e->cycle[v])
+	if (!e->is_root[v] || e->called[v] || e->cycle[v] ||
+	    (e->scn && e->scn->touched[v]))
 		return 0;
 	return e->is_kpi[v] ? !(p->noise_s > 0) : p->launch == INT64_MIN;
 }
