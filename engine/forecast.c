@@ -4,10 +4,11 @@
  * daily values, daily sums merged in a fixed order, and the unit
  * economics' ratios (docs/engine.md gives the memory layout).
  *
- * Trials run in rounds of ROUND_BLOCKS blocks of BLOCK trials; threads
- * take blocks in any order, each block sums its days into its own slot,
- * and the slots are merged in block order after the round, so every sum
- * is the same whatever the thread count.
+ * Trials run in rounds of ROUND_BLOCKS blocks of BLOCK trials while
+ * they are drawn day by day, LONG_ROUND_BLOCKS after; threads take
+ * blocks in any order, each block sums its days into its own slot, and
+ * the slots are merged in block order after the round, so every sum is
+ * the same whatever the thread count.
  */
 #include <math.h>
 #include <pthread.h>
@@ -19,6 +20,11 @@
 
 #define BLOCK 64
 #define ROUND_BLOCKS 8
+/*
+ * Rounds without daily sums (each round waits for its slowest block, so
+ * longer rounds keep both threads busy).
+ */
+#define LONG_ROUND_BLOCKS 64
 /* Trials whose cost per request is kept for its quantiles. */
 #define UNIT_TRIALS 200000
 
@@ -54,9 +60,10 @@ typedef struct round_ctx {
 	tc_forecast *f;
 	eng_work **work;
 	size_t first_block, n_blocks, next;
+	int sums;		/* the blocks sum days into the slots */
 	pthread_mutex_t lock;
-	tc_status st[ROUND_BLOCKS];
-	tc_error err[ROUND_BLOCKS];
+	tc_status st[LONG_ROUND_BLOCKS];
+	tc_error err[LONG_ROUND_BLOCKS];
 } round_ctx;
 
 /* Stores one trial's results (w->out) in the pass's arrays. */
@@ -154,8 +161,7 @@ static void *round_worker(void *arg)
 		t0 = (r->first_block + b) * BLOCK;
 		t1 = t0 + BLOCK < f->trials ? t0 + BLOCK : f->trials;
 		/* Every pass reruns the same trials: sum days once. */
-		dsum = f->slots && f->pass_no == 0
-			       ? f->slots + b * f->slot_len : NULL;
+		dsum = r->sums ? f->slots + b * f->slot_len : NULL;
 		if (dsum)
 			memset(dsum, 0, f->slot_len * sizeof *dsum);
 		for (t = t0; t < t1 && r->st[b] == TC_OK; t++) {
@@ -166,6 +172,15 @@ static void *round_worker(void *arg)
 		}
 	}
 	return NULL;
+}
+
+/*
+ * Whether the round from block b sums days: the first pass, over trials
+ * drawn day by day.
+ */
+static int round_sums(const tc_forecast *f, size_t b)
+{
+	return f->slots && f->pass_no == 0 && b * BLOCK < f->day_n;
 }
 
 /* Runs one round of blocks on the threads; merges its day sums. */
@@ -182,6 +197,7 @@ static tc_status run_round(tc_forecast *f, eng_work **work, size_t first,
 	r.f = f;
 	r.first_block = first;
 	r.n_blocks = nb;
+	r.sums = round_sums(f, first);
 	pthread_mutex_init(&r.lock, NULL);
 	for (i = 0; i < nt; i++) {
 		args[i][0] = &r;
@@ -199,7 +215,7 @@ static tc_status run_round(tc_forecast *f, eng_work **work, size_t first,
 			*err = r.err[b];
 			return r.st[b];
 		}
-	for (b = 0; f->slots && f->pass_no == 0 && b < nb; b++)
+	for (b = 0; r.sums && b < nb; b++)
 		for (j = 0; j < f->slot_len; j++)
 			f->dsum[j] += f->slots[b * f->slot_len + j];
 	return TC_OK;
@@ -208,12 +224,13 @@ static tc_status run_round(tc_forecast *f, eng_work **work, size_t first,
 /* Runs every trial once, keeping the metrics of the current pass. */
 static tc_status run_pass(tc_forecast *f, eng_work **work, tc_error *err)
 {
-	size_t blocks = (f->trials + BLOCK - 1) / BLOCK, b;
+	size_t blocks = (f->trials + BLOCK - 1) / BLOCK, b, nb;
 	tc_status st;
 
-	for (b = 0; b < blocks; b += ROUND_BLOCKS) {
-		size_t nb = blocks - b < ROUND_BLOCKS ? blocks - b
-						      : ROUND_BLOCKS;
+	for (b = 0; b < blocks; b += nb) {
+		nb = round_sums(f, b) ? ROUND_BLOCKS : LONG_ROUND_BLOCKS;
+		if (nb > blocks - b)
+			nb = blocks - b;
 
 		st = run_round(f, work, b, nb, err);
 		if (st != TC_OK)

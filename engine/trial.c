@@ -383,14 +383,14 @@ static double segment_count(const eng *e, eng_work *w, uint64_t trial,
 	const double *val = &w->val[node * e->opts.days];
 	double k = w->par[node].disp, ik = isfinite(k) ? 1 / k : 0;
 	double k1 = 0, k2 = 0, k3 = 0, n, ns;
+	int dated = e->scn && e->scn->touched[node], t;
 	tci_sum_law law;
-	int t;
 
 	for (t = t0; t < t1; t++) {
 		double m = val[t], q;
 
 		/* A scenario may change the size from a date (1/inf is 0). */
-		if (e->scn) {
+		if (dated) {
 			escn_day_params(e, w, node, t, &ns, &k);
 			ik = 1 / k;
 		}
@@ -415,7 +415,7 @@ static int same_run(const eng *e, const eng_work *w, size_t i, int t0,
 {
 	if (e->day_month[t] != e->day_month[t0])
 		return 0;
-	if (e->scn)
+	if (e->scn && e->scn->busy[i])
 		return escn_same_run(e, w, i, t0, t);
 	return e->cls[i].day_price[t] == e->cls[i].day_price[t0];
 }
