@@ -11,7 +11,9 @@
 #   ratios, with daily statistics (every class and metric per day) and
 #   without (--no-days: horizon and months; this graph then runs in the
 #   engine's monthly mode, docs/engine.md); then a what-if run (20
-#   classes, horizon and months only, 2 threads).
+#   classes, horizon and months only, 2 threads), on the graph alone
+#   and under a scenario of three dated changes. Each time is the least
+#   of three runs, NumPy's as well.
 #   With --agree: 100,000 trials of 5 classes by both, and whether the
 #   horizon total's p5, p50, p95 agree within 3 combined Monte Carlo
 #   standard errors. ref_mc prints no standard errors; the same n and the
@@ -38,18 +40,56 @@ graph() {
 		"$tmp/r$1.graphml" "$tmp/r$1.csv"
 }
 
-# wall CMD...: prints the wall seconds of a command.
+# wall CMD...: the least wall seconds of three runs of a command (the
+# machine is shared; the least is the least disturbed).
 wall() {
-	local t0 t1
-	t0=$(date +%s.%N)
-	"$@" >/dev/null
-	t1=$(date +%s.%N)
-	echo "$t1 - $t0" | bc -l
+	local t0 t1 t best=999
+	for _ in 1 2 3; do
+		t0=$(date +%s.%N)
+		"$@" >/dev/null
+		t1=$(date +%s.%N)
+		t=$(echo "$t1 - $t0" | bc -l)
+		best=$(echo "if ($t < $best) $t else $best" | bc -l)
+	done
+	echo "$best"
+}
+
+# numpy C: ref_mc's least simulation seconds of three runs.
+numpy() {
+	local s best=999
+	for _ in 1 2 3; do
+		s=$($py "$ref" 10000 92 "$1" |
+		    sed -n 's/.*seconds=\([0-9.]*\).*/\1/p')
+		best=$(echo "if ($s < $best) $s else $best" | bc -l)
+	done
+	echo "$best"
+}
+
+# A product manager's what-if over the 20 classes: class03 grows 10% a
+# month from February, class05 moves 30% of its requests to class01's
+# model from 15 February, and class01's model is 20% cheaper from a date
+# between 20 January and 20 February.
+whatif() {
+	cat >"$tmp/whatif.yaml" <<EOF
+name: what-if
+graph: r20.graphml
+changes:
+  - growth: class03
+    value: 0.10
+    from: 2027-02-01
+  - switch_model: class05
+    model: refmc-1
+    share: 0.3
+    from: 2027-02-15
+  - price: refmc-1
+    multiplier: 0.8
+    from: pert(2027-01-20, 2027-02-01, 2027-02-20)
+EOF
 }
 
 for c in 20 50; do
 	graph $c
-	np=$($py "$ref" 10000 92 $c | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p')
+	np=$(numpy $c)
 	args=("$tmp/r$c.graphml" --start $start --days 92 --trials 10000
 	      --catalog "$tmp/r$c.csv" -o "$tmp/out$c.json")
 	t1=$(wall "$tok" forecast "${args[@]}" --threads 1)
@@ -59,7 +99,7 @@ for c in 20 50; do
 	printf 'ratio_1t=%.1fx ratio_2t=%.1fx threads_2v1=%.2fx\n' \
 		"$(echo "$np / $t1" | bc -l)" "$(echo "$np / $t2" | bc -l)" \
 		"$(echo "$t1 / $t2" | bc -l)"
-	# Horizon and months only (monthly mode for this graph).
+	# Horizon and months only (monthly mode for every trial).
 	m1=$(wall "$tok" forecast "${args[@]}" --threads 1 --no-days)
 	m2=$(wall "$tok" forecast "${args[@]}" --threads 2 --no-days)
 	printf 'classes=%d no-days: tokcast_1t=%.3fs tokcast_2t=%.3fs ' \
@@ -69,11 +109,16 @@ for c in 20 50; do
 		"$(echo "$m1 / $m2" | bc -l)"
 done
 
-t=$(wall "$tok" forecast "$tmp/r20.graphml" --start $start --days 92 \
-	--trials 10000 --catalog "$tmp/r20.csv" --threads 2 --no-days \
-	-o "$tmp/whatif.json")
-printf 'what-if (20 classes, 10,000 trials, horizon and months): %.3fs\n' \
-	"$t"
+whatif
+for s in "" "--scenario $tmp/whatif.yaml"; do
+	# shellcheck disable=SC2086
+	t=$(wall "$tok" forecast "$tmp/r20.graphml" --start $start --days 92 \
+		--trials 10000 --catalog "$tmp/r20.csv" --threads 2 --no-days \
+		$s -o "$tmp/whatif.json")
+	printf 'what-if (20 classes, 10,000 trials, horizon and months%s): ' \
+		"${s:+, scenario}"
+	printf '%.3fs (target 0.200s)\n' "$t"
+done
 
 [ "$agree" = --agree ] || exit 0
 graph 5

@@ -172,7 +172,53 @@ static void closed_form_moments(double *mean, double *var)
 	*var = v + (er2 - er * er) * mc * mc * sg * sg;
 }
 
-static void closed_form_run(double switch_n, size_t trials, int monthly)
+/*
+ * Days 0 and 27 of a run with daily statistics from its first n trials:
+ * day t's cost has mean E[R] m_c G_t and variance E[R] G_t (v_c + m_c^2)
+ * + E[R^2] G_t^2 m_c^2 / k + Var(R) m_c^2 G_t^2. The mean within 3.5
+ * standard errors of n trials, the sd within 20% (its relative standard
+ * error is about 4% at n = 500).
+ */
+static void closed_form_days(const tc_forecast *f, size_t n)
+{
+	double er = exp(CF_MU_R + CF_S_R * CF_S_R / 2);
+	double er2 = exp(2 * CF_MU_R + 2 * CF_S_R * CF_S_R);
+	double ei = exp(CF_MU_I + CF_S_I * CF_S_I / 2);
+	double eo = exp(CF_MU_O + CF_S_O * CF_S_O / 2);
+	double vi = ei * ei * (exp(CF_S_I * CF_S_I) - 1);
+	double vo = eo * eo * (exp(CF_S_O * CF_S_O) - 1);
+	double rho = 2 * sin(M_PI * CF_RHO_S / 6);
+	double mc = CF_A * ei + CF_B * eo;
+	double vc = CF_A * CF_A * vi + CF_B * CF_B * vo +
+		    2 * CF_A * CF_B * ei * eo *
+			    (exp(rho * CF_S_I * CF_S_O) - 1);
+	int days[2] = {0, 27}, i;
+	tc_stat s;
+
+	for (i = 0; i < 2; i++) {
+		double g = pow(1 + CF_G, days[i] / 30.4375), mean = er * mc * g;
+		double var = er * g * (vc + mc * mc) +
+			     er2 * g * g * mc * mc / CF_K +
+			     (er2 - er * er) * mc * mc * g * g;
+
+		assert_int_equal(tc_forecast_stat(f, TC_PERIOD_DAY,
+			(size_t)days[i], 0, TC_M_COST, &s), TC_OK);
+		print_message("day %d: mean %.5f exact %.5f (z %.2f), sd %.5f "
+			      "exact %.5f\n", days[i], s.mean, mean,
+			      (s.mean - mean) / (s.sd / sqrt((double)n)), s.sd,
+			      sqrt(var));
+		assert_true(fabs(s.mean - mean) < 3.5 * s.sd / sqrt((double)n));
+		assert_true(fabs(s.sd / sqrt(var) - 1) < 0.2);
+	}
+}
+
+/*
+ * The closed form on one draw path: switch_n requests and up go to the
+ * aggregate; monthly allows monthly mode, for every trial without daily
+ * statistics, beyond the first daily_trials with them (0: none).
+ */
+static void closed_form_run(double switch_n, size_t trials, int monthly,
+			    size_t daily_trials)
 {
 	char body[2048], rows[256];
 	tc_kg *kg;
@@ -201,7 +247,8 @@ static void closed_form_run(double switch_n, size_t trials, int monthly)
 	o.days = 28;
 	o.trials = trials;
 	o.threads = 2;
-	o.daily = 0;
+	o.daily = daily_trials > 0;
+	o.daily_trials = daily_trials;
 	o.switch_requests = switch_n;
 	o.monthly_sums = monthly;
 	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err), TC_OK);
@@ -225,6 +272,8 @@ static void closed_form_run(double switch_n, size_t trials, int monthly)
 		      (m - mean) / sqrt(v / trials), v, var, (v - var) / se_v);
 	assert_true(fabs(m - mean) < 3 * sqrt(v / trials));
 	assert_true(fabs(v - var) < 3 * se_v);
+	if (daily_trials)
+		closed_form_days(f, daily_trials);
 	tc_forecast_free(f);
 	tc_catalog_free(cat);
 	tc_kg_free(kg);
@@ -234,14 +283,14 @@ static void closed_form_run(double switch_n, size_t trials, int monthly)
 static void closed_form_requests(void **state)
 {
 	(void)state;
-	closed_form_run(1e12, 4000, 0);
+	closed_form_run(1e12, 4000, 0, 0);
 }
 
 /* Every day from the aggregate. */
 static void closed_form_aggregate(void **state)
 {
 	(void)state;
-	closed_form_run(1, 20000, 0);
+	closed_form_run(1, 20000, 0, 0);
 }
 
 /*
@@ -251,7 +300,17 @@ static void closed_form_aggregate(void **state)
 static void closed_form_monthly(void **state)
 {
 	(void)state;
-	closed_form_run(200, 20000, 1);
+	closed_form_run(200, 20000, 1, 0);
+}
+
+/*
+ * Daily statistics with monthly mode: the first 500 trials day by day
+ * (the days' statistics), the rest by runs; the horizon from all.
+ */
+static void closed_form_days_and_runs(void **state)
+{
+	(void)state;
+	closed_form_run(200, 20000, 1, 500);
 }
 
 /* The example graph with the bundled catalog. */
@@ -888,6 +947,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(closed_form_requests),
 	cmocka_unit_test(closed_form_aggregate),
 	cmocka_unit_test(closed_form_monthly),
+	cmocka_unit_test(closed_form_days_and_runs),
 	cmocka_unit_test(threads_identical),
 	cmocka_unit_test(conservation),
 	cmocka_unit_test(price_change),

@@ -929,6 +929,74 @@ static void sensitivity_dominant(void **state)
 	tc_kg_free(kg);
 }
 
+/* z of the difference of two estimates with standard errors. */
+static double zdiff(double a, double sa, double b, double sb)
+{
+	return (a - b) / sqrt(sa * sa + sb * sb);
+}
+
+/*
+ * Monthly mode under a scenario: a model switch of 30% from 2027-02-10,
+ * an uncertain price date (x 0.5 from pert(2027-01-20, 2027-02-01,
+ * 2027-02-20)), a level factor from 2027-03-05 and a dispersion from
+ * 2027-01-15 split each month into runs of the same state. The runs'
+ * horizon and months must have the distribution of the day-by-day path
+ * (run with monthly_sums off): mean and p5, p50, p95 within 4 combined
+ * standard errors, 20,000 trials each. The two paths draw from other
+ * substreams, so their means differ unless the runs were not taken.
+ */
+static void runs_match_days(void **state)
+{
+	tc_kg *kg = class_tokens("lognormal(6.2, 0.2)", "lognormal(6.5, 0.8)",
+				 "lognormal(5, 0.5)", "");
+	tc_catalog *cat = catalog();
+	tc_scenario *sc = scenario(kg, cat, "graph: s.graphml\nchanges:\n"
+		"  - switch_model: c\n    model: m2\n    share: 0.3\n"
+		"    from: 2027-02-10\n"
+		"  - price: m1\n    multiplier: 0.5\n    from: pert(2027-01-20,"
+		" 2027-02-01, 2027-02-20)\n"
+		"  - level: c\n    factor: 1.5\n    from: 2027-03-05\n"
+		"  - set: c\n    attribute: dispersion\n    value: 8\n"
+		"    from: 2027-01-15\n");
+	tc_forecast_opts o;
+	tc_forecast *f[2];
+	tc_stat s[2];
+	size_t p, m;
+	int k, q;
+
+	(void)state;
+	opts_90(&o, sc);
+	o.daily = 0;
+	o.threads = 2;
+	for (k = 0; k < 2; k++) {
+		o.monthly_sums = !k;
+		f[k] = run(kg, cat, &o, 20000);
+	}
+	for (p = 0; p < 4; p++)
+		for (m = 0; m < TC_M_COUNT; m++) {
+			for (k = 0; k < 2; k++)
+				assert_int_equal(tc_forecast_stat(f[k], p ?
+					TC_PERIOD_MONTH : TC_PERIOD_HORIZON,
+					p ? p - 1 : 0, TC_FORECAST_TOTAL, m,
+					&s[k]), TC_OK);
+			if (s[0].sd == 0 && s[1].sd == 0)
+				continue;
+			assert_true(s[0].mean != s[1].mean);
+			assert_true(fabs(zdiff(s[0].mean, s[0].sd / sqrt(2e4),
+					       s[1].mean, s[1].sd / sqrt(2e4)))
+				    < 4);
+			for (q = 0; q < 3; q++)
+				assert_true(fabs(zdiff(s[0].quantile[q],
+					s[0].mc_se[q], s[1].quantile[q],
+					s[1].mc_se[q])) < 4);
+		}
+	tc_forecast_free(f[0]);
+	tc_forecast_free(f[1]);
+	tc_scenario_free(sc);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(price_from_day),
 	cmocka_unit_test(catalog_override),
@@ -940,6 +1008,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(retire_zeroes),
 	cmocka_unit_test(growth_and_level),
 	cmocka_unit_test(model_switch_share),
+	cmocka_unit_test(runs_match_days),
 	cmocka_unit_test(switch_and_set),
 	cmocka_unit_test(uncertain_date),
 	cmocka_unit_test(uncertain_price_date),
