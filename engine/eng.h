@@ -115,6 +115,8 @@ typedef struct eng_class {
 	int all_fixed;		/* nor tokens nor io_rank_corr */
 	eng_shares sh;		/* when shares_fixed */
 	eng_req fixed;		/* when all_fixed: the trial-free model */
+	int *run_end;		/* monthly mode: the end of the run of days
+				   starting on each day a run starts */
 } eng_class;
 
 /* A node's per-trial parameters. */
@@ -140,6 +142,8 @@ typedef struct eng {
 	size_t *kpi_of;		/* node -> KPI index, or SIZE_MAX */
 	size_t *kpi_node;	/* KPI index -> node */
 	uint64_t *node_id;	/* stream ids */
+	uint64_t *attr_id;	/* [node][attr]: join(node id, attr name) */
+	uint64_t *weekly_id;	/* [node][7]: join(join(id, "weekly"), d) */
 	uint64_t *edge_id;
 	const size_t *order, *first_order;
 	size_t *cycle;		/* node -> cycle number, 0 when none */
@@ -186,6 +190,9 @@ typedef struct eng_work {
 	double *month_sums;	/* [month][class+1][metric] of a trial */
 	double *grow;		/* [root node][day]: growth factor G(t) */
 	unsigned char *plain;	/* per node: drawn whole (trial.c) */
+	int *run_end;		/* [class][day]: runs under a scenario */
+	unsigned char *starts;	/* [day]: a run of some class starts */
+	const int **ends;	/* [class]: this trial's runs */
 	struct escn_work *sw;	/* the scenario's per-trial state */
 	double *inp;		/* [input]: this trial's draws */
 } eng_work;

@@ -78,12 +78,16 @@ static void keep_trial(tc_forecast *f, eng_work *w, size_t trial,
 	double tot[TC_M_COUNT];
 	/* Only month sums to make: a day without requests adds nothing. */
 	int quick = !dsum && trial >= f->keep, any;
+	int runs = eng_by_runs(e, trial);
 
 	memset(ms, 0, nm * C1 * TC_M_COUNT * sizeof *ms);
 	for (t = 0; t < days; t++) {
 		const double *o = &w->out[(size_t)t * C * TC_M_COUNT];
 		double *mrow = &ms[(size_t)e->day_month[t] * C1 * TC_M_COUNT];
 
+		/* Monthly mode writes the days its runs start on, no other. */
+		if (runs && !w->starts[t])
+			continue;
 		memset(tot, 0, sizeof tot);
 		for (c = any = 0; c < C1; c++) {
 			const double *v = c < C ? &o[c * TC_M_COUNT] : tot;

@@ -394,6 +394,7 @@ static tc_status oat_run(const tc_forecast *f, const double *fix, size_t m,
 	if ((st = eng_setup(&e, f->e.kg, f->e.cat, &o, err)) != TC_OK)
 		return st;
 	e.sens_fix = fix;
+	e.monthly = 0;	/* the days are read below */
 	w = eng_work_new(&e);
 	memset(mean, 0, (C + 1) * sizeof *mean);
 	for (t = 0, st = w ? TC_OK : TC_ERR_NOMEM; st == TC_OK && t < m;

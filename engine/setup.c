@@ -238,6 +238,25 @@ static tc_status setup_central(eng *e, tc_error *err)
 	return TC_OK;
 }
 
+/*
+ * The stream ids of node i's attributes and weekly factors, hashed once
+ * rather than in every trial.
+ */
+static void stream_ids(eng *e, size_t i)
+{
+	uint64_t wk = tc_rng_id_join(e->node_id[i], "weekly");
+	char part[2] = {0, 0};
+	int a;
+
+	for (a = 0; a < TC_KG_ATTR_COUNT; a++)
+		e->attr_id[i * TC_KG_ATTR_COUNT + (size_t)a] = tc_rng_id_join(
+			e->node_id[i], tc_kg_attr_get((tc_kg_attr)a)->name);
+	for (a = 0; a < 7; a++) {
+		part[0] = (char)('0' + a);
+		e->weekly_id[i * 7 + (size_t)a] = tc_rng_id_join(wk, part);
+	}
+}
+
 /* Node and edge tables, classes and KPIs. */
 static tc_status setup_nodes(eng *e, tc_error *err)
 {
@@ -251,11 +270,15 @@ static tc_status setup_nodes(eng *e, tc_error *err)
 	e->cls = calloc(n + 1, sizeof *e->cls);
 	e->central_specs = calloc((n + 1) * ENG_Q_COUNT, sizeof(tc_spec *));
 	e->cycle = calloc(n + 1, sizeof *e->cycle);
+	e->attr_id = malloc((n + 1) * TC_KG_ATTR_COUNT * sizeof *e->attr_id);
+	e->weekly_id = malloc((n + 1) * 7 * sizeof *e->weekly_id);
 	if (!e->cycle || !e->class_of || !e->kpi_of || !e->kpi_node ||
-	    !e->node_id || !e->edge_id || !e->cls || !e->central_specs)
+	    !e->node_id || !e->edge_id || !e->cls || !e->central_specs ||
+	    !e->attr_id || !e->weekly_id)
 		return TC_ERR_NOMEM;
 	for (i = 0; i < n; i++) {
 		e->node_id[i] = tc_rng_id(tc_kg_node_id(e->kg, i));
+		stream_ids(e, i);
 		e->cycle[i] = tc_kg_node_cycle(e->kg, i);
 		e->class_of[i] = e->kpi_of[i] = SIZE_MAX;
 		if (tc_kg_node_kind(e->kg, i) == TC_KG_KPI) {
@@ -347,6 +370,33 @@ static int expectations_fixed(const eng *e)
 	return !e->scn || escn_expectations_fixed(e);
 }
 
+/*
+ * Monthly mode's runs of days of each class without scenario state:
+ * the days of a month and a price period, the same in every trial.
+ */
+static tc_status setup_runs(eng *e)
+{
+	int days = e->opts.days, t0, t1;
+	size_t i;
+
+	for (i = 0; i < e->n_classes; i++) {
+		eng_class *c = &e->cls[i];
+
+		c->run_end = calloc((size_t)days, sizeof *c->run_end);
+		if (!c->run_end)
+			return TC_ERR_NOMEM;
+		for (t0 = 0; t0 < days; t0 = t1) {
+			t1 = t0 + 1;
+			while (t1 < days &&
+			       e->day_month[t1] == e->day_month[t0] &&
+			       c->day_price[t1] == c->day_price[t0])
+				t1++;
+			c->run_end[t0] = t1;
+		}
+	}
+	return TC_OK;
+}
+
 tc_status eng_setup(eng *e, const tc_kg *kg, const tc_catalog *cat,
 		    const tc_forecast_opts *o, tc_error *err)
 {
@@ -379,7 +429,8 @@ tc_status eng_setup(eng *e, const tc_kg *kg, const tc_catalog *cat,
 						TC_KG_MODEL), err)) ||
 		    (st = setup_moments(e, i, err)))
 			goto fail;
-	if ((st = escn_setup_tracks(e, err)) != TC_OK)
+	if ((st = escn_setup_tracks(e, err)) != TC_OK ||
+	    (st = setup_runs(e)) != TC_OK)
 		goto fail;
 	return TC_OK;
 fail:
@@ -398,6 +449,7 @@ void eng_cleanup(eng *e)
 	for (i = 0; e->cls && i < e->n_classes; i++) {
 		free(e->cls[i].prices);
 		free(e->cls[i].day_price);
+		free(e->cls[i].run_end);
 		free(e->cls[i].fixed.agg);
 	}
 	for (i = 0; e->central_specs && i < e->n_classes * ENG_Q_COUNT; i++)
@@ -419,6 +471,8 @@ void eng_cleanup(eng *e)
 	free(e->edge_id);
 	free(e->day_month);
 	free(e->day_wd);
+	free(e->attr_id);
+	free(e->weekly_id);
 	free(e->called);
 	free(e->month_first);
 	free(e->central);
@@ -444,11 +498,15 @@ eng_work *eng_work_new(const eng *e)
 	w->pre = calloc(e->n_nodes + 1, sizeof *w->pre);
 	w->grow = calloc(e->n_nodes * days + 1, sizeof *w->grow);
 	w->plain = calloc(e->n_nodes + 1, 1);
+	w->run_end = calloc(e->n_classes * days + 1, sizeof *w->run_end);
+	w->starts = calloc(days + 1, 1);
+	w->ends = calloc(e->n_classes + 1, sizeof *w->ends);
 	w->month_sums = calloc((size_t)e->n_months * (e->n_classes + 1) *
 			       TC_M_COUNT, sizeof *w->month_sums);
 	if (!w->r || !w->par || !w->rate || !w->req || !w->reqp || !w->val ||
 	    !w->out || !w->kpi_sum || !w->pre || !w->month_sums || !w->grow ||
-	    !w->plain)
+	    !w->plain || !w->run_end || !w->starts ||
+	    !w->ends)
 		goto fail;
 	if (e->scn && !(w->sw = escn_work_new(e)))
 		goto fail;
@@ -492,5 +550,8 @@ void eng_work_free(const eng *e, eng_work *w)
 	free(w->month_sums);
 	free(w->grow);
 	free(w->plain);
+	free(w->run_end);
+	free(w->starts);
+	free((void *)w->ends);
 	free(w);
 }

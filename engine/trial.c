@@ -45,6 +45,12 @@ static tc_status draw_in_domain(const eng *e, eng_work *w, uint64_t trial,
 
 	if (e->sens_fix && eng_sens_fixed(e, id, x))
 		return TC_OK;
+
+	/* A constant draws nothing: no stream to position. */
+	if (tc_spec_is_constant(spec, x) && tc_kg_in_domain(info, *x)) {
+		eng_sens_note(e, w, id, *x);
+		return TC_OK;
+	}
 	stream(e, r, trial, id, purpose, 0);
 	for (i = 0; i < REDRAWS; i++) {
 		tc_status st = tc_spec_sample_err(spec, r, x, err);
@@ -80,8 +86,7 @@ static tc_status node_value(const eng *e, eng_work *w, uint64_t trial,
 		return TC_OK;
 	}
 	return draw_in_domain(e, w, trial,
-			      tc_rng_id_join(e->node_id[node],
-					     tc_kg_attr_get(attr)->name),
+			      e->attr_id[node * TC_KG_ATTR_COUNT + attr],
 			      spec, attr, tc_kg_node_id(e->kg, node), x, err);
 }
 
@@ -89,20 +94,19 @@ static tc_status node_value(const eng *e, eng_work *w, uint64_t trial,
 static tc_status node_weekly(const eng *e, eng_work *w, uint64_t trial,
 			     size_t node, double *wk, tc_error *err)
 {
-	uint64_t id = tc_rng_id_join(e->node_id[node], "weekly");
 	double sum = 0;
 	int d;
 
 	for (d = 0; d < 7; d++) {
 		const tc_spec *s = tc_kg_node_weekly(e->kg, node, d);
-		char part[2] = {(char)('0' + d), 0};
 		tc_status st;
 
 		wk[d] = 1;
 		if (s && e->opts.no_parameter_uncertainty)
 			wk[d] = e->central_weekly[node * 7 + d];
 		else if (s && (st = draw_in_domain(e, w, trial,
-				tc_rng_id_join(id, part), s, TC_KG_WEEKLY,
+				e->weekly_id[node * 7 + (size_t)d], s,
+				TC_KG_WEEKLY,
 				tc_kg_node_id(e->kg, node), &wk[d], err)))
 			return st;
 		sum += wk[d];
@@ -169,20 +173,19 @@ static tc_status class_model(const eng *e, eng_work *w, uint64_t trial,
 	for (k = 0; k < ENG_Q_COUNT; k++) {
 		const tc_spec *s = eng_node_spec(e, c->node, req_attr[k]);
 		const char *name = tc_kg_attr_get(req_attr[k])->name;
+		uint64_t id = e->attr_id[c->node * TC_KG_ATTR_COUNT +
+					 req_attr[k]];
 
 		q->spec[k] = s;
 		if (!s || !tc_spec_has_uncertain_params(s))
 			continue;
-		stream(e, w->r, trial, tc_rng_id_join(e->node_id[c->node],
-						      name),
-		       TC_RNG_PARAMETER, 0);
+		stream(e, w->r, trial, id, TC_RNG_PARAMETER, 0);
 		st = tc_spec_instantiate_err(s, w->r, &q->owned[k], err);
 		if (st != TC_OK)
 			return eng_rewrap(err, st, c->name, "attribute '%s'",
 					  name);
 		q->spec[k] = q->owned[k];
-		eng_sens_note_params(e, w, tc_rng_id_join(
-			e->node_id[c->node], name), s, q->owned[k]);
+		eng_sens_note_params(e, w, id, s, q->owned[k]);
 	}
 	st = node_value(e, w, trial, c->node, TC_KG_IO_RANK_CORR, 0, &rc,
 			err);
@@ -407,17 +410,45 @@ static double segment_count(const eng *e, eng_work *w, uint64_t trial,
 }
 
 /*
- * Whether class i's day t continues its run from day t0: the same
- * month, price periods and scenario state.
+ * The runs of class i in this trial: end[t0] is the end of the run
+ * starting on day t0. Fixed at set-up, unless a scenario's switches,
+ * sets or uncertain prices on the class split its month on the trial's
+ * dates: then the days of a run share the month and the scenario state.
  */
-static int same_run(const eng *e, const eng_work *w, size_t i, int t0,
-		    int t)
+static const int *class_runs(const eng *e, eng_work *w, size_t i)
 {
-	if (e->day_month[t] != e->day_month[t0])
-		return 0;
-	if (e->scn && e->scn->busy[i])
-		return escn_same_run(e, w, i, t0, t);
-	return e->cls[i].day_price[t] == e->cls[i].day_price[t0];
+	int days = e->opts.days, t0, t1;
+	int *end = &w->run_end[i * (size_t)days];
+
+	if (!e->scn || !e->scn->busy[i])
+		return e->cls[i].run_end;
+	for (t0 = 0; t0 < days; t0 = t1) {
+		t1 = t0 + 1;
+		while (t1 < days && e->day_month[t1] == e->day_month[t0] &&
+		       escn_same_run(e, w, i, t0, t1))
+			t1++;
+		end[t0] = t1;
+	}
+	return end;
+}
+
+/*
+ * Marks the days on which some class's run starts and clears their
+ * rows: only those rows are written and read in monthly mode.
+ */
+static void mark_starts(const eng *e, eng_work *w, const int **ends)
+{
+	int days = e->opts.days, t;
+	size_t i, row = e->n_classes * TC_M_COUNT;
+
+	memset(w->starts, 0, (size_t)days);
+	for (i = 0; i < e->n_classes; i++)
+		for (t = 0; t < days; t = ends[i][t])
+			w->starts[t] = 1;
+	for (t = 0; t < days; t++)
+		if (w->starts[t])
+			memset(&w->out[(size_t)t * row], 0,
+			       row * sizeof *w->out);
 }
 
 /*
@@ -427,11 +458,13 @@ static int same_run(const eng *e, const eng_work *w, size_t i, int t0,
  */
 static void trial_segments(const eng *e, eng_work *w, uint64_t trial)
 {
-	int days = e->opts.days, t0, t1;
+	int t0, t1, days = e->opts.days;
 	size_t i;
+	const int **ends = w->ends;
 
-	memset(w->out, 0, (size_t)days * e->n_classes * TC_M_COUNT *
-	       sizeof *w->out);
+	for (i = 0; i < e->n_classes; i++)
+		ends[i] = class_runs(e, w, i);
+	mark_starts(e, w, ends);
 	for (i = 0; i < e->n_classes; i++) {
 		const eng_class *c = &e->cls[i];
 		uint32_t seg = ENG_SEGMENT_SUBSTREAM;
@@ -441,9 +474,7 @@ static void trial_segments(const eng *e, eng_work *w, uint64_t trial)
 					    TC_M_COUNT];
 			double n;
 
-			t1 = t0 + 1;
-			while (t1 < days && same_run(e, w, i, t0, t1))
-				t1++;
+			t1 = ends[i][t0];
 			n = segment_count(e, w, trial, c->node, t0, t1, seg);
 			if (e->scn && escn_class_day(e, w, trial, i, t0, seg, n,
 						     o))
