@@ -155,6 +155,8 @@ void fc_budget_keep(tc_forecast *f, const eng_work *w, size_t trial)
 	size_t i, k, T = f->trials;
 	int t;
 
+	if (!b->nb && !b->contract)
+		return;
 	for (k = 0; k < b->nq; k++) {
 		const fc_quarter *q = &b->q[k];
 		double tot = 0;

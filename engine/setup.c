@@ -421,7 +421,9 @@ tc_status eng_setup(eng *e, const tc_kg *kg, const tc_catalog *cat,
 	    (o->sensitivity && (st = eng_sens_setup(e))))
 		goto fail;
 	e->monthly = o->monthly_sums && expectations_fixed(e) &&
-		     !o->n_budgets;
+		     !o->n_budgets && !(o->scenario &&
+		     (tc_scenario_budget_count(o->scenario) ||
+		      tc_scenario_contract(o->scenario)));
 	e->runs_from = o->daily ? o->daily_trials : 0;
 	for (i = 0; i < e->n_classes; i++)
 		if ((st = eng_setup_prices(e, &e->cls[i],

@@ -771,6 +771,40 @@ static void budget_deterministic(void **state)
 }
 
 /*
+ * The same budget of 80500 and a contract of 60000 at 25% off, from the
+ * scenario file, over 2000 trials with daily statistics (the trials
+ * beyond the first 1,000 could otherwise run in monthly mode, whose
+ * days are not drawn): exhausted on day 80 in every trial, and the
+ * contract pays 69000 (contract_by_hand below) within a few USD of
+ * Poisson noise.
+ */
+static void budget_from_scenario(void **state)
+{
+	tc_kg *kg = one_class("1000000", "");
+	tc_catalog *cat = catalog();
+	tc_scenario *sc = scenario(kg, cat, "graph: s.graphml\n"
+		"budget:\n  total: 80500\ncontract:\n  commitment: 60000\n"
+		"  discount: 0.25\n  overage_discount: 0.1\n");
+	tc_forecast_opts o;
+	tc_forecast *f;
+	tc_budget_result r;
+	tc_contract_result c;
+
+	(void)state;
+	opts_90(&o, sc);
+	f = run(kg, cat, &o, 2000);
+	assert_int_equal(tc_forecast_budget(f, 0, &r), TC_OK);
+	assert_true(r.exceed_probability == 1);
+	assert_true(r.exhaust[0] == 20819 + 80 && r.exhaust[2] == 20819 + 80);
+	assert_int_equal(tc_forecast_contract(f, 0, &c), TC_OK);
+	assert_true(fabs(c.expected_cost - 69000) < 50);
+	tc_forecast_free(f);
+	tc_scenario_free(sc);
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+/*
  * A budget at the known median: requests_per_day lognormal(log 10000,
  * 0.5) per trial makes the quarter cost 90 x 10 x exp(N(0, 0.25)) USD
  * (Poisson noise is 1% of it), median 900. P(cost > 900) = 0.5 within
@@ -1016,6 +1050,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(crn_narrower),
 	cmocka_unit_test(budget_deterministic),
 	cmocka_unit_test(budget_at_median),
+	cmocka_unit_test(budget_from_scenario),
 	cmocka_unit_test(contract_by_hand),
 	cmocka_unit_test(sensitivity_product),
 	cmocka_unit_test(sensitivity_dominant),
