@@ -21,4 +21,11 @@ typedef struct estat {
 void estat_column(double *a, size_t n, const double *pct, size_t nq,
 		  estat *out);
 
+/*
+ * The quantiles and their standard errors alone (mean and sd 0), for a
+ * caller that has them from elsewhere; a is reordered.
+ */
+void estat_quantiles(double *a, size_t n, const double *pct, size_t nq,
+		     estat *out);
+
 #endif

@@ -165,35 +165,17 @@ static void ranks_of(double p, size_t n, size_t r[4], double *frac)
 		r[2] = n - 1;
 }
 
-void estat_column(double *a, size_t n, const double *pct, size_t nq,
-		  estat *out)
+void estat_quantiles(double *a, size_t n, const double *pct, size_t nq,
+		     estat *out)
 {
-	size_t ranks[4 * ESTAT_MAXQ], r[4], i, nr = 0, lo = 0;
-	double frac[ESTAT_MAXQ], s = 0, ss = 0, mean;
+	size_t ranks[4 * ESTAT_MAXQ], r[4], i, nr = 0, k;
+	double frac[ESTAT_MAXQ];
 
 	memset(out, 0, sizeof *out);
 	if (n == 0) {
 		for (i = 0; i < nq; i++)
 			out->q[i] = out->se[i] = NAN;
 		out->mean = out->sd = NAN;
-		return;
-	}
-	lo = 0;
-	for (i = 0; i < n; i++) {
-		s += a[i];
-		lo += a[i] != a[0];
-	}
-	mean = s / (double)n;
-	for (i = 0; i < n; i++)
-		ss += (a[i] - mean) * (a[i] - mean);
-	out->mean = mean;
-	out->sd = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;
-	if (lo == 0) {
-		/* Every value equal (a bucket a class never uses). */
-		for (i = 0; i < nq; i++) {
-			out->q[i] = a[0];
-			out->se[i] = 0;
-		}
 		return;
 	}
 	if (!radix_sort(a, n)) {
@@ -203,14 +185,30 @@ void estat_column(double *a, size_t n, const double *pct, size_t nq,
 			nr += 4;
 		}
 		qsort(ranks, nr, sizeof *ranks, cmp_size);
-		for (i = lo = 0; i < nr; i++)
-			if (!lo || ranks[i] != ranks[lo - 1])
-				ranks[lo++] = ranks[i];
-		multi_select(a, 0, n - 1, ranks, lo);
+		for (i = k = 0; i < nr; i++)
+			if (!k || ranks[i] != ranks[k - 1])
+				ranks[k++] = ranks[i];
+		multi_select(a, 0, n - 1, ranks, k);
 	}
 	for (i = 0; i < nq; i++) {
 		ranks_of(pct[i] / 100, n, r, &frac[i]);
 		out->q[i] = a[r[0]] + frac[i] * (a[r[1]] - a[r[0]]);
 		out->se[i] = (a[r[3]] - a[r[2]]) / 2;
 	}
+}
+
+void estat_column(double *a, size_t n, const double *pct, size_t nq,
+		  estat *out)
+{
+	double s = 0, ss = 0, mean;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		s += a[i];
+	mean = n ? s / (double)n : NAN;
+	for (i = 0; i < n; i++)
+		ss += (a[i] - mean) * (a[i] - mean);
+	estat_quantiles(a, n, pct, nq, out);
+	out->mean = mean;
+	out->sd = n > 1 ? sqrt(ss / (double)(n - 1)) : n ? 0 : NAN;
 }

@@ -76,8 +76,8 @@ static void summarise_day(tc_forecast *f, size_t k, int d, double *col)
 		double var = (f->dsum[si + 1] - mean * f->dsum[si]) /
 			     (double)(T > 1 ? T - 1 : 1);
 
-		estat_column(&col[c * n], n, e->opts.quantiles,
-			     e->opts.n_quantiles, s);
+		estat_quantiles(&col[c * n], n, e->opts.quantiles,
+				e->opts.n_quantiles, s);
 		s->mean = mean;
 		s->sd = sqrt(fmax(0, var));
 	}
