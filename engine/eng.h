@@ -117,6 +117,14 @@ typedef struct eng_class {
 	eng_req fixed;		/* when all_fixed: the trial-free model */
 	int *run_end;		/* monthly mode: the end of the run of days
 				   starting on each day a run starts */
+	/*
+	 * Quantile tables built once for token specs no trial changes,
+	 * when other attributes are drawn (ENG_QTAB_NODES each, or NULL),
+	 * and the specs they are of. The eng's classes own them; a
+	 * scenario's tracks borrow them.
+	 */
+	const tc_spec *qtab_spec[2];
+	double *qtab[2];
 } eng_class;
 
 /* A node's per-trial parameters. */
@@ -253,5 +261,11 @@ void eng_day_aggregate(const eng_class *c, const eng_req *q, gsl_rng *r,
 void eng_rates_of(const tc_price *p, eng_price *out);
 tc_status eng_agg_build(const eng_req *q, const eng_price *p,
 			eng_agg *a);
+/*
+ * Builds c->qtab[k] for each of the token specs spec[0], spec[1] that
+ * has no uncertain parameter and needs a table (c owns them). TC_OK or
+ * TC_ERR_NOMEM.
+ */
+tc_status eng_qtab_setup(eng_class *c, const tc_spec *const spec[2]);
 
 #endif

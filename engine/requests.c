@@ -14,6 +14,7 @@
  */
 #include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_integration.h>
@@ -21,6 +22,7 @@
 
 #include "eng.h"
 #include "tci.h"
+#include "../models/spec_prep.h"
 
 /* Quadrature sizes: shares in probability, tokens in normal score. */
 #define SHARE_NODES 16
@@ -97,48 +99,123 @@ static int needs_table(const tc_spec *s)
 }
 
 /*
- * The normal score of the domain's probability at x: from the cdf in
- * the lower half, from the mass above x in the upper (1 - F loses the
- * digits the upper tail's scores need).
+ * A sweep of a spec's cdf for its quantile table: the spec, prepared
+ * when it can be, its mass p0 below 0, whether an earlier point was in
+ * the upper half (the sweep's x rise), and whether there the upper tail
+ * alone may give the score (see score_of).
  */
-static double score_of(const tc_spec *s, double p0, double x)
-{
-	double f = 0, g = 0;
+typedef struct qsweep {
+	const tci_spec_prep *sp;
+	const tc_spec *s;
+	double p0;
+	int upper;
+	int tail_alone;
+} qsweep;
 
-	if (tc_spec_cdf(s, x, &f) != TC_OK)
-		f = 0;
-	f = (f - p0) / (1 - p0);
-	if (!(f > 1e-15))
-		return -ENG_QTAB_ZMAX;
-	if (f < 0.5)
-		return gsl_cdf_ugaussian_Pinv(f);
-	if (tc_spec_mass_outside(s, -INFINITY, x, &g) != TC_OK)
-		g = 1 - f;
-	g /= 1 - p0;
+/*
+ * The spec's P(X <= x) into *f and, when g is not NULL, P(X > x) into
+ * *g: from the prepared spec when there is one (one pass for both),
+ * else from the spec's functions, *f = 0 when the cdf fails. Returns 0
+ * when *g was asked for and could not be had.
+ */
+static int probs_at(const qsweep *w, double x, double *f, double *g)
+{
+	if (w->sp)
+		return tci_spec_prep_probs(w->sp, x, f, g) == TC_OK;
+	if (tc_spec_cdf(w->s, x, f) != TC_OK)
+		*f = 0;
+	return !g || tc_spec_mass_outside(w->s, -INFINITY, x, g) == TC_OK;
+}
+
+/* A probability as a share of the domain's mass (itself when p0 is 0). */
+static double domain_share(double p, double p0, int lower)
+{
+	if (p0 == 0)
+		return p;
+	return lower ? (p - p0) / (1 - p0) : p / (1 - p0);
+}
+
+/* The score of an upper tail's share g of the domain. */
+static double tail_score(double g)
+{
 	if (!(g > 1e-15))
 		return ENG_QTAB_ZMAX;
 	return -gsl_cdf_ugaussian_Pinv(fmin(0.5, g));
 }
 
 /*
- * Fills q's quantile table of token k: one sweep over a grid even in
- * log1p(x) between the 1e-15 and 1 - 1e-15 quantiles, each table node
- * taking log1p(x) interpolated between the grid points whose scores
- * bracket it. Atoms (empirical values) become steep ramps one grid
- * step wide. Two quantile searches and ENG_QTAB_GRID cdfs in all.
+ * The normal score of the domain's probability at x: from the cdf in
+ * the lower half, from the mass above x in the upper (1 - F loses the
+ * digits the upper tail's scores need); once a point was in the upper
+ * half, both are asked for in one pass. There, when tail_alone says
+ * the cdf and the upper tail sum to 1 within 1% of the domain, the
+ * mass above alone decides: at most 0.25 of the domain above x puts
+ * the cdf at 0.74 or more of it, past the lower half's branch, whose
+ * test was all the cdf was needed for.
  */
-static void qtab_build(eng_req *q, int k)
+static double score_of(qsweep *w, double x)
 {
-	const tc_spec *s = q->spec[k];
-	double *t = q->qtab[k], p0 = q->p0[k];
-	double t0 = log1p(fmax(0, spec_at(s, p0, 1e-15)));
-	double t1 = log1p(fmax(0, spec_at(s, p0, 1 - 1e-15)));
-	double zp = -INFINITY, tp = t0;
+	double f = 0, f2, g = 0, p0 = w->p0;
+	int g_ok;
+
+	if (w->upper && w->tail_alone) {
+		tci_spec_prep_probs(w->sp, x, NULL, &g);
+		if (domain_share(g, p0, 0) <= 0.25)
+			return tail_score(domain_share(g, p0, 0));
+	}
+	g_ok = probs_at(w, x, &f, w->upper ? &g : NULL);
+	f = domain_share(f, p0, 1);
+	if (!(f > 1e-15))
+		return -ENG_QTAB_ZMAX;
+	if (f < 0.5)
+		return gsl_cdf_ugaussian_Pinv(f);
+	if (!w->upper) {
+		w->upper = 1;
+		g_ok = probs_at(w, x, &f2, &g);
+	}
+	if (!g_ok)
+		g = 1 - f;
+	return tail_score(domain_share(g, p0, 0));
+}
+
+/* A quantile table's end: the token value at probability p of the domain. */
+static double qtab_end(const qsweep *w, double p)
+{
+	double x = 0;
+
+	if (!w->sp)
+		return spec_at(w->s, w->p0, p);
+	if (tci_spec_prep_quantile(w->sp, w->p0 + (1 - w->p0) * p, &x))
+		return 0;
+	return x;
+}
+
+/*
+ * Fills t, a quantile table of spec s with mass p0 below 0: one sweep
+ * over a grid even in log1p(x) between the 1e-15 and 1 - 1e-15
+ * quantiles, each table node taking log1p(x) interpolated between the
+ * grid points whose scores bracket it. Atoms (empirical values) become
+ * steep ramps one grid step wide. Two quantile searches and
+ * ENG_QTAB_GRID cdfs in all, from the spec prepared once (spec_prep.h)
+ * unless it cannot be.
+ */
+static void qtab_fill(const tc_spec *s, double p0, double *t)
+{
+	tci_spec_prep *sp = NULL;
+	qsweep w = {NULL, s, p0, 0, 0};
+	double t0, t1, zp = -INFINITY, tp;
 	int i, j = 0;
 
+	if (tci_spec_prep_new(s, &sp) == TC_OK) {
+		w.sp = sp;
+		w.tail_alone = tci_spec_prep_sum_error(sp) < 0.01 * (1 - p0);
+	}
+	t0 = log1p(fmax(0, qtab_end(&w, 1e-15)));
+	t1 = log1p(fmax(0, qtab_end(&w, 1 - 1e-15)));
+	tp = t0;
 	for (i = 0; i <= ENG_QTAB_GRID && t1 > t0; i++) {
 		double ti = t0 + (t1 - t0) * i / ENG_QTAB_GRID;
-		double zi = score_of(s, p0, expm1(ti));
+		double zi = score_of(&w, expm1(ti));
 
 		for (; j < ENG_QTAB_NODES && qtab_score(j) <= zi; j++) {
 			double zj = qtab_score(j);
@@ -152,7 +229,48 @@ static void qtab_build(eng_req *q, int k)
 	}
 	for (; j < ENG_QTAB_NODES; j++)
 		t[j] = t1;
+	tci_spec_prep_free(sp);
+}
+
+/* A token spec's mass below 0, which its draws redraw (model.md). */
+static double domain_p0(const tc_spec *s)
+{
+	double f = 0;
+
+	if (tc_spec_cdf(s, -DBL_MIN, &f) != TC_OK)
+		return 0;
+	return fmin(f, 1 - 1e-12);
+}
+
+/*
+ * Fills q's quantile table of token k: a copy of the class's table when
+ * it was built once for this very spec, else built now.
+ */
+static void qtab_build(const eng_class *c, eng_req *q, int k)
+{
+	if (c->qtab[k] && c->qtab_spec[k] == q->spec[k])
+		memcpy(q->qtab[k], c->qtab[k], sizeof q->qtab[k]);
+	else
+		qtab_fill(q->spec[k], q->p0[k], q->qtab[k]);
 	q->tab[k] = 1;
+}
+
+tc_status eng_qtab_setup(eng_class *c, const tc_spec *const spec[2])
+{
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		const tc_spec *s = spec[k];
+
+		if (!s || tc_spec_has_uncertain_params(s) || !needs_table(s))
+			continue;
+		c->qtab[k] = malloc(ENG_QTAB_NODES * sizeof *c->qtab[k]);
+		if (!c->qtab[k])
+			return TC_ERR_NOMEM;
+		qtab_fill(s, domain_p0(s), c->qtab[k]);
+		c->qtab_spec[k] = s;
+	}
+	return TC_OK;
 }
 
 /*
@@ -355,7 +473,8 @@ static double score_above(const eng_req *q, double thr)
 /*
  * Dependent tokens of other families: Gauss-Legendre in the input's
  * score on each side of the threshold, Gauss-Hermite (as Legendre on a
- * wide interval) in the output's conditional score.
+ * wide interval) in the output's conditional score, whose nodes and
+ * weights (times the normal density) are the same for every input node.
  */
 static void io_numeric(const eng_req *q, double thr, eng_io *io)
 {
@@ -363,6 +482,7 @@ static void io_numeric(const eng_req *q, double thr, eng_io *io)
 		gsl_integration_glfixed_table_alloc(SCORE_NODES);
 	double a = SCORE_MAX, s = sqrt(fmax(0, 1 - q->rho * q->rho));
 	double xp[4] = {1, 0, 0, 0}, yp[4] = {1, 0, 0, 0};
+	double un[SCORE_NODES], vn[SCORE_NODES];
 	size_t i, k;
 	int side, j, l;
 
@@ -371,6 +491,11 @@ static void io_numeric(const eng_req *q, double thr, eng_io *io)
 		return;
 	if (isfinite(thr))
 		a = score_above(q, thr);
+	for (k = 0; k < SCORE_NODES; k++) {
+		gsl_integration_glfixed_point(-SCORE_MAX, SCORE_MAX, k, &un[k],
+					      &vn[k], t);
+		vn[k] *= exp(-0.5 * un[k] * un[k]) / sqrt(2 * M_PI);
+	}
 	for (side = 0; side < 2; side++) {
 		double z0 = side ? a : -SCORE_MAX, z1 = side ? SCORE_MAX : a;
 
@@ -384,18 +509,15 @@ static void io_numeric(const eng_req *q, double thr, eng_io *io)
 			xp[2] = x * x;
 			xp[3] = xp[2] * x;
 			for (k = 0; k < SCORE_NODES; k++) {
-				double u, v, y;
+				double y = token_at(q, 1, q->rho * z +
+							s * un[k]);
 
-				gsl_integration_glfixed_point(-SCORE_MAX,
-					SCORE_MAX, k, &u, &v, t);
-				v *= exp(-0.5 * u * u) / sqrt(2 * M_PI);
-				y = token_at(q, 1, q->rho * z + s * u);
 				yp[1] = y;
 				yp[2] = y * y;
 				yp[3] = yp[2] * y;
 				for (j = 0; j < 4; j++)
 					for (l = 0; j + l < 4; l++)
-						io->j[side][j][l] += w * v *
+						io->j[side][j][l] += w * vn[k] *
 							xp[j] * yp[l];
 			}
 		}
@@ -854,17 +976,12 @@ tc_status eng_req_prepare(const eng *e, const eng_class *c, eng_req *q,
 	tc_status st;
 
 	for (k = 0; k < 2; k++) {
-		double f = 0;
-
 		q->logn[k] = lognormal_of(q->spec[k], &q->mu[k],
 					  &q->sigma[k]);
-		q->p0[k] = 0;
-		if (!q->logn[k] &&
-		    tc_spec_cdf(q->spec[k], -DBL_MIN, &f) == TC_OK)
-			q->p0[k] = fmin(f, 1 - 1e-12);
+		q->p0[k] = q->logn[k] ? 0 : domain_p0(q->spec[k]);
 		q->tab[k] = 0;
 		if (!q->logn[k] && needs_table(q->spec[k]))
-			qtab_build(q, k);
+			qtab_build(c, q, k);
 	}
 	q->rho = 2 * sin(M_PI * fmin(1, fmax(-1, q->rank_corr)) / 6);
 	if (c->shares_fixed)
@@ -872,10 +989,14 @@ tc_status eng_req_prepare(const eng *e, const eng_class *c, eng_req *q,
 	else if ((st = eng_shares_moments(q, &q->sh)) != TC_OK)
 		return tci_error(err, st, NULL, 0, c->name,
 				 "out of memory for share moments");
+	/* Price periods share the joint moments when their tiers do. */
 	for (p = 0; p < c->n_prices; p++) {
-		io_moments(q, c->prices[p].threshold / eng_scale(q, 0),
-			   &q->io);
-		scale_io(q, &q->io);
+		if (p == 0 || c->prices[p].threshold !=
+			      c->prices[p - 1].threshold) {
+			io_moments(q, c->prices[p].threshold /
+				   eng_scale(q, 0), &q->io);
+			scale_io(q, &q->io);
+		}
 		if (eng_agg_build(q, &c->prices[p], &q->agg[p]) != TC_OK)
 			return tci_error(err, TC_ERR_NUMERIC, NULL, 0,
 					 c->name, "the per-request token "

@@ -266,6 +266,9 @@ tc_status escn_setup_tracks(eng *e, tc_error *err)
 				      (t->q < ENG_Q_CACHED ||
 				       t->q == ENG_Q_COUNT);
 		t->cls.sh = c->sh;
+		memcpy(t->cls.qtab_spec, c->qtab_spec,
+		       sizeof t->cls.qtab_spec);
+		memcpy(t->cls.qtab, c->qtab, sizeof t->cls.qtab);
 		st = eng_setup_prices(e, &t->cls, t->q < 0
 				? s->ch[t->change]->model
 				: tc_kg_node_text(e->kg, c->node, TC_KG_MODEL),

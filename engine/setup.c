@@ -149,7 +149,8 @@ static int fixed_spec(const tc_spec *s)
 /*
  * The class's trial-free parts: share moments when the share specs are
  * fixed, the whole request model when everything is (or when parameter
- * uncertainty is off).
+ * uncertainty is off), else the quantile tables of the token specs
+ * that are fixed.
  */
 static tc_status setup_moments(eng *e, size_t ci, tc_error *err)
 {
@@ -186,7 +187,7 @@ static tc_status setup_moments(eng *e, size_t ci, tc_error *err)
 	if (c->shares_fixed && (st = eng_shares_moments(q, &c->sh)))
 		return st;
 	if (!c->all_fixed)
-		return TC_OK;
+		return eng_qtab_setup(c, q->spec);
 	q->rank_corr = 0;
 	if (rc) {
 		int ok;
@@ -453,6 +454,8 @@ void eng_cleanup(eng *e)
 		free(e->cls[i].day_price);
 		free(e->cls[i].run_end);
 		free(e->cls[i].fixed.agg);
+		free(e->cls[i].qtab[0]);
+		free(e->cls[i].qtab[1]);
 	}
 	for (i = 0; e->central_specs && i < e->n_classes * ENG_Q_COUNT; i++)
 		tc_spec_free(e->central_specs[i]);

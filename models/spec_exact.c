@@ -60,8 +60,8 @@ static void trunc_bounds(const tc_spec *s, double *lo, double *hi)
 	*hi = b ? b->value : INFINITY;
 }
 
-/* The number of sorted values <= x (or < x when strict). */
-static size_t count_below(const double *v, size_t n, double x, int strict)
+size_t tci_spec_count_below(const double *v, size_t n, double x,
+			    int strict)
 {
 	size_t lo = 0, hi = n, mid;
 
@@ -192,8 +192,8 @@ static tc_status prob(const tc_spec *s, double x, int kind, double *p)
 		return TC_OK;
 	case TC_SPEC_EMPIRICAL:
 		n = (double)s->nvalues;
-		c = (double)count_below(s->sorted, s->nvalues, x,
-					IS_STRICT(kind));
+		c = (double)tci_spec_count_below(s->sorted, s->nvalues, x,
+						 IS_STRICT(kind));
 		*p = IS_UPPER(kind) ? (n - c) / n : c / n;
 		return TC_OK;
 	case TC_SPEC_MIXTURE:
@@ -269,8 +269,7 @@ tc_status tci_trunc_quantile(const tc_spec *inner, double lo, double hi,
 	return st;
 }
 
-/* The position of the p-quantile among n sorted values. */
-static size_t empirical_index(size_t n, double p, int upper)
+size_t tci_spec_empirical_index(size_t n, double p, int upper)
 {
 	double k;
 
@@ -293,7 +292,7 @@ static tc_status inverse(const tc_spec *s, double p, int upper, double *x)
 		*x = s->value;
 		return TC_OK;
 	case TC_SPEC_EMPIRICAL:
-		*x = s->sorted[empirical_index(s->nvalues, p, upper)];
+		*x = s->sorted[tci_spec_empirical_index(s->nvalues, p, upper)];
 		return TC_OK;
 	case TC_SPEC_MIXTURE:
 		return inverse_mixture(s, p, upper, x);

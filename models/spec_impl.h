@@ -89,15 +89,18 @@ tc_spec *tci_spec_const(double value, int is_date);
 /* 1 when parameter i of spec is a distribution rather than a number. */
 int tci_spec_slot_is_dist(const tc_spec *spec, size_t i);
 
+/* The number of sorted values v[0..n) <= x (or < x when strict). */
+size_t tci_spec_count_below(const double *v, size_t n, double x,
+			    int strict);
+/*
+ * The index among n sorted values of the p-quantile (upper = 0) or the
+ * upper p-quantile (upper = 1).
+ */
+size_t tci_spec_empirical_index(size_t n, double p, int upper);
+
 /* The truncate bound "min" or "max" of spec, NULL when not written. */
 const tc_spec *tci_trunc_bound(const tc_spec *spec, const char *which);
 
-/*
- * The p-quantile (upper = 0) or the upper q-quantile (upper = 1, the
- * smallest x with P(X > x) <= q) of inner, a spec with constant
- * parameters, truncated to [lo, hi]. TC_ERR_NUMERIC when no mass lies
- * inside.
- */
 /*
  * P(a <= X <= b) for a spec with constant parameters, from whichever
  * tails keep more digits.
@@ -112,6 +115,12 @@ tc_status tci_spec_mass_between(const tc_spec *s, double a, double b,
 tc_status tci_spec_draw(const tc_spec *spec, gsl_rng *rng, double *out,
 			long *budget);
 
+/*
+ * The p-quantile (upper = 0) or the upper q-quantile (upper = 1, the
+ * smallest x with P(X > x) <= q) of inner, a spec with constant
+ * parameters, truncated to [lo, hi]. TC_ERR_NUMERIC when no mass lies
+ * inside.
+ */
 tc_status tci_trunc_quantile(const tc_spec *inner, double lo, double hi,
 			     double p, int upper, double *x);
 

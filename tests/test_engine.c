@@ -873,6 +873,72 @@ static void quantile_table(void **state)
 }
 
 /*
+ * Tables built once per run (eng_qtab_setup) for fixed token specs: a
+ * request model whose specs are those very specs gets the same tables
+ * as one built without them, bit for bit; a model whose specs differ
+ * (the two swapped) gets its own specs' tables, not the cached ones.
+ * Specs with uncertain parameters, or without a mixture, get none.
+ */
+static void cached_tables_follow_their_spec(void **state)
+{
+	tc_spec *a = NULL, *b = NULL, *u = NULL, *l = NULL;
+	const tc_spec *pair[2], *other[2];
+	tc_error err = {0};
+	eng_req *fresh = calloc(1, sizeof *fresh);
+	eng_req *got = calloc(1, sizeof *got);
+	eng_class c, plain;
+	size_t size = sizeof fresh->qtab[0];
+
+	(void)state;
+	assert_non_null(fresh);
+	assert_non_null(got);
+	memset(&c, 0, sizeof c);
+	memset(&plain, 0, sizeof plain);
+	c.name = plain.name = "tab";
+	assert_int_equal(tc_spec_parse(MIX_LOGN, NULL, &a, &err), TC_OK);
+	assert_int_equal(tc_spec_parse(MIX_EMP, NULL, &b, &err), TC_OK);
+	pair[0] = a;
+	pair[1] = b;
+	assert_int_equal(eng_qtab_setup(&c, pair), TC_OK);
+	assert_true(c.qtab[0] && c.qtab[1]);
+	fresh->spec[0] = a;
+	fresh->spec[1] = b;
+	assert_int_equal(eng_req_prepare(NULL, &plain, fresh, &err), TC_OK);
+	got->spec[0] = a;
+	got->spec[1] = b;
+	assert_int_equal(eng_req_prepare(NULL, &c, got, &err), TC_OK);
+	assert_true(got->tab[0] && got->tab[1]);
+	assert_memory_equal(got->qtab[0], fresh->qtab[0], size);
+	assert_memory_equal(got->qtab[1], fresh->qtab[1], size);
+	assert_memory_equal(c.qtab[0], fresh->qtab[0], size);
+	got->spec[0] = b;
+	got->spec[1] = a;
+	assert_int_equal(eng_req_prepare(NULL, &c, got, &err), TC_OK);
+	assert_memory_equal(got->qtab[0], fresh->qtab[1], size);
+	assert_memory_equal(got->qtab[1], fresh->qtab[0], size);
+	free(c.qtab[0]);
+	free(c.qtab[1]);
+
+	assert_int_equal(tc_spec_parse("mixture(0.5, lognormal(mu=normal(6, "
+				       "0.1), sigma=1), 0.5, "
+				       "lognormal(7, 0.3))", NULL, &u, &err),
+			 TC_OK);
+	assert_int_equal(tc_spec_parse("lognormal(7, 0.3)", NULL, &l, &err),
+			 TC_OK);
+	other[0] = u;
+	other[1] = l;
+	memset(&c, 0, sizeof c);
+	assert_int_equal(eng_qtab_setup(&c, other), TC_OK);
+	assert_true(!c.qtab[0] && !c.qtab[1]);
+	tc_spec_free(a);
+	tc_spec_free(b);
+	tc_spec_free(u);
+	tc_spec_free(l);
+	free(fresh);
+	free(got);
+}
+
+/*
  * Zero trials, a bad quantile, an unknown model, 1e8 trials (more memory
  * than the budget allows), cached tokens on a model without a cache
  * price: clear errors, no result.
@@ -957,6 +1023,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(moments_by_quadrature),
 	cmocka_unit_test(moments_of_mixtures),
 	cmocka_unit_test(quantile_table),
+	cmocka_unit_test(cached_tables_follow_their_spec),
 	cmocka_unit_test(bad_input),
 };
 
