@@ -127,6 +127,12 @@ void cli_format_date(int64_t days, char *buf, size_t size);
 /* Today's date in days since 1970-01-01, UTC. */
 int64_t cli_today(void);
 
+/*
+ * The processors online, 1 to 64: the default thread count (a forecast's
+ * numbers do not depend on it).
+ */
+unsigned cli_cores(void);
+
 /* The pricing commands. */
 int cli_prices(int argc, char **argv);
 int cli_cost(int argc, char **argv);

@@ -201,6 +201,7 @@ int cli_compare(int argc, char **argv)
 	a.help = compare_help;
 	a.fail_p = -1;
 	tc_forecast_opts_init(&a.o);
+	a.o.threads = cli_cores();
 	if (cli_fc_parse(argc, argv, &a, &code) < 0)
 		goto out;
 	/* Per-day statistics are not reported; one draw path for all. */

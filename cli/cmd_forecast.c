@@ -36,8 +36,8 @@ static const char forecast_help[] =
 	"  --start DATE --days N a horizon of N days from DATE instead\n"
 	"  --trials N            Monte Carlo trials (10000)\n"
 	"  --seed S              the random seed (1)\n"
-	"  --threads T           worker threads (1); results do not depend\n"
-	"                        on it\n"
+	"  --threads T           worker threads (the processors online);\n"
+	"                        results do not depend on it\n"
 	"  --quantiles LIST      percentages (5,50,95)\n"
 	"  --no-parameter-uncertainty  per-trial parameters at their means\n"
 	"  --no-days             leave the per-day statistics out (faster)\n"
@@ -365,6 +365,7 @@ int cli_forecast(int argc, char **argv)
 	a.cmd = "tokcast forecast";
 	a.fail_p = -1;
 	tc_forecast_opts_init(&a.o);
+	a.o.threads = cli_cores();
 	if (cli_fc_parse(argc, argv, &a, &code) == 0)
 		code = a.n_scenarios > 1
 			? cli_usage_error(a.cmd, "forecast takes one "

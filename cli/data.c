@@ -84,6 +84,13 @@ int cli_load_catalog(const char *user_file, tc_catalog **out)
 	return CLI_OK;
 }
 
+unsigned cli_cores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
 int64_t cli_today(void)
 {
 	time_t now = time(NULL);
