@@ -5,6 +5,7 @@
 #define TOKCAST_ENGINE_ESTATS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define ESTAT_MAXQ 32
 
@@ -27,5 +28,12 @@ void estat_column(double *a, size_t n, const double *pct, size_t nq,
  */
 void estat_quantiles(double *a, size_t n, const double *pct, size_t nq,
 		     estat *out);
+
+/*
+ * The same of n floats, which stay as they are; keys is scratch for 2 n
+ * keys. The numbers equal estat_quantiles' of the floats widened.
+ */
+void estat_float_quantiles(const float *v, size_t n, const double *pct,
+			   size_t nq, uint64_t *keys, estat *out);
 
 #endif

@@ -95,26 +95,20 @@ static inline double key_value(uint64_t k)
 }
 
 /*
- * Sorts a[0..n) by the bytes of its keys, least significant first,
- * skipping the bytes every key shares: a column's values mostly share
- * their sign and exponent, and values kept as floats have three zero
- * bytes. Returns 0, a untouched, without memory.
+ * Sorts keys[0..n) by their bytes, least significant first, skipping
+ * the bytes every key shares (a column's values mostly share their sign
+ * and exponent; a float's key has four constant bytes, a float widened
+ * to a double three). tmp holds n more; returns whichever of the two
+ * holds the sorted keys.
  */
-static int radix_sort(double *a, size_t n)
+static uint64_t *radix_keys(uint64_t *keys, uint64_t *tmp, size_t n)
 {
-	uint64_t *keys = malloc(2 * n * sizeof *keys), *src, *dst, *t;
-	uint64_t vary = 0;
+	uint64_t vary = 0, *src = keys, *dst = tmp, *t;
 	size_t cnt[8][256], i, pos, c;
 	int d, used[8], nu = 0;
 
-	if (!keys)
-		return 0;
-	src = keys;
-	dst = keys + n;
-	for (i = 0; i < n; i++) {
-		src[i] = sort_key(a[i]);
+	for (i = 0; i < n; i++)
 		vary |= src[i] ^ src[0];
-	}
 	for (d = 0; d < 8; d++)
 		if (vary >> (8 * d) & 255)
 			used[nu++] = d;
@@ -137,10 +131,44 @@ static int radix_sort(double *a, size_t n)
 		src = dst;
 		dst = t;
 	}
+	return src;
+}
+
+/* Sorts a[0..n) by its keys; returns 0, a untouched, without memory. */
+static int radix_sort(double *a, size_t n)
+{
+	uint64_t *keys = malloc(2 * n * sizeof *keys), *sorted;
+	size_t i;
+
+	if (!keys)
+		return 0;
 	for (i = 0; i < n; i++)
-		a[i] = key_value(src[i]);
+		keys[i] = sort_key(a[i]);
+	sorted = radix_keys(keys, keys + n, n);
+	for (i = 0; i < n; i++)
+		a[i] = key_value(sorted[i]);
 	free(keys);
 	return 1;
+}
+
+/* A float's key in the order of the values, in the high half. */
+static inline uint64_t float_key(float x)
+{
+	uint32_t b;
+
+	memcpy(&b, &x, sizeof b);
+	b = b >> 31 ? ~b : b | UINT32_C(1) << 31;
+	return (uint64_t)b << 32;
+}
+
+static inline double float_value(uint64_t k)
+{
+	uint32_t b = (uint32_t)(k >> 32);
+	float x;
+
+	b = b >> 31 ? b & ~(UINT32_C(1) << 31) : ~b;
+	memcpy(&x, &b, sizeof x);
+	return x;
 }
 
 static int cmp_size(const void *a, const void *b)
@@ -211,4 +239,30 @@ void estat_column(double *a, size_t n, const double *pct, size_t nq,
 	estat_quantiles(a, n, pct, nq, out);
 	out->mean = mean;
 	out->sd = n > 1 ? sqrt(ss / (double)(n - 1)) : n ? 0 : NAN;
+}
+
+void estat_float_quantiles(const float *v, size_t n, const double *pct,
+			   size_t nq, uint64_t *keys, estat *out)
+{
+	size_t i, r[4];
+	const uint64_t *k;
+	double frac;
+
+	memset(out, 0, sizeof *out);
+	if (n == 0) {
+		for (i = 0; i < nq; i++)
+			out->q[i] = out->se[i] = NAN;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		keys[i] = float_key(v[i]);
+	k = radix_keys(keys, keys + n, n);
+	for (i = 0; i < nq; i++) {
+		ranks_of(pct[i] / 100, n, r, &frac);
+		out->q[i] = float_value(k[r[0]]) +
+			    frac * (float_value(k[r[1]]) -
+				    float_value(k[r[0]]));
+		out->se[i] = (float_value(k[r[3]]) -
+			      float_value(k[r[2]])) / 2;
+	}
 }

@@ -55,10 +55,12 @@ static void summarise_periods(tc_forecast *f, size_t k, size_t c,
 /*
  * One day of one pass metric, every class and the total: quantiles from
  * the kept trials, mean and sd from the sums over every trial drawn day
- * by day. col holds (classes + 1) x kept doubles: the day's columns are
- * gathered together, as each kept trial holds them side by side.
+ * by day. col holds (classes + 1) x kept floats: the day's columns are
+ * gathered together, as each kept trial holds them side by side; keys
+ * twice kept keys.
  */
-static void summarise_day(tc_forecast *f, size_t k, int d, double *col)
+static void summarise_day(tc_forecast *f, size_t k, int d, float *col,
+			  uint64_t *keys)
 {
 	const eng *e = &f->e;
 	size_t C1 = e->n_classes + 1, T = f->day_n, t, n = f->keep, c;
@@ -76,8 +78,8 @@ static void summarise_day(tc_forecast *f, size_t k, int d, double *col)
 		double var = (f->dsum[si + 1] - mean * f->dsum[si]) /
 			     (double)(T > 1 ? T - 1 : 1);
 
-		estat_quantiles(&col[c * n], n, e->opts.quantiles,
-				e->opts.n_quantiles, s);
+		estat_float_quantiles(&col[c * n], n, e->opts.quantiles,
+				      e->opts.n_quantiles, keys, s);
 		s->mean = mean;
 		s->sd = sqrt(fmax(0, var));
 	}
@@ -91,6 +93,8 @@ typedef struct sum_job {
 	tc_forecast *f;
 	size_t tid, nt;
 	double *col;
+	float *dcol;		/* a day's columns */
+	uint64_t *keys;
 } sum_job;
 
 static void *summarise_some(void *arg)
@@ -104,7 +108,7 @@ static void *summarise_some(void *arg)
 			summarise_periods(f, k, c, j->col);
 		for (d = j->tid; f->e.opts.daily && d < (size_t)f->e.opts.days;
 		     d += j->nt)
-			summarise_day(f, k, (int)d, j->col);
+			summarise_day(f, k, (int)d, j->dcol, j->keys);
 	}
 	return NULL;
 }
@@ -113,15 +117,17 @@ tc_status fc_summarise_pass(tc_forecast *f)
 {
 	size_t nt = f->e.opts.threads, i, started = 0;
 	size_t day = f->keep * (f->e.n_classes + 1);
-	size_t len = f->trials > day ? f->trials : day;
 	sum_job job[64];
 	pthread_t th[64];
 	tc_status st = TC_OK;
 
 	/* Each column is summarised alone: threads change no number. */
 	for (i = 0; i < nt; i++) {
-		job[i] = (sum_job){f, i, nt, malloc(len * sizeof(double))};
-		if (!job[i].col)
+		job[i] = (sum_job){f, i, nt,
+			malloc(f->trials * sizeof(double)),
+			malloc((day + 1) * sizeof(float)),
+			malloc((2 * f->keep + 1) * sizeof(uint64_t))};
+		if (!job[i].col || !job[i].dcol || !job[i].keys)
 			st = TC_ERR_NOMEM;
 	}
 	for (i = 1; st == TC_OK && i < nt; i++, started++)
@@ -134,8 +140,11 @@ tc_status fc_summarise_pass(tc_forecast *f)
 	}
 	for (i = 1; i <= started; i++)
 		pthread_join(th[i], NULL);
-	for (i = 0; i < nt; i++)
+	for (i = 0; i < nt; i++) {
 		free(job[i].col);
+		free(job[i].dcol);
+		free(job[i].keys);
+	}
 	return st;
 }
 
