@@ -8,9 +8,11 @@
 #   simulation seconds (its own timer, imports and set-up excluded),
 #   tokcast's wall seconds for the whole command (graph load, catalog,
 #   statistics and the JSON file included) at 1 and 2 threads, and the
-#   ratios, with daily statistics (every class and metric per day) and
-#   without (--no-days: horizon and months; this graph then runs in the
-#   engine's monthly mode, docs/engine.md); then a what-if run (20
+#   ratios, with daily statistics (every class and metric per day), with
+#   the daily total's alone (--days-total: what ref_mc computes, the
+#   horizon's quantiles and the daily total's) and without (--no-days:
+#   horizon and months; this graph then runs in the engine's monthly
+#   mode, docs/engine.md); then a what-if run (20
 #   classes, horizon and months only, 2 threads), on the graph alone
 #   and under a scenario of three dated changes. Each time is the least
 #   of three runs, NumPy's as well.
@@ -99,6 +101,14 @@ for c in 20 50; do
 	printf 'ratio_1t=%.1fx ratio_2t=%.1fx threads_2v1=%.2fx\n' \
 		"$(echo "$np / $t1" | bc -l)" "$(echo "$np / $t2" | bc -l)" \
 		"$(echo "$t1 / $t2" | bc -l)"
+	# What ref_mc computes: the horizon and the daily total.
+	d1=$(wall "$tok" forecast "${args[@]}" --threads 1 --days-total)
+	d2=$(wall "$tok" forecast "${args[@]}" --threads 2 --days-total)
+	printf 'classes=%d days-total: tokcast_1t=%.3fs tokcast_2t=%.3fs ' \
+		$c "$d1" "$d2"
+	printf 'ratio_1t=%.1fx ratio_2t=%.1fx threads_2v1=%.2fx\n' \
+		"$(echo "$np / $d1" | bc -l)" "$(echo "$np / $d2" | bc -l)" \
+		"$(echo "$d1 / $d2" | bc -l)"
 	# Horizon and months only (monthly mode for every trial).
 	m1=$(wall "$tok" forecast "${args[@]}" --threads 1 --no-days)
 	m2=$(wall "$tok" forecast "${args[@]}" --threads 2 --no-days)

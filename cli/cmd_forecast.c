@@ -20,6 +20,7 @@ static const char forecast_help[] =
 	"[--seed S]\n"
 	"                        [--threads T] [--quantiles 5,10,50,90,95]\n"
 	"                        [--no-parameter-uncertainty] [--no-days]\n"
+	"                        [--days-total]\n"
 	"                        [--catalog FILE] [-o OUT.csv|OUT.json]\n"
 	"                        [--scenario S.yaml] [--budget [CLASS=]USD]\n"
 	"                        [--fail-if-exceed-probability P]\n"
@@ -41,6 +42,7 @@ static const char forecast_help[] =
 	"  --quantiles LIST      percentages (5,50,95)\n"
 	"  --no-parameter-uncertainty  per-trial parameters at their means\n"
 	"  --no-days             leave the per-day statistics out (faster)\n"
+	"  --days-total          per-day statistics of the total alone\n"
 	"  --catalog FILE        a catalog overriding the bundled one\n"
 	"  -o FILE               write JSON or CSV (by extension)\n"
 	"  --scenario S.yaml     forecast under a what-if scenario\n"
@@ -139,6 +141,7 @@ static int option(void *ctx, int c, const char *arg)
 	case 'o': a->out = arg; return 1;
 	case 'u': a->o.no_parameter_uncertainty = 1; return 1;
 	case 'D': a->o.daily = 0; return 1;
+	case 'A': a->o.daily_total_only = 1; return 1;
 	case 'f':
 		if (cli_parse_whole(arg, "", 1, 12, &v) < 0)
 			break;
@@ -233,6 +236,7 @@ int cli_fc_parse(int argc, char **argv, struct fc_args *a, int *code)
 		{"quantiles", required_argument, NULL, 'Q'},
 		{"no-parameter-uncertainty", no_argument, NULL, 'u'},
 		{"no-days", no_argument, NULL, 'D'},
+		{"days-total", no_argument, NULL, 'A'},
 		{"catalog", required_argument, NULL, 'c'},
 		{"output", required_argument, NULL, 'o'},
 		{"scenario", required_argument, NULL, 'x'},

@@ -78,6 +78,8 @@ static void keep_trial(tc_forecast *f, eng_work *w, size_t trial,
 	double tot[TC_M_COUNT];
 	/* Only month sums to make: a day without requests adds nothing. */
 	int quick = !dsum && trial >= f->keep, any;
+	/* The first column with daily statistics. */
+	size_t c0 = e->opts.daily_total_only ? C : 0;
 	int runs = eng_by_runs(e, trial);
 
 	memset(ms, 0, nm * C1 * TC_M_COUNT * sizeof *ms);
@@ -100,7 +102,7 @@ static void keep_trial(tc_forecast *f, eng_work *w, size_t trial,
 				if (c < C)
 					tot[m] += v[m];
 				mrow[c * TC_M_COUNT + m] += v[m];
-				if (dsum) {
+				if (dsum && c >= c0) {
 					size_t i = ((size_t)t * C1 + c) *
 						   TC_M_COUNT + m;
 
@@ -109,7 +111,8 @@ static void keep_trial(tc_forecast *f, eng_work *w, size_t trial,
 				}
 			}
 			/* A trial's values side by side: writes stay local. */
-			for (k = 0; trial < f->keep && k < f->n_pass; k++) {
+			for (k = 0; trial < f->keep && c >= c0 &&
+				    k < f->n_pass; k++) {
 				size_t i = ((trial * f->n_pass + k) *
 					    (size_t)days + t) * C1 + c;
 

@@ -68,7 +68,8 @@ static json_t *period_json(const tc_forecast *f, tc_period_kind k,
 		json_object_set_new(o, key, json_string(label));
 	json_object_set_new(o, "total",
 			    metrics_json(f, k, i, TC_FORECAST_TOTAL));
-	for (c = 0; c < tc_forecast_class_count(f); c++)
+	for (c = 0; c < tc_forecast_class_count(f) &&
+		    (k != TC_PERIOD_DAY || !f->e.opts.daily_total_only); c++)
 		json_object_set_new(cls, tc_forecast_class_name(f, c),
 				    metrics_json(f, k, i, c));
 	json_object_set_new(o, "classes", cls);
@@ -127,6 +128,8 @@ static json_t *meta_json(const tc_forecast *f, const tc_forecast_meta *m)
 			    json_boolean(!f->e.opts.no_parameter_uncertainty));
 	json_object_set_new(o, "daily_quantile_trials",
 			    json_integer((json_int_t)f->keep));
+	json_object_set_new(o, "days_total_only",
+			    json_boolean(f->e.opts.daily_total_only));
 	json_object_set_new(o, "daily_mean_trials",
 			    json_integer((json_int_t)(f->e.opts.daily ?
 						      f->day_n : 0)));

@@ -68,10 +68,12 @@ static void summarise_day(tc_forecast *f, size_t k, int d, float *col,
 	const float *v = &f->dstore[(k * (size_t)e->opts.days + d) * C1];
 	tc_metric m = f->pass[k];
 
+	size_t c0 = e->opts.daily_total_only ? C1 - 1 : 0;
+
 	for (t = 0; t < n; t++)
-		for (c = 0; c < C1; c++)
+		for (c = c0; c < C1; c++)
 			col[c * n + t] = v[t * row + c];
-	for (c = 0; c < C1; c++) {
+	for (c = c0; c < C1; c++) {
 		size_t si = (((size_t)d * C1 + c) * TC_M_COUNT + m) * 2;
 		estat *s = &f->stats[fc_stat_index(f, TC_PERIOD_DAY, d, c, m)];
 		double mean = f->dsum[si] / (double)T;
@@ -217,7 +219,8 @@ tc_status tc_forecast_stat(const tc_forecast *f, tc_period_kind k,
 	    (k == TC_PERIOD_DAY && i >= (size_t)f->e.opts.days) ||
 	    k > TC_PERIOD_DAY)
 		return TC_ERR_ARG;
-	if (k == TC_PERIOD_DAY && !f->e.opts.daily)
+	if (k == TC_PERIOD_DAY && (!f->e.opts.daily ||
+				   (f->e.opts.daily_total_only && c < C)))
 		return TC_ERR_NOT_FOUND;
 	to_stat(f, &f->stats[fc_stat_index(f, k, i, c, m)], out);
 	return TC_OK;

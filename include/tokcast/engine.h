@@ -54,12 +54,16 @@ typedef struct tc_forecast_opts {
 	size_t n_quantiles;	/* default 3: 5, 50, 95 */
 	int no_parameter_uncertainty;	/* per-trial specs at their means */
 	int daily;		/* 1 (default): statistics per day too */
-	int monthly_sums;	/* 1 (default): without daily statistics,
-				   a graph whose classes' expectations
-				   are fixed within a trial (no KPI
-				   noise, no edge from a class) draws
-				   each class's sums once per month and
-				   price period (docs/engine.md) */
+	int daily_total_only;	/* 1: a day's statistics of the total
+				   alone (default 0: every class too) */
+	int monthly_sums;	/* 1 (default): a graph whose classes'
+				   expectations are fixed within a trial
+				   (no KPI noise, no edge from a class,
+				   no budget) draws each class's sums
+				   once per month and price period in
+				   the trials from daily_trials on, or
+				   every trial without daily statistics
+				   (docs/engine.md) */
 	size_t daily_trials;	/* trials kept for daily quantiles,
 				   default 1,000 */
 	double switch_requests;	/* below: requests one by one; default 200 */
@@ -150,7 +154,8 @@ typedef struct tc_stat {
  * The statistics of metric m of class c (or TC_FORECAST_TOTAL) over
  * period index i of kind k (0 for the horizon). Returns TC_OK,
  * TC_ERR_ARG for an index out of range, or TC_ERR_NOT_FOUND for days
- * when the run had opts.daily = 0.
+ * when the run had opts.daily = 0, and for a class's days when it had
+ * opts.daily_total_only.
  */
 tc_status tc_forecast_stat(const tc_forecast *f, tc_period_kind k,
 			   size_t i, size_t c, tc_metric m, tc_stat *out);

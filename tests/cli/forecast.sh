@@ -47,6 +47,20 @@ for t in 2 4; do
 	cmp -s "$tmp/a.json" "$tmp/a$t.json" || fail "threads $t differ"
 done
 
+# --days-total: the same horizon, months and total days; no class days.
+"$bin" forecast "$g" --quarter 2027Q1 --trials 300 --quantiles 2.5,50,97.5 \
+	--days-total -o "$tmp/t.json" >/dev/null || fail "days-total"
+/usr/bin/python3 - "$tmp/a.json" "$tmp/t.json" <<'PY' || exit 1
+import json, sys
+a, t = (json.load(open(f)) for f in sys.argv[1:3])
+assert t["meta"]["days_total_only"] is True
+assert a["meta"]["days_total_only"] is False
+assert a["horizon"] == t["horizon"] and a["months"] == t["months"]
+assert len(t["days"]) == 90
+for x, y in zip(a["days"], t["days"]):
+    assert x["total"] == y["total"] and y["classes"] == {}
+PY
+
 # Fiscal year from April: FY2027Q4 is January to March 2027.
 "$bin" forecast "$g" --quarter FY2027Q4 --fiscal-year-start 04 \
 	--trials 50 --no-days -o "$tmp/fy.json" >/dev/null || fail "fiscal"
