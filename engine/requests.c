@@ -27,6 +27,9 @@
 /* Quadrature sizes: shares in probability, tokens in normal score. */
 #define SHARE_NODES 16
 #define TOKEN_NODES 64
+/* Nodes of each panel of an upper tail, and where the panels begin. */
+#define TAIL_NODES 16
+#define TAIL_FROM 0.9
 #define SCORE_NODES 48
 #define SCORE_MAX 8.5
 
@@ -353,6 +356,58 @@ static double token_p(const eng_req *q, int k, double p)
 				      : -gsl_cdf_ugaussian_Qinv(p));
 }
 
+/* Adds the Gauss-Legendre sums of x(p)^j, j = 0..3, over [a, b] to m. */
+static void gl_panel(const eng_req *q, int k, double a, double b,
+		     size_t nodes, double m[4])
+{
+	gsl_integration_glfixed_table *t =
+		gsl_integration_glfixed_table_alloc(nodes);
+	size_t i;
+	int j;
+
+	for (i = 0; t && i < nodes; i++) {
+		double p, w, x;
+
+		gsl_integration_glfixed_point(a, b, i, &p, &w, t);
+		x = token_p(q, k, p);
+		for (j = 0; j < 4; j++)
+			m[j] += w * pow(x, j);
+	}
+	gsl_integration_glfixed_table_free(t);
+}
+
+/*
+ * The integral of x(p)^j, j = 0..3, over [a, b] of probability. An
+ * unbounded quantile grows without bound at p = 1, and its powers are
+ * integrable singularities there that one rule misses (a log-logistic
+ * of shape 4 lost 4% of its variance): a side reaching 1 is cut above
+ * 0.9 into panels [1 - 10^-i, 1 - 10^-(i+1)] up to 1 - 1e-15, each with
+ * its own rule. An empty side adds nothing (its nodes would sit where
+ * the quantile is infinite).
+ */
+static void side_moments(const eng_req *q, int k, double a, double b,
+			 double m[4])
+{
+	double lo = a, hi;
+	int i;
+
+	memset(m, 0, 4 * sizeof *m);
+	if (!(b > a))
+		return;
+	if (b < 1 || a < TAIL_FROM) {
+		hi = b < 1 ? b : TAIL_FROM;
+		gl_panel(q, k, a, hi, TOKEN_NODES, m);
+		lo = hi;
+	}
+	for (i = 2; b >= 1 && i <= 15; i++) {
+		hi = 1 - pow(10, -i);
+		if (hi > lo) {
+			gl_panel(q, k, lo, hi, TAIL_NODES, m);
+			lo = hi;
+		}
+	}
+}
+
 /*
  * E[X^j 1{X > thr}] (hi) and E[X^j 1{X <= thr}] (lo), j = 0..3, of one
  * token marginal: closed forms for lognormal and gamma, else
@@ -394,31 +449,15 @@ static void marginal_moments(const eng_req *q, int k, double thr,
 				gsl_sf_gamma_inc_Q(sh + j, thr / sc) : 0;
 		}
 	} else {
-		gsl_integration_glfixed_table *t =
-			gsl_integration_glfixed_table_alloc(TOKEN_NODES);
-		double f = 1, ut;
-		size_t i;
+		double f = 1, ut, below[4];
 
 		if (isfinite(thr) && tc_spec_cdf(s, thr, &f) != TC_OK)
 			f = 1;
 		ut = fmin(1, fmax(0, (f - q->p0[k]) / (1 - q->p0[k])));
+		side_moments(q, k, 0, ut, below);
+		side_moments(q, k, ut, 1, hi);
 		for (j = 0; j < 4; j++)
-			tot[j] = 0;
-		for (i = 0; t && i < TOKEN_NODES; i++) {
-			double p, w, x;
-
-			gsl_integration_glfixed_point(0, ut, i, &p, &w, t);
-			x = token_p(q, k, p);
-			for (j = 0; j < 4; j++)
-				tot[j] += w * pow(x, j);
-			gsl_integration_glfixed_point(ut, 1, i, &p, &w, t);
-			x = token_p(q, k, p);
-			for (j = 0; j < 4; j++) {
-				tot[j] += w * pow(x, j);
-				hi[j] += w * pow(x, j);
-			}
-		}
-		gsl_integration_glfixed_table_free(t);
+			tot[j] = below[j] + hi[j];
 	}
 	for (j = 0; j < 4; j++)
 		lo[j] = tot[j] - hi[j];

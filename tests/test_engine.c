@@ -780,6 +780,67 @@ static void check_moments(const char *const specs[ENG_Q_COUNT],
 	tc_catalog_free(cat);
 }
 
+/*
+ * Independent tokens of families without a closed-form moment path and
+ * no long-context tier (the quadrature's upper side is then empty): a
+ * Weibull(1.5, 200) input and a log-logistic(1000, 4) output have
+ * mean and variance
+ *   Weibull: l G(1 + 1/k), l^2 (G(1 + 2/k) - G(1 + 1/k)^2)
+ *   log-logistic: a b' / sin b', a^2 (2 b' / sin 2b' - (b' / sin b')^2),
+ *   b' = pi / beta,
+ * which the aggregate's per-request moments must match to 1e-3 (the
+ * log-logistic's variance is a singular integral at p = 1, which one
+ * Gauss-Legendre rule missed by 4%).
+ */
+static void moments_without_tier(void **state)
+{
+	static const char *const specs[2] = {"weibull(1.5, 200)",
+					     "loglogistic(1000, 4)"};
+	tc_catalog *cat = load_catalog("mw,t,2000-01-01,3,15,,,,\n");
+	const tc_price *row;
+	eng_price price;
+	eng_agg agg;
+	eng_class c;
+	eng_req *q = calloc(1, sizeof *q);
+	unsigned char dp = 0;
+	tc_error err = {0};
+	tc_spec *owned[2];
+	double b = M_PI / 4, g1 = tgamma(1 + 1 / 1.5), g2 = tgamma(1 + 2 / 1.5);
+	double mu[2] = {200 * g1, 1000 * b / sin(b)};
+	double var[2] = {200.0 * 200 * (g2 - g1 * g1),
+			 1e6 * (2 * b / sin(2 * b) - pow(b / sin(b), 2))};
+	int k;
+
+	(void)state;
+	memset(&c, 0, sizeof c);
+	assert_non_null(q);
+	assert_int_equal(tc_catalog_find(cat, "mw", day_of("2027-01-01"),
+					 &row, &err), TC_OK);
+	eng_rates_of(row, &price);
+	c.name = "mw";
+	c.prices = &price;
+	c.n_prices = 1;
+	c.day_price = &dp;
+	for (k = 0; k < 2; k++) {
+		assert_int_equal(tc_spec_parse(specs[k], NULL, &owned[k],
+					       &err), TC_OK);
+		q->spec[k] = owned[k];
+	}
+	q->agg = &agg;
+	assert_int_equal(eng_req_prepare(NULL, &c, q, &err), TC_OK);
+	for (k = 0; k < 2; k++) {
+		print_message("%s: mean %.6g exact %.6g, var %.6g exact %.6g\n",
+			      specs[k], agg.mu[k], mu[k], agg.var[k], var[k]);
+		assert_true(fabs(agg.mu[k] / mu[k] - 1) < 1e-3);
+		assert_true(fabs(agg.var[k] / var[k] - 1) < 1e-3);
+	}
+	assert_true(isfinite(agg.k3[0]) && isfinite(agg.k3[1]));
+	for (k = 0; k < 2; k++)
+		tc_spec_free(owned[k]);
+	free(q);
+	tc_catalog_free(cat);
+}
+
 /* Gamma input, normal output kept to [0, inf). */
 static void moments_by_quadrature(void **state)
 {
@@ -1021,6 +1082,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(cycle_steady_state),
 	cmocka_unit_test(switch_point_ks),
 	cmocka_unit_test(moments_by_quadrature),
+	cmocka_unit_test(moments_without_tier),
 	cmocka_unit_test(moments_of_mixtures),
 	cmocka_unit_test(quantile_table),
 	cmocka_unit_test(cached_tables_follow_their_spec),
