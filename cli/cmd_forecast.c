@@ -4,6 +4,7 @@
  * CSV (docs/cli-forecast.md).
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdint.h>
@@ -58,8 +59,22 @@ static const char forecast_help[] =
 	"  -h, --help            this help\n";
 
 /* "5,50,95" into percentages strictly between 0 and 100. */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The quantiles in increasing order; -1 when one is not strictly
+ * between 0 and 100, or two would have the same key ("p50").
+ */
 static int parse_quantiles(const char *s, tc_forecast_opts *o)
 {
+	char k0[40], k1[40];
+	size_t i;
+
 	o->n_quantiles = 0;
 	while (*s) {
 		char *end;
@@ -72,7 +87,56 @@ static int parse_quantiles(const char *s, tc_forecast_opts *o)
 		o->quantiles[o->n_quantiles++] = v;
 		s = *end ? end + 1 : end;
 	}
+	qsort(o->quantiles, o->n_quantiles, sizeof *o->quantiles,
+	      cmp_double);
+	for (i = 1; i < o->n_quantiles; i++) {
+		snprintf(k0, sizeof k0, "%.10g", o->quantiles[i - 1]);
+		snprintf(k1, sizeof k1, "%.10g", o->quantiles[i]);
+		if (strcmp(k0, k1) == 0)
+			return -1;
+	}
 	return o->n_quantiles ? 0 : -1;
+}
+
+/*
+ * A seed: a whole number from 0 to 2^63 - 1 (the JSON's integers are
+ * signed 64-bit), digits only.
+ */
+static int parse_seed(const char *s, uint64_t *seed)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end || errno == ERANGE || v > INT64_MAX)
+		return -1;
+	*seed = (uint64_t)v;
+	return 0;
+}
+
+/* What an option's value must be, for its error message. */
+static const char *expected(int c)
+{
+	switch (c) {
+	case 'f': return "--fiscal-year-start: expected a month, 1 to 12";
+	case 's': return "--start: expected a date YYYY-MM-DD";
+	case 'd': return "--days: expected a whole number from 1 to 3660";
+	case 'n': return "--trials: expected a whole number from 1 to "
+			 "100000000";
+	case 'S': return "--seed: expected a whole number from 0 to "
+			 "9223372036854775807";
+	case 't': return "--threads: expected a whole number from 1 to 64";
+	case 'Q': return "--quantiles: expected up to 32 distinct "
+			 "percentages strictly between 0 and 100, separated "
+			 "by commas";
+	case 'x': return "--scenario: at most 16 scenarios";
+	case 'F': return "--fail-if-exceed-probability: expected a "
+			 "probability from 0 to 1";
+	default: return "bad value";
+	}
 }
 
 /* The first day of month m (1-12) of year y, in days since 1970. */
@@ -164,10 +228,8 @@ static int option(void *ctx, int c, const char *arg)
 		a->o.trials = (size_t)v;
 		return 1;
 	case 'S':
-		if (cli_parse_whole(arg, "", 0, 9007199254740992.0,
-				    &v) < 0)
+		if (parse_seed(arg, &a->o.seed) < 0)
 			break;
-		a->o.seed = (uint64_t)v;
 		return 1;
 	case 't':
 		if (cli_parse_whole(arg, "", 1, 64, &v) < 0)
@@ -194,7 +256,7 @@ static int option(void *ctx, int c, const char *arg)
 	case 'V': a->o.sensitivity = 1; return 1;
 	case 'T': a->tornado = arg; a->o.sensitivity = 1; return 1;
 	}
-	cli_usage_error(a->cmd, "bad value '%s'", arg);
+	cli_usage_error(a->cmd, "%s, got '%s'", expected(c), arg);
 	return -1;
 }
 

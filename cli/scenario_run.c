@@ -36,7 +36,8 @@ int cli_budget_add(struct fc_args *a, const char *arg)
 	    b->amount <= 0) {
 		free(name);
 		cli_usage_error(a->cmd, "--budget: expected an amount in USD "
-				"above 0, got '%s'", arg);
+				"above 0 in plain decimals (250000, 1250.50), "
+				"got '%s'", arg);
 		return -1;
 	}
 	b->class_id = name;

@@ -19,6 +19,8 @@
 #include "tci.h"
 
 #define BLOCK 64
+/* 9999-12-31 in days since 1970-01-01: dates have four-digit years. */
+#define LAST_DAY 2932896
 #define ROUND_BLOCKS 8
 /*
  * Rounds without daily sums (each round waits for its slowest block, so
@@ -252,6 +254,22 @@ static tc_status run_pass(tc_forecast *f, eng_work **work, tc_error *err)
 	return TC_OK;
 }
 
+/* Whether no two quantiles share a key ("p50"), which JSON needs. */
+static int distinct_keys(const tc_forecast_opts *o)
+{
+	char a[40], b[40];
+	size_t i, j;
+
+	for (i = 0; i < o->n_quantiles; i++)
+		for (j = 0; j < i; j++) {
+			snprintf(a, sizeof a, "%.10g", o->quantiles[i]);
+			snprintf(b, sizeof b, "%.10g", o->quantiles[j]);
+			if (strcmp(a, b) == 0)
+				return 0;
+		}
+	return 1;
+}
+
 /* Checks the options; TC_ERR_ARG with a message. */
 static tc_status check_opts(const tc_forecast_opts *o, tc_error *err)
 {
@@ -264,6 +282,10 @@ static tc_status check_opts(const tc_forecast_opts *o, tc_error *err)
 	if (o->days < 1 || o->days > 3660)
 		return tci_error(err, TC_ERR_ARG, NULL, 0, NULL,
 				 "the horizon must be 1 to 3660 days");
+	if (o->start < 0 || o->start + o->days - 1 > LAST_DAY)
+		return tci_error(err, TC_ERR_ARG, NULL, 0, NULL,
+				 "the horizon must lie between 1970-01-01 "
+				 "and 9999-12-31");
 	if (o->threads < 1 || o->threads > 64)
 		return tci_error(err, TC_ERR_ARG, NULL, 0, NULL,
 				 "threads must be 1 to 64");
@@ -276,6 +298,10 @@ static tc_status check_opts(const tc_forecast_opts *o, tc_error *err)
 			return tci_error(err, TC_ERR_ARG, NULL, 0, NULL,
 					 "quantiles must lie strictly between "
 					 "0 and 100");
+	if (!distinct_keys(o))
+		return tci_error(err, TC_ERR_ARG, NULL, 0, NULL,
+				 "two quantiles have the same key (p and "
+				 "the percentage to 10 digits)");
 	return TC_OK;
 }
 

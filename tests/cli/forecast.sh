@@ -88,7 +88,11 @@ expect() {
 	[ ! -e "$tmp/bad.json" ] || fail "partial output for $*"
 }
 expect 2 "bad quarter" "$g" --quarter 2027Q5
-expect 2 "bad value" "$g" --quarter 2027Q1 --trials 0
+expect 2 "trials: expected a whole number from 1" "$g" --quarter 2027Q1 \
+	--trials 0
+expect 2 "quantiles: expected .* distinct" "$g" --quarter 2027Q1 \
+	--quantiles 50,50.00000000001
+expect 2 "seed: expected" "$g" --quarter 2027Q1 --seed 9223372036854775808
 expect 2 "give --quarter" "$g"
 expect 1 "need .* MB" "$g" --quarter 2027Q1 --trials 100000000
 sed 's/gpt-5-mini/no-such-model/' "$g" >"$tmp/unknown.graphml"
