@@ -3,6 +3,7 @@
  * horizon's total with its interval, the classes by cost with their
  * share, and the unit economics.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -19,6 +20,18 @@ static int by_cost(const void *a, const void *b)
 	double y = ((const struct row *)b)->mean;
 
 	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/*
+ * A number in a column of width w with p decimals, or "-" when there is
+ * none (the cost per request of a class without requests).
+ */
+static void column(int w, int p, double x)
+{
+	if (isfinite(x))
+		printf(" %*.*f", w, p, x);
+	else
+		printf(" %*s", w, "-");
 }
 
 /* "p5 .. p95" of a statistic: its first and last quantiles. */
@@ -51,9 +64,11 @@ static void class_table(const tc_forecast *f, double total)
 				 TC_M_COST, &s);
 		tc_forecast_cost_per_request(f, rows[i].c, &r);
 		interval(&s, &lo, &hi);
-		printf("%-24.24s %14.2f %6.1f%% %14.2f %14.2f %12.6f\n",
+		printf("%-24.24s %14.2f %6.1f%% %14.2f %14.2f",
 		       tc_forecast_class_name(f, rows[i].c), s.mean,
-		       total > 0 ? 100 * s.mean / total : 0, lo, hi, r.mean);
+		       total > 0 ? 100 * s.mean / total : 0, lo, hi);
+		column(12, 6, r.mean);
+		putchar('\n');
 	}
 	free(rows);
 }
@@ -70,9 +85,10 @@ static void unit_table(const tc_forecast *f)
 	       "USD per unit-month");
 	for (i = 0; i < tc_forecast_kpi_count(f); i++) {
 		tc_forecast_kpi_unit(f, i, &a, &b);
-		printf("%-24.24s %16.6f %20.6f\n",
-		       tc_forecast_kpi_name(f, i), a.quantile[a.n_quantiles /
-		       2], b.quantile[b.n_quantiles / 2]);
+		printf("%-24.24s", tc_forecast_kpi_name(f, i));
+		column(16, 6, a.quantile[a.n_quantiles / 2]);
+		column(20, 6, b.quantile[b.n_quantiles / 2]);
+		putchar('\n');
 	}
 }
 
@@ -91,7 +107,7 @@ int cli_forecast_summary(const tc_forecast *f, const char *graph)
 	printf("%s: %s to %s (%d days), %zu trials, seed %llu\n", graph, d0,
 	       d1, tc_forecast_days(f), tc_forecast_trials(f),
 	       (unsigned long long)tc_forecast_seed(f));
-	printf("total cost: mean %.2f USD, p%g %.2f to p%g %.2f USD\n",
+	printf("total cost: mean %.2f USD, p%.10g %.2f to p%.10g %.2f USD\n",
 	       s.mean, s.percent[0], lo, s.percent[s.n_quantiles - 1], hi);
 	class_table(f, s.mean);
 	unit_table(f);
