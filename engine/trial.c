@@ -420,14 +420,18 @@ static double segment_count(const eng *e, eng_work *w, uint64_t trial,
 			    size_t node, int t0, int t1, uint32_t seg)
 {
 	const double *val = &w->val[node * e->opts.days];
-	double k1 = 0, k2 = 0, k3 = 0, n;
-	int poisson = 1, t;
+	double k1 = 0, k2 = 0, k3 = 0, n, ik = 1 / w->par[node].disp;
+	int dated = e->scn && e->scn->touched[node], poisson = ik == 0, t;
 	tci_sum_law law;
 
 	for (t = t0; t < t1; t++) {
-		double m = val[t], ik = 1 / day_size(e, w, node, t), q;
+		double m = val[t], q;
 
-		poisson &= ik == 0;
+		/* A scenario may set the size from a date (1/inf is 0). */
+		if (dated) {
+			ik = 1 / day_size(e, w, node, t);
+			poisson &= ik == 0;
+		}
 		q = m * m * ik;
 		k1 += m;
 		k2 += m + q;
@@ -583,12 +587,10 @@ static void plain_days(const eng *e, eng_work *w, uint64_t trial,
 	double *val = &w->val[v * (size_t)days];
 	const double *g = &w->grow[v * (size_t)days];
 	double level = p->level >= 0 ? p->level : 0;
+	double f = e->is_kpi[v] ? 1 : 1 + p->retry;
 
-	for (t = 0; t < days; t++) {
-		double m = level * (g[t] * p->weekly[e->day_wd[t]]);
-
-		val[t] = e->is_kpi[v] ? m : m * (1 + p->retry);
-	}
+	for (t = 0; t < days; t++)
+		val[t] = level * (g[t] * p->weekly[e->day_wd[t]]) * f;
 	if (runs || e->is_kpi[v])
 		return;
 	for (t = 0; t < days; t++) {
@@ -645,19 +647,20 @@ tc_status eng_trial(const eng *e, eng_work *w, uint64_t trial,
 		    tc_error *err)
 {
 	int days = e->opts.days, t, runs = eng_by_runs(e, trial);
-	size_t i;
+	size_t i, plain;
 	tc_status st = trial_params(e, w, trial, err);
 
 	if (st != TC_OK)
 		return st;
 
 	/* The demand: plain nodes whole, the rest day by day in order. */
-	for (i = 0; i < e->n_nodes; i++) {
+	for (i = plain = 0; i < e->n_nodes; i++) {
 		w->plain[i] = (unsigned char)plain_node(e, w, i);
 		if (w->plain[i])
 			plain_days(e, w, trial, i, runs);
+		plain += w->plain[i];
 	}
-	for (t = 0; t < days; t++) {
+	for (t = 0; plain < e->n_nodes && t < days; t++) {
 		const size_t *ord = t ? e->order : e->first_order;
 
 		for (i = 0; i < e->n_nodes; i++) {
