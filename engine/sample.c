@@ -209,7 +209,8 @@ static double poisson_inversion(gsl_rng *r, double mean)
  */
 static double poisson_ptrs(gsl_rng *r, double mean)
 {
-	double slam = sqrt(mean), loglam = log(mean);
+	/* log(mean) is for the rare slow test: taken when first needed. */
+	double slam = sqrt(mean), loglam = NAN;
 	double b = 0.931 + 2.53 * slam;
 	double a = -0.059 + 0.02483 * b;
 	double inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
@@ -226,6 +227,8 @@ static double poisson_ptrs(gsl_rng *r, double mean)
 			return k;
 		if (k < 0 || (us < 0.013 && v > us))
 			continue;
+		if (isnan(loglam))
+			loglam = log(mean);
 		lhs = log(v * inv_alpha / (a / (us * us) + b));
 		rhs = -mean + k * loglam - log_factorial(k);
 		if (lhs <= rhs)
