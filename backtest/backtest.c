@@ -87,82 +87,29 @@ static tc_status set(struct run *r, size_t c, const char *name,
 	return TC_OK;
 }
 
-/* "normal(v, se)", or v alone when se is 0. */
-static void uncertain(char *buf, size_t size, double v, double se)
-{
-	if (se > 0)
-		snprintf(buf, size, "normal(%.10g, %.4g)", v, se);
-	else
-		snprintf(buf, size, "%.10g", v);
-}
-
-/* The seven weekly factors, each with its SE. */
-static tc_status set_weekly(struct run *r, size_t c, const tc_fit_volume *v,
-			    double inf)
-{
-	char buf[512], one[64];
-	size_t len = 0;
-	int j;
-
-	if (!v->has_trend)
-		return set(r, c, "weekly", "1,1,1,1,1,1,1");
-	buf[0] = 0;
-	for (j = 0; j < 7; j++) {
-		uncertain(one, sizeof one, v->weekly[j],
-			  inf * v->weekly_se[j]);
-		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s",
-					j ? "," : "", one);
-	}
-	return set(r, c, "weekly", buf);
-}
-
 /*
- * (n - p) / n for p mean parameters fitted to n days. The
- * maximum-likelihood size understates the extra-Poisson variance as a
- * variance divided by n instead of n - p does, and the standard errors
- * from the observed information are as short: the size is multiplied by
- * this factor and the SEs divided by its square root, the usual
- * degrees-of-freedom correction (docs/backtest.md).
- */
-static double dof_factor(const tc_fit_volume *v, int64_t n)
-{
-	int p = v->has_trend ? 8 : 1;
-
-	return n > p + 1 ? (double)(n - p) / (double)n : 1.0 / (double)n;
-}
-
-/*
- * Writes a volume fit onto class c: level, growth and weekly as normal
- * specs (as tokcast fit writes them); the size as a lognormal around the
- * fitted size with the SE of its logarithm, the scale the fitter
- * estimates it on, so a draw is never negative.
+ * Writes a volume fit onto class c as tokcast fit does
+ * (tc_fit_volume_attrs_of: the small-sample correction, the size as a
+ * lognormal). What the fit did not estimate is set too, since the
+ * graph's values are overwritten: no growth and a flat week under 14
+ * days, a size of 1e9 (practically Poisson) under 3.
  */
 static tc_status apply_volume(struct run *r, size_t c,
-			      const tc_fit_volume *v, int64_t ndays)
+			      const tc_fit_volume *v)
 {
-	char buf[128];
-	double k = v->dispersion * dof_factor(v, ndays);
-	double inf = sqrt(1 / dof_factor(v, ndays));
+	tc_fit_volume_attrs a;
 	tc_status st;
 
-	uncertain(buf, sizeof buf, v->level, inf * v->level_se);
-	st = set(r, c, "requests_per_day", buf);
-	if (st == TC_OK && v->has_trend)
-		uncertain(buf, sizeof buf, v->growth, inf * v->growth_se);
-	else
-		snprintf(buf, sizeof buf, "0");
+	tc_fit_volume_attrs_of(v, &a);
+	st = set(r, c, "requests_per_day", a.requests_per_day);
 	if (st == TC_OK)
-		st = set(r, c, "growth", buf);
+		st = set(r, c, "growth", a.growth[0] ? a.growth : "0");
 	if (st == TC_OK)
-		st = set_weekly(r, c, v, inf);
-	if (v->has_dispersion && v->dispersion_se > 0)
-		snprintf(buf, sizeof buf, "lognormal(mu=%.10g, sigma=%.4g)",
-			 log(k), inf * v->dispersion_se / v->dispersion);
-	else
-		snprintf(buf, sizeof buf, "%.10g", v->has_dispersion ? k
-								     : 1e9);
+		st = set(r, c, "weekly",
+			 a.weekly[0] ? a.weekly : "1,1,1,1,1,1,1");
 	if (st == TC_OK)
-		st = set(r, c, "dispersion", buf);
+		st = set(r, c, "dispersion",
+			 a.dispersion[0] ? a.dispersion : "1e9");
 	return st;
 }
 
@@ -260,28 +207,36 @@ static tc_status fit_class(struct run *r, size_t c, int64_t origin,
 				 (size_t)(end - start + 1), start, as_of,
 				 &v, r->err);
 	if (st == TC_OK)
-		st = apply_volume(r, c, &v, end - start + 1);
+		st = apply_volume(r, c, &v);
 	if (st == TC_OK && r->o->metric == TC_BT_COST)
 		st = fit_class_tokens(r, c, start, end);
 	return st;
 }
 
 /*
- * The level's day: the middle of the history all classes share. There
- * the level's and the growth's errors are nearly uncorrelated; the graph
+ * The level's day: the middle of the history all classes share
+ * (tc_fit_volume_level_day, as tokcast fit places it). There the
+ * level's and the growth's errors are nearly uncorrelated; the graph
  * cannot say they are correlated, and at the last day they strongly are
- * (docs/backtest.md).
+ * (docs/backtest.md). INT64_MIN when out of memory.
  */
 static int64_t level_day(const struct run *r, int64_t origin)
 {
-	int64_t start = INT64_MIN, s;
+	int64_t *first = malloc(r->nin * sizeof *first);
+	int64_t *last = malloc(r->nin * sizeof *last);
+	int64_t day = INT64_MIN;
 	size_t c;
 
-	for (c = 0; c < r->nin; c++) {
-		s = run_start(r, c, origin);
-		start = s > start ? s : start;
+	if (first && last) {
+		for (c = 0; c < r->nin; c++) {
+			first[c] = run_start(r, c, origin);
+			last[c] = origin - 1;
+		}
+		day = tc_fit_volume_level_day(first, last, r->nin);
 	}
-	return start + (origin - 1 - start) / 2;
+	free(first);
+	free(last);
+	return day;
 }
 
 /* Appends a record. */
@@ -419,6 +374,9 @@ static tc_status run_origin(struct run *r, int64_t origin, size_t k,
 	tc_status st;
 
 	*done = 0;
+	if (as_of == INT64_MIN)
+		return tci_error(r->err, TC_ERR_NOMEM, NULL, 0, NULL,
+				 "out of memory");
 	for (c = 0; c < r->nin; c++) {
 		st = fit_class(r, c, origin, as_of);
 		if (st == TC_ERR_NOT_FOUND)

@@ -1,14 +1,16 @@
 #!/bin/sh
 # The full calibration run of tests/test_calibration.c: 1,600 independent
-# histories (3 binomial SEs of the 80% coverage are then 3 points), both
-# the calibrated case and the one that must fail. Usage:
+# histories (3 binomial SEs of the 80% coverage are then 3 points):
+# the calibrated cases and the ones that must fail (the backtest's, and
+# tokcast fit's path with its former placement). Usage:
 #   bench/calibration.sh [BUILD_DIR] [N]
 # Prints the coverage of the 80% and 95% intervals, the PIT histogram and
 # its chi-square p, and each case's verdict; then the cost case.
 set -e
 build=${1:-build}
 n=${2:-1600}
-for case in requests_calibrated fails_without_uncertainty; do
+for case in requests_calibrated fails_without_uncertainty fit_calibrated \
+	fit_before_fails; do
 	echo "== $case (N=$n)"
 	TC_CALIBRATION_N=$n "$build/tests/test_calibration" "$case" 2>&1 |
 		grep -E "N=|OK|FAILED  \]"

@@ -340,6 +340,17 @@ static void print_quantity(const char *cls, const char *q,
 	}
 }
 
+/* The volume's line of the table: the level, its SE and its day. */
+static void print_volume(const struct fit_class *c)
+{
+	char day[16];
+
+	cli_format_date(c->vol.as_of, day, sizeof day);
+	printf("%-16s requests/day   %.6g (se %.3g) on %s%s\n", c->name,
+	       c->vol.level, c->vol.level_se, day,
+	       c->vol.weak_level ? ", weakly identified: under a day" : "");
+}
+
 /* The readable table on stdout. */
 static void print_table(const struct fit_run *run)
 {
@@ -356,11 +367,7 @@ static void print_table(const struct fit_run *run)
 			printf("%-16s io_rank_corr   %.4f (se %.4f)\n",
 			       c->name, c->rho, c->rho_se);
 		if (c->ok_volume)
-			printf("%-16s requests/day   %.6g (se %.3g)%s\n",
-			       c->name, c->vol.level, c->vol.level_se,
-			       c->vol.weak_level
-				       ? ", weakly identified: under a day"
-				       : "");
+			print_volume(c);
 	}
 }
 
@@ -598,6 +605,7 @@ static int fit_main(struct fit_run *run, struct cli_usage_args *ua,
 		rc = CLI_INVALID;
 		goto out;
 	}
+	fit_place_levels(run, &fg, add);
 
 	/* With the report on stdout, the table would corrupt it. */
 	if (!report || strcmp(report, "-") != 0)

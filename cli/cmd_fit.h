@@ -41,6 +41,15 @@ struct fit_class {
 	tc_fit_share sh[FIT_NSHARES];
 	double rho, rho_se;
 	tc_fit_volume vol;
+	int written;		/* its volume goes onto a root node */
+};
+
+/* Where the written levels are placed (cmd_fit_level.c). */
+enum fit_level_mode {
+	FIT_LEVEL_NONE = 0,	/* no volume is written */
+	FIT_LEVEL_WRITE,	/* at as_of, which the graph receives */
+	FIT_LEVEL_KEEP,		/* at the graph's own as_of, kept */
+	FIT_LEVEL_LAST		/* each at its log's last day, no as_of */
 };
 
 /* Everything one run of the command gathers. */
@@ -50,6 +59,8 @@ struct fit_run {
 	char *sources;		/* the log paths, comma separated */
 	uint64_t rows, rejected, duplicates;
 	tc_fit_opts opts;
+	enum fit_level_mode level_mode;
+	int64_t as_of;		/* FIT_LEVEL_WRITE and _KEEP: the day */
 };
 
 /* The attribute name of a share. */
@@ -79,6 +90,16 @@ void fit_graph_free(struct fit_graph *fg);
 int fit_write_graph(const struct fit_run *run, struct fit_graph *fg,
 		    const char *graph_path, const char *out_path,
 		    int add_classes);
+
+/*
+ * Chooses the day the levels of the classes whose volume is written
+ * describe, and refits their volumes there (docs/fitting.md, "Where the
+ * level is placed"). fg->kg is NULL without a graph; add is
+ * --add-classes. Fills run->level_mode and run->as_of, and each class's
+ * written flag.
+ */
+void fit_place_levels(struct fit_run *run, const struct fit_graph *fg,
+		      int add);
 
 /* Writes DIR/<class>_<quantity>.svg per fit. Returns an exit code. */
 int fit_write_plots(const struct fit_run *run, const char *dir);

@@ -151,27 +151,18 @@ static void write_provenance(struct target *t, const struct fit_run *run,
 	}
 }
 
-/* The seven weekly factors as normal(f, se) specs, Monday first. */
-static void write_weekly(struct target *t, const tc_fit_volume *v)
-{
-	char buf[512];
-	size_t len = 0;
-	int j;
-
-	for (j = 0; j < 7; j++)
-		len += (size_t)snprintf(buf + len, sizeof buf - len,
-					"%snormal(%.6g, %.3g)", j ? ", " : "",
-					v->weekly[j], v->weekly_se[j]);
-	set_attr(t, "weekly", buf, 1);
-}
-
 /*
- * Volume: requests_per_day (and growth, weekly) on root classes only;
- * a driven class gets the observed rate as provenance (issue 3).
+ * Volume: requests_per_day, dispersion, growth and weekly on root
+ * classes only, as the backtest writes them (tc_fit_volume_attrs_of:
+ * corrected for the days' small sample); what the fit did not estimate
+ * keeps the graph's value. A driven class gets the observed rate as
+ * provenance (issue 3).
  */
 static void write_volume(struct target *t, const tc_fit_volume *v,
 			 int root)
 {
+	tc_fit_volume_attrs a;
+
 	set_num(t, "fit_requests_per_day", v->level);
 	if (v->weak_level)
 		set_attr(t, "fit_volume_note",
@@ -181,14 +172,14 @@ static void write_volume(struct target *t, const tc_fit_volume *v,
 			 "log shorter than 14 days: no growth or weekly", 0);
 	if (!root)
 		return;
-	set_uncertain(t, "requests_per_day", v->level, v->level_se);
-	if (v->has_dispersion)
-		set_uncertain(t, "dispersion", v->dispersion,
-			      v->dispersion_se);
-	if (!v->has_trend)
-		return;
-	set_uncertain(t, "growth", v->growth, v->growth_se);
-	write_weekly(t, v);
+	tc_fit_volume_attrs_of(v, &a);
+	set_attr(t, "requests_per_day", a.requests_per_day, a.level);
+	if (a.dispersion[0])
+		set_attr(t, "dispersion", a.dispersion, a.size);
+	if (a.growth[0])
+		set_attr(t, "growth", a.growth, a.monthly_growth);
+	if (a.weekly[0])
+		set_attr(t, "weekly", a.weekly, 1);
 }
 
 /* Writes every fit of a class onto its node. */
@@ -281,6 +272,17 @@ void fit_graph_free(struct fit_graph *fg)
 	fg->kg = NULL;
 }
 
+/* Sets the graph's as_of to day; -1 when it cannot. */
+static int set_as_of(tc_graph *g, int64_t day)
+{
+	char date[16];
+
+	cli_format_date(day, date, sizeof date);
+	if (tc_graph_set_graph_attr(g, "as_of", TC_ATTR_STRING, date) != TC_OK)
+		return -1;
+	return 0;
+}
+
 int fit_write_graph(const struct fit_run *run, struct fit_graph *fg,
 		    const char *graph_path, const char *out_path,
 		    int add_classes)
@@ -296,6 +298,8 @@ int fit_write_graph(const struct fit_run *run, struct fit_graph *fg,
 			       &root))
 			write_class(&t, run, &run->classes[i], root);
 	}
+	if (run->level_mode == FIT_LEVEL_WRITE && set_as_of(t.g, run->as_of))
+		t.failed = 1;
 	if (t.failed) {
 		cli_say("%s: some attributes could not be set", graph_path);
 		return CLI_FAILURE;

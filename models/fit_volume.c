@@ -144,7 +144,29 @@ static void size_results(double ls, double var_ls, int cov_ok,
 		r->dispersion = r->dispersion_se = 0;
 }
 
-/* Fits the daily model (trend or level only) to at least 3 days. */
+/*
+ * Moves the trend model's level from day ref to ref + d: the log level
+ * t[0] becomes t[0] + d t[1], and its covariance row and column follow
+ * (cov = J cov J' with J the identity plus d in row 0, column 1).
+ */
+static void shift_level(double *t, double *cov, double d)
+{
+	int j;
+
+	t[0] += d * t[1];
+	cov[0] += 2 * d * cov[1] + d * d * cov[9 + 1];
+	for (j = 1; j < 9; j++) {
+		cov[j] += d * cov[9 + j];
+		cov[j * 9] = cov[j];
+	}
+}
+
+/*
+ * Fits the daily model (trend or level only) to at least 3 days, the
+ * level at c->ref (the middle day, where the level and the growth are
+ * nearly uncorrelated and the information matrix well conditioned),
+ * then moves it to r->as_of.
+ */
 static void fit_daily_model(vol_ctx *c, tc_fit_volume *r)
 {
 	double t[9] = { 0 }, cov[81] = { 0 }, fv;
@@ -154,6 +176,8 @@ static void fit_daily_model(vol_ctx *c, tc_fit_volume *r)
 	vol_start(c, t);
 	tci_minimise(vol_obj, c, np, t, 0.2, 6000, &fv);
 	ok = tci_inverse_hessian(vol_obj, c, np, t, (double)c->nd, cov);
+	if (c->trend && r->as_of != c->ref)
+		shift_level(t, cov, (double)(r->as_of - c->ref));
 	if (c->trend) {
 		trend_results(t, cov, ok, r);
 		size_results(t[8], cov[80], ok, r);
@@ -197,8 +221,8 @@ tc_status tc_fit_volume_daily(const double *counts, size_t ndays,
 	res->span_days = (double)ndays;
 	res->first_day = first_day;
 	res->last_day = first_day + (int64_t)ndays - 1;
-	res->as_of = as_of == INT64_MIN ? res->last_day : as_of;
-	c.ref = res->as_of;
+	c.ref = tc_fit_volume_level_day(&res->first_day, &res->last_day, 1);
+	res->as_of = as_of == INT64_MIN ? c.ref : as_of;
 	c.trend = ndays >= 14;
 	if (ndays >= 3) {
 		fit_daily_model(&c, res);
@@ -272,7 +296,11 @@ tc_status tc_fit_volume_times(const int64_t *time_us, size_t n,
 		res->requests = n;
 		res->span_days = span;
 		short_log(t, n, res);
-		res->as_of = as_of == INT64_MIN ? res->last_day : as_of;
+		res->as_of = as_of == INT64_MIN
+				     ? tc_fit_volume_level_day(&res->first_day,
+							       &res->last_day,
+							       1)
+				     : as_of;
 		free(t);
 		return TC_OK;
 	}

@@ -98,3 +98,25 @@ const char *tc_write_temp(const char *name, const char *text)
 	fclose(fp);
 	return p;
 }
+
+int64_t *tc_test_request_times(const double *y, size_t n, int64_t first,
+			       size_t *nt)
+{
+	const int64_t day = 86400000000LL;
+	size_t i, k, total = 2;
+	int64_t *t;
+
+	for (i = 0; i < n; i++)
+		total += (size_t)y[i];
+	t = malloc(total * sizeof *t);
+	assert_non_null(t);
+	*nt = 0;
+	t[(*nt)++] = first * day - day / 24;
+	for (i = 0; i < n; i++)
+		for (k = 0; k < (size_t)y[i]; k++)
+			t[(*nt)++] = (first + (int64_t)i) * day +
+				     (int64_t)(((double)k + 0.5) / y[i] *
+					       (double)day);
+	t[(*nt)++] = (first + (int64_t)n) * day + day / 24;
+	return t;
+}

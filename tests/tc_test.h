@@ -48,4 +48,14 @@ const char *tc_write_temp(const char *name, const char *text);
 /* A fresh temporary directory for one case's output; static buffer. */
 const char *tc_temp_dir(void);
 
+/*
+ * Request times (microseconds since 1970) for daily counts: y[i]
+ * requests spread evenly over day first + i, for n days, and one
+ * request on the day before and one on the day after, the partial days
+ * tc_fit_volume_times drops. *nt receives the count; the caller frees
+ * the array. Fails the case when out of memory.
+ */
+int64_t *tc_test_request_times(const double *y, size_t n, int64_t first,
+			       size_t *nt);
+
 #endif

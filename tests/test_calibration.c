@@ -1,8 +1,10 @@
 /*
  * test_calibration.c - calibration by simulation: histories drawn from
  * known processes inside the fitter's model class, each fitted and
- * forecast once by tc_backtest_run, and the coverage and PIT of the
- * forecasts of the next days checked against nominal (docs/backtest.md).
+ * forecast once by tc_backtest_run (or along tokcast fit's path: the
+ * volume fitted from request times and written onto a graph that the
+ * engine forecasts), and the coverage and PIT of the forecasts of the
+ * next days checked against nominal (docs/backtest.md).
  *
  * N is 400 histories (300 under the sanitizers); TC_CALIBRATION_N sets
  * it (bench/calibration.sh runs 1,600). Seeds are fixed once.
@@ -80,6 +82,15 @@ static void draw_days(gsl_rng *r, const struct truth *t, int64_t first,
 						 t->size);
 	}
 }
+
+/* What a history fits and forecasts (calibrate's kind). */
+enum kind {
+	K_REQUESTS = 0,		/* the backtest, requests */
+	K_NO_UNCERTAINTY,	/* the same without parameter uncertainty */
+	K_COST,			/* the backtest, cost of per-request draws */
+	K_FIT,			/* tokcast fit's path, requests */
+	K_FIT_BEFORE		/* tokcast fit's former placement */
+};
 
 /* The results over N histories. */
 struct calib {
@@ -226,9 +237,143 @@ static void one_cost_history(gsl_rng *r, tc_catalog *cat, int hist,
 	free(q.out);
 }
 
-/* Runs n histories from a fixed seed. */
-static void calibrate(size_t n, int hist, int horizon, int trend,
-		      int no_unc, unsigned long seed, struct calib *c)
+/* "normal(v, se)" as tokcast fit wrote it before (%.8g, %.3g). */
+static void before_spec(char *buf, size_t size, double v, double se)
+{
+	if (se > 0)
+		snprintf(buf, size, "normal(%.8g, %.3g)", v, se);
+	else
+		snprintf(buf, size, "%.8g", v);
+}
+
+/*
+ * The attributes as tokcast fit wrote them before it shared the
+ * backtest's code (fitted with the level at the log's last day): every
+ * spec normal(value, se) without the small-sample correction, the size
+ * too; a size only when the days were overdispersed.
+ */
+static void before_attrs(const tc_fit_volume *v, tc_fit_volume_attrs *a)
+{
+	size_t len = 0;
+	int j;
+
+	memset(a, 0, sizeof *a);
+	a->as_of = v->as_of;
+	before_spec(a->requests_per_day, sizeof a->requests_per_day,
+		    v->level, v->level_se);
+	before_spec(a->growth, sizeof a->growth, v->growth, v->growth_se);
+	for (j = 0; j < 7; j++)
+		len += (size_t)snprintf(a->weekly + len,
+					sizeof a->weekly - len,
+					"%snormal(%.6g, %.3g)", j ? ", " : "",
+					v->weekly[j], v->weekly_se[j]);
+	if (v->has_dispersion)
+		before_spec(a->dispersion, sizeof a->dispersion,
+			    v->dispersion, v->dispersion_se);
+}
+
+/* Sets the non-empty volume attributes of a, and as_of, on g. */
+static void put_volume(tc_graph *g, const tc_fit_volume_attrs *a)
+{
+	const char *name[4] = { "requests_per_day", "growth", "weekly",
+				"dispersion" };
+	const char *text[4] = { a->requests_per_day, a->growth, a->weekly,
+				a->dispersion };
+	char date[16];
+	size_t node;
+	int k;
+
+	assert_true(tc_graph_find_node(g, "c", &node));
+	for (k = 0; k < 4; k++)
+		if (text[k][0])
+			assert_int_equal(tc_graph_set_node_attr(
+				g, node, name[k], TC_ATTR_STRING, text[k]),
+				TC_OK);
+	tci_format_date(a->as_of, date, sizeof date);
+	assert_int_equal(tc_graph_set_graph_attr(g, "as_of", TC_ATTR_STRING,
+						 date), TC_OK);
+}
+
+/* The quantiles (tc_bt_levels) of g's requests over days from start. */
+static void forecast_sum(const tc_graph *g, const tc_catalog *cat,
+			 int64_t start, int days, uint64_t seed, double *q)
+{
+	tc_forecast_opts fo;
+	tc_forecast *f = NULL;
+	tc_kg *kg = NULL;
+	tc_error err = { 0 };
+	tc_stat s;
+	size_t i;
+
+	tc_forecast_opts_init(&fo);
+	fo.seed = seed;
+	fo.trials = 1000;
+	fo.start = start;
+	fo.days = days;
+	fo.daily = 0;
+	for (i = 0; i < TC_BT_NLEVELS; i++)
+		fo.quantiles[i] = tc_bt_levels[i];
+	fo.n_quantiles = TC_BT_NLEVELS;
+	if (tc_kg_build(g, NULL, &kg, NULL, &err) != TC_OK ||
+	    tc_forecast_run(kg, cat, &fo, &f, &err) != TC_OK)
+		fail_msg("%s", err.message);
+	assert_int_equal(tc_forecast_stat(f, TC_PERIOD_HORIZON, 0, 0,
+					  TC_M_REQUESTS, &s), TC_OK);
+	memcpy(q, s.quantile, TC_BT_NLEVELS * sizeof *q);
+	tc_forecast_free(f);
+	tc_kg_free(kg);
+}
+
+/*
+ * tokcast fit's path on one history of 28 days (a tenth of the
+ * backtest's level, to keep the request times few): request times,
+ * tc_fit_volume_times with its default level day, tc_fit_volume_attrs_of
+ * and as_of written onto the graph as tokcast fit writes a class whose
+ * graph has nothing else growing; then the engine forecasts the next 7
+ * days and their sum is scored. before: the former placement (the
+ * level at the last day, before_attrs).
+ */
+static void one_fit_history(gsl_rng *r, const tc_catalog *cat, int before,
+			    uint64_t seed, struct calib *c)
+{
+	double y[35];
+	int64_t first, *t;
+	tc_fit_volume v;
+	tc_fit_volume_attrs a;
+	tc_bt_record rec = { 0 };
+	tc_graph *g = NULL;
+	tc_error err = { 0 };
+	struct truth tr;
+	size_t i, nt;
+
+	draw_truth(r, 1, &tr);
+	tr.level /= 10;
+	first = tci_days_from_civil(2026, 3, 2) +
+		(int64_t)gsl_rng_uniform_int(r, 7);
+	draw_days(r, &tr, first, 35, y);
+	t = tc_test_request_times(y, 28, first, &nt);
+	assert_int_equal(tc_fit_volume_times(t, nt, before ? first + 27 :
+					     INT64_MIN, &v, &err), TC_OK);
+	if (before)
+		before_attrs(&v, &a);
+	else
+		tc_fit_volume_attrs_of(&v, &a);
+	assert_int_equal(tc_graph_read_memory(graph_text, strlen(graph_text),
+					      "calib", NULL, &g, NULL, &err),
+			 TC_OK);
+	put_volume(g, &a);
+	forecast_sum(g, cat, first + 28, 7, seed, rec.q);
+	for (i = 28; i < 35; i++)
+		rec.actual += y[i];
+	rec.pit = tc_bt_pit(rec.q, rec.actual);
+	add_horizon(c, &rec);
+	tc_graph_free(g);
+	free(t);
+}
+
+/* Runs n histories of a kind from a fixed seed. */
+static void calibrate(size_t n, int hist, int horizon, enum kind kind,
+		      unsigned long seed, struct calib *c)
 {
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
 	tc_catalog *cat = tc_catalog_new();
@@ -241,11 +386,15 @@ static void calibrate(size_t n, int hist, int horizon, int trend,
 	gsl_rng_set(r, seed);
 	memset(c, 0, sizeof *c);
 	for (i = 0; i < n; i++) {
-		if (no_unc == 2)
+		if (kind == K_COST)
 			one_cost_history(r, cat, hist, horizon, 1000 + i, c);
+		else if (kind == K_FIT || kind == K_FIT_BEFORE)
+			one_fit_history(r, cat, kind == K_FIT_BEFORE,
+					1000 + i, c);
 		else
-			one_history(r, cat, hist, horizon, trend, no_unc,
-				    1000 + i, c);
+			one_history(r, cat, hist, horizon,
+				    kind == K_REQUESTS,
+				    kind == K_NO_UNCERTAINTY, 1000 + i, c);
 	}
 	tc_bt_pit_chi2(c->pit, TC_BT_PIT_BINS, &c->p);
 	gsl_rng_free(r);
@@ -285,7 +434,7 @@ static void requests_calibrated(void **state)
 	size_t n = histories();
 
 	(void)state;
-	calibrate(n, 28, 7, 1, 0, 20261203UL, &c);
+	calibrate(n, 28, 7, K_REQUESTS, 20261203UL, &c);
 	assert_int_equal(c.n, n);
 	assert_true(within(c.in80, c.n, 0.80));
 	assert_true(within(c.in95, c.n, 0.95));
@@ -302,7 +451,7 @@ static void fails_without_uncertainty(void **state)
 	struct calib c;
 
 	(void)state;
-	calibrate(histories(), 7, 7, 0, 1, 20261204UL, &c);
+	calibrate(histories(), 7, 7, K_NO_UNCERTAINTY, 20261204UL, &c);
 	assert_false(within(c.in80, c.n, 0.80) &&
 		     within(c.in95, c.n, 0.95) && c.p > 0.01);
 }
@@ -321,17 +470,53 @@ static void cost_calibrated(void **state)
 	(void)state;
 	if (!getenv("TC_CALIBRATION_COST"))
 		exit(77);	/* ctest's skip code */
-	calibrate(n, 28, 7, 1, 2, 20261205UL, &c);
+	calibrate(n, 28, 7, K_COST, 20261205UL, &c);
 	assert_int_equal(c.n, n);
 	assert_true(within(c.in80, c.n, 0.80));
 	assert_true(within(c.in95, c.n, 0.95));
 	assert_true(c.p > 0.01);
 }
 
+/*
+ * tokcast fit's path (request times, the level at the middle of the
+ * log, the backtest's correction) on four weeks of history, the next 7
+ * days' total forecast from the fitted graph: calibrated, as the
+ * backtest is.
+ */
+static void fit_calibrated(void **state)
+{
+	struct calib c;
+	size_t n = histories();
+
+	(void)state;
+	calibrate(n, 28, 7, K_FIT, 20261206UL, &c);
+	assert_int_equal(c.n, n);
+	assert_true(within(c.in80, c.n, 0.80));
+	assert_true(within(c.in95, c.n, 0.95));
+	assert_true(c.p > 0.01);
+}
+
+/*
+ * The same histories written as tokcast fit wrote them before (the
+ * level at the last day, no small-sample correction): intervals too
+ * narrow, and the check fails.
+ */
+static void fit_before_fails(void **state)
+{
+	struct calib c;
+
+	(void)state;
+	calibrate(histories(), 28, 7, K_FIT_BEFORE, 20261206UL, &c);
+	assert_false(within(c.in80, c.n, 0.80) &&
+		     within(c.in95, c.n, 0.95) && c.p > 0.01);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(requests_calibrated),
 	cmocka_unit_test(fails_without_uncertainty),
 	cmocka_unit_test(cost_calibrated),
+	cmocka_unit_test(fit_calibrated),
+	cmocka_unit_test(fit_before_fails),
 };
 
 TC_TEST_MAIN(tests)

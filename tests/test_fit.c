@@ -675,8 +675,12 @@ static void rank_corr_matches_scipy(void **state)
 
 /*
  * 84 days of negative binomial counts (size 50) with level 1000 at the
- * last day, growth 5% a month and a weekend dip: every estimate within
- * 3 reported SEs.
+ * middle day (index 41, the default as_of: 0 + (83 - 0) / 2), growth 5%
+ * a month and a weekend dip: every estimate within 3 reported SEs. Asked
+ * for the last day, the level is 1000 * 1.05^(42 / 30.4375). The level
+ * is moved, not refitted: at any day it is the middle's times (1 + g)^
+ * (days / 30.4375) with the same growth and growth SE, and a level
+ * placed a year away still has its SEs.
  */
 static void volume_recovers_trend(void **state)
 {
@@ -684,27 +688,46 @@ static void volume_recovers_trend(void **state)
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
 	double y[84], m, b = log(1.05) / 30.4375;
 	int64_t first = tci_days_from_civil(2026, 1, 5);
-	tc_fit_volume v;
+	tc_fit_volume v, mid;
 	int i;
 
 	gsl_rng_set(r, 3);
 	for (i = 0; i < 84; i++) {
-		m = 1000 * exp(b * (i - 83)) * wk[tci_weekday(first + i)];
+		m = 1000 * exp(b * (i - 41)) * wk[tci_weekday(first + i)];
 		y[i] = gsl_ran_negative_binomial(r, 50 / (50 + m), 50);
 	}
 	assert_int_equal(tc_fit_volume_daily(y, 84, first, INT64_MIN, &v,
 					     NULL),
 			 TC_OK);
+	assert_int_equal(v.as_of, first + 41);
 	assert_true(v.has_trend && v.has_dispersion);
 	assert_true(fabs(v.level - 1000) < 3 * v.level_se);
 	assert_true(fabs(v.growth - 0.05) < 3 * v.growth_se);
 	assert_true(fabs(v.dispersion - 50) < 3 * v.dispersion_se);
 	for (i = 0; i < 7; i++)
 		assert_true(fabs(v.weekly[i] - wk[i]) < 3 * v.weekly_se[i]);
+	mid = v;
+	assert_int_equal(tc_fit_volume_daily(y, 84, first, first + 83, &v,
+					     NULL),
+			 TC_OK);
+	assert_true(fabs(v.level - 1000 * pow(1.05, 42 / 30.4375)) <
+		    3 * v.level_se);
+	assert_true(fabs(v.level / (mid.level * pow(1 + mid.growth,
+						     42 / 30.4375)) - 1) <
+		    1e-12);
+	assert_true(v.growth == mid.growth && v.growth_se == mid.growth_se);
+	assert_true(v.level_se > mid.level_se);
+	assert_int_equal(tc_fit_volume_daily(y, 84, first, first + 400, &v,
+					     NULL),
+			 TC_OK);
+	assert_true(v.level_se > 0 && v.growth_se == mid.growth_se);
 	gsl_rng_free(r);
 }
 
-/* Under two weeks: a level and dispersion, no growth or weekly. */
+/*
+ * Under two weeks: a level and dispersion, no growth or weekly; the
+ * level describes the middle day, 0 + (4 - 0) / 2.
+ */
 static void volume_short_log_has_no_trend(void **state)
 {
 	const double y[5] = { 100, 120, 90, 110, 130 };
@@ -714,7 +737,7 @@ static void volume_short_log_has_no_trend(void **state)
 			 TC_OK);
 	assert_false(v.has_trend);
 	assert_true(fabs(v.level - 110) < 0.5);
-	assert_int_equal(v.as_of, 4);
+	assert_int_equal(v.as_of, 2);
 }
 
 /* 25 requests over exactly half a day: 50 a day, weakly identified. */
@@ -737,6 +760,126 @@ static void volume_under_a_day_is_weak(void **state)
 	t[1] = t[0];
 	assert_int_equal(tc_fit_volume_times(t, 2, INT64_MIN, &v, NULL),
 			 TC_ERR_INVALID);
+}
+
+/*
+ * The day levels are placed at: the middle of the days all histories
+ * share, by hand. [10, 20] -> 15; [10, 19] -> 10 + 9 / 2 = 14; shared
+ * days [5, 28] -> 5 + 23 / 2 = 16; [0, 10] and [50, 60] share none:
+ * 50 + (10 - 50) / 2 = 30, the middle of the gap.
+ */
+static void volume_level_day_hand_values(void **state)
+{
+	const int64_t f1[1] = { 10 }, l1[1] = { 20 }, l2[1] = { 19 };
+	const int64_t f3[3] = { 0, 5, 3 }, l3[3] = { 30, 28, 40 };
+	const int64_t fd[2] = { 0, 50 }, ld[2] = { 10, 60 };
+
+	assert_int_equal(tc_fit_volume_level_day(f1, l1, 1), 15);
+	assert_int_equal(tc_fit_volume_level_day(f1, l2, 1), 14);
+	assert_int_equal(tc_fit_volume_level_day(f3, l3, 3), 16);
+	assert_int_equal(tc_fit_volume_level_day(fd, ld, 2), 30);
+	assert_true(tc_fit_volume_level_day(f1, l1, 0) == INT64_MIN);
+	assert_true(tc_fit_volume_level_day(NULL, l1, 1) == INT64_MIN);
+}
+
+/*
+ * The graph attributes of hand-made fits, every number by hand (printf
+ * %.10g and %.4g). A trend on 28 days: dof = (28 - 8) / 28, every SE
+ * times sqrt(28 / 20) = 1.1832160: 20 -> 23.66, 0.02 -> 0.02366,
+ * 0.03 -> 0.0355; the size 40 x 20 / 28 = 28.571429, ln 3.352407217,
+ * sigma 1.1832160 x 10 / 40 = 0.2958.
+ */
+static void volume_attrs_with_trend(void **state)
+{
+	tc_fit_volume v = { 0 };
+	tc_fit_volume_attrs a;
+	int j;
+
+	v.full_days = 28;
+	v.has_trend = v.has_dispersion = 1;
+	v.level = 1000;
+	v.level_se = 20;
+	v.growth = 0.05;
+	v.growth_se = 0.02;
+	for (j = 0; j < 7; j++) {
+		v.weekly[j] = j < 5 ? 1.1 : 0.75;
+		v.weekly_se[j] = 0.03;
+	}
+	v.dispersion = 40;
+	v.dispersion_se = 10;
+	v.as_of = 20000;
+	tc_fit_volume_attrs_of(&v, &a);
+	assert_float_equal(a.dof, 20.0 / 28, 1e-15);
+	assert_int_equal(a.as_of, 20000);
+	assert_string_equal(a.requests_per_day, "normal(1000, 23.66)");
+	assert_string_equal(a.growth, "normal(0.05, 0.02366)");
+	assert_string_equal(a.weekly,
+			    "normal(1.1, 0.0355),normal(1.1, 0.0355),"
+			    "normal(1.1, 0.0355),normal(1.1, 0.0355),"
+			    "normal(1.1, 0.0355),normal(0.75, 0.0355),"
+			    "normal(0.75, 0.0355)");
+	assert_string_equal(a.dispersion,
+			    "lognormal(mu=3.352407217, sigma=0.2958)");
+	assert_float_equal(a.size, 40 * 20.0 / 28, 1e-12);
+	assert_float_equal(a.monthly_growth, 0.05, 0);
+}
+
+/*
+ * Without a trend. 5 days, not overdispersed: dof 4 / 5, 5 x sqrt(5 / 4)
+ * = 5.59, the size 1e9, no growth or weekly. 2 days: dof 1 / 2,
+ * sqrt(100 / 2) x sqrt(2) = 10, no size. A rate over under three full
+ * days (full_days 0): no correction. An SE of 0: a constant; a large
+ * one: a lognormal.
+ */
+static void volume_attrs_without_trend(void **state)
+{
+	tc_fit_volume v = { 0 };
+	tc_fit_volume_attrs a;
+
+	v.full_days = 5;
+	v.level = 110;
+	v.level_se = 5;
+	tc_fit_volume_attrs_of(&v, &a);
+	assert_string_equal(a.requests_per_day, "normal(110, 5.59)");
+	assert_string_equal(a.growth, "");
+	assert_string_equal(a.weekly, "");
+	assert_string_equal(a.dispersion, "1000000000");
+	assert_float_equal(a.size, 1e9, 0);
+
+	v.full_days = 2;
+	v.level = 100;
+	v.level_se = sqrt(100.0 / 2);
+	tc_fit_volume_attrs_of(&v, &a);
+	assert_string_equal(a.requests_per_day, "normal(100, 10)");
+	assert_string_equal(a.dispersion, "");
+	assert_float_equal(a.size, 0, 0);
+
+	v.full_days = 0;
+	v.level = 50;
+	v.level_se = 10;
+	tc_fit_volume_attrs_of(&v, &a);
+	assert_float_equal(a.dof, 1, 0);
+	assert_string_equal(a.requests_per_day, "normal(50, 10)");
+	v.level_se = 0;
+	tc_fit_volume_attrs_of(&v, &a);
+	assert_string_equal(a.requests_per_day, "50");
+
+	/*
+	 * An SE above a third of the level: the lognormal of the same mean
+	 * and sd, s^2 = ln(1 + (90 / 20)^2) = 3.0564, mu = ln 20 - s^2 / 2
+	 * = 1.467553826, s = 1.748 (its mean exp(mu + s^2 / 2) is 20 and
+	 * its sd 90). At exactly a third: still the normal.
+	 */
+	v.level = 20;
+	v.level_se = 90;
+	tc_fit_volume_attrs_of(&v, &a);
+	assert_string_equal(a.requests_per_day,
+			    "lognormal(mu=1.467553826, sigma=1.748)");
+	v.level_se = 20.0 / 3;
+	tc_fit_volume_attrs_of(&v, &a);
+	assert_string_equal(a.requests_per_day, "normal(20, 6.667)");
+	tc_fit_volume_attrs_of(NULL, &a);
+	assert_string_equal(a.requests_per_day, "");
 }
 
 /* ---- Report ----------------------------------------------------------- */
@@ -821,6 +964,9 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(volume_recovers_trend),
 	cmocka_unit_test(volume_short_log_has_no_trend),
 	cmocka_unit_test(volume_under_a_day_is_weak),
+	cmocka_unit_test(volume_level_day_hand_values),
+	cmocka_unit_test(volume_attrs_with_trend),
+	cmocka_unit_test(volume_attrs_without_trend),
 	cmocka_unit_test(report_has_contract_shape),
 };
 

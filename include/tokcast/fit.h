@@ -194,7 +194,9 @@ typedef struct tc_fit_volume {
  * growth, day-of-week factors, size); at least 3 full days a level and a
  * dispersion; shorter logs a rate scaled to a day (weak_level when under
  * one day). as_of (days since 1970) is the day the level describes;
- * INT64_MIN means the last day of the log. Returns TC_OK, TC_ERR_ARG,
+ * INT64_MIN means the middle day of the log, first_day + (last_day -
+ * first_day) / 2, where the level's error and the growth's are nearly
+ * uncorrelated (docs/fitting.md). Returns TC_OK, TC_ERR_ARG,
  * TC_ERR_INVALID (n < 2 or all timestamps equal), TC_ERR_NOMEM.
  */
 tc_status tc_fit_volume_times(const int64_t *time_us, size_t n,
@@ -209,6 +211,51 @@ tc_status tc_fit_volume_times(const int64_t *time_us, size_t n,
 tc_status tc_fit_volume_daily(const double *counts, size_t ndays,
 			      int64_t first_day, int64_t as_of,
 			      tc_fit_volume *res, tc_error *err);
+
+/*
+ * The day the levels of several volume fits are placed at: the middle
+ * day of the days their histories share, max(first) + (min(last) -
+ * max(first)) / 2 (days since 1970; the middle of the gap between them
+ * when they share none). One history gives its own middle day, the
+ * default of tc_fit_volume_times. INT64_MIN when n is 0 or an array is
+ * NULL.
+ */
+int64_t tc_fit_volume_level_day(const int64_t *first, const int64_t *last,
+				size_t n);
+
+/*
+ * A volume fit as the graph receives it (tokcast fit and the backtest
+ * write these): specs of the graph's attribute names, with the
+ * small-sample correction of docs/backtest.md applied. A string is ""
+ * when the fit estimated nothing for it (growth and weekly under 14 full
+ * days, dispersion under 3), and the caller keeps or sets its own value.
+ */
+typedef struct tc_fit_volume_attrs {
+	int64_t as_of;		/* the day the level describes */
+	double dof;		/* (n - p) / n, the factor applied */
+	double level;		/* point values, for keys declared numbers */
+	double monthly_growth;
+	double size;		/* the corrected size; 0 when not written */
+	char requests_per_day[64];	/* normal(level, se / sqrt(dof)) */
+	char growth[64];		/* normal(g, se / sqrt(dof)) */
+	char weekly[512];		/* seven normal(w, se / sqrt(dof)) */
+	char dispersion[96];	/* lognormal(mu=ln(k dof), sigma=..) */
+} tc_fit_volume_attrs;
+
+/*
+ * Fills *out from the fit v: with n = full_days and p mean parameters
+ * (8 with a trend, else 1), dof = (n - p) / n (1 / n when n <= p + 1,
+ * 1 when full_days is 0, a rate over a span under three full days);
+ * every standard error divided by sqrt(dof); the size multiplied by dof
+ * and written lognormal(mu = ln(size), sigma = se(size) / (size
+ * sqrt(dof))), or 1e9 when three or more days showed no
+ * overdispersion. A parameter whose SE is 0 is written as a constant; a
+ * level whose SE exceeds a third of it (placed far from its log) as the
+ * lognormal of the same mean and sd, which never draws below 0. A NULL
+ * v gives an empty *out.
+ */
+void tc_fit_volume_attrs_of(const tc_fit_volume *v,
+			    tc_fit_volume_attrs *out);
 
 /* The fit report written by tokcast fit --report (docs/fitting.md). */
 typedef struct tc_fit_report tc_fit_report;

@@ -88,6 +88,58 @@ check "stdout report" 400 "$(field "$tmp/s.json" \
 "$tokcast" fit --help >/dev/null
 check "help" 0 $?
 
+# Where the level goes (docs/fitting.md). The log's full days are
+# 2026-01-02 .. 2026-01-19 (the first and last are partial), so the
+# level describes 2026-01-02 + 17 / 2 = 2026-01-10. Its 20 requests on
+# every day are not overdispersed: the size written is 1e9.
+check "report as_of" "2026-01-10 2026-01-02 2026-01-19" "$(field \
+	"$tmp/s.json" '" ".join(d["classes"]["chat"]["volume"][k] for k in
+	("as_of", "first_day", "last_day"))')"
+printf '%s\n' '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">' \
+	'<graph edgedefault="directed"></graph></graphml>' \
+	>"$tmp/empty.graphml"
+"$tokcast" fit "$tmp/chat.csv" --class chat --model gpt-5-mini \
+	--add-classes --graph "$tmp/empty.graphml" -o "$tmp/w.graphml" \
+	>/dev/null 2>"$tmp/ew.txt"
+check "as_of written exit" 0 $?
+gattr() {	# gattr GRAPHML NODE-OR-"" ATTRIBUTE: its text, or -
+	python3 - "$@" <<'EOF'
+import sys, xml.etree.ElementTree as ET
+ns = "{http://graphml.graphdrawing.org/xmlns}"
+root = ET.parse(sys.argv[1]).getroot()
+keys = [k.get("id") for k in root.iter(ns + "key")
+        if k.get("attr.name") == sys.argv[3]]
+g = root.find(ns + "graph")
+el = g if not sys.argv[2] else [n for n in g.iter(ns + "node")
+                                if n.get("id") == sys.argv[2]][0]
+vals = [d.text for d in el.findall(ns + "data") if d.get("key") in keys]
+print(vals[0] if vals else "-")
+EOF
+}
+check "as_of written" 2026-01-10 "$(gattr "$tmp/w.graphml" "" as_of)"
+check "size written" 1000000000 "$(gattr "$tmp/w.graphml" chat dispersion)"
+grep -q "as_of set to 2026-01-10" "$tmp/ew.txt"
+check "as_of said" 0 $?
+"$tokcast" graph check "$tmp/w.graphml" >/dev/null 2>&1
+check "as_of graph check" 0 $?
+# The example's KPIs grow from its as_of: it stays, and the user is told.
+"$tokcast" fit "$tmp/chat.csv" --class newclass --model gpt-5-mini \
+	--add-classes --graph "$src/examples/assistant.graphml" \
+	-o "$tmp/k.graphml" >/dev/null 2>"$tmp/ek.txt"
+check "as_of kept" 2026-12-01 "$(gattr "$tmp/k.graphml" "" as_of)"
+grep -q "grow from the graph's as_of 2026-12-01, which is kept" \
+	"$tmp/ek.txt"
+check "as_of kept said" 0 $?
+# Without an as_of, growing KPIs keep none: none is written.
+grep -v '<data key="as_of">' "$src/examples/assistant.graphml" \
+	>"$tmp/noasof.graphml"
+"$tokcast" fit "$tmp/chat.csv" --class newclass --model gpt-5-mini \
+	--add-classes --graph "$tmp/noasof.graphml" -o "$tmp/n.graphml" \
+	>/dev/null 2>"$tmp/en.txt"
+check "no as_of written" - "$(gattr "$tmp/n.graphml" "" as_of)"
+grep -q "set as_of to 2026-01-10" "$tmp/en.txt"
+check "no as_of said" 0 $?
+
 # Usage errors and bad input: exit codes, no output file.
 "$tokcast" fit "$tmp/chat.csv" --graph "$src/examples/assistant.graphml" \
 	>/dev/null 2>&1
