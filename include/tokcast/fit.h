@@ -196,7 +196,10 @@ typedef struct tc_fit_volume {
  * one day). as_of (days since 1970) is the day the level describes;
  * INT64_MIN means the middle day of the log, first_day + (last_day -
  * first_day) / 2, where the level's error and the growth's are nearly
- * uncorrelated (docs/fitting.md). Returns TC_OK, TC_ERR_ARG,
+ * uncorrelated (docs/fitting.md). The model is fitted at the middle day
+ * and a level at another day moved there, so every as_of gives the same
+ * fit (level_se then includes the growth's uncertainty over the
+ * distance). Returns TC_OK, TC_ERR_ARG,
  * TC_ERR_INVALID (n < 2 or all timestamps equal), TC_ERR_NOMEM.
  */
 tc_status tc_fit_volume_times(const int64_t *time_us, size_t n,
@@ -204,9 +207,10 @@ tc_status tc_fit_volume_times(const int64_t *time_us, size_t n,
 			      tc_error *err);
 
 /*
- * The same from daily counts: counts[i] requests on day first_day + i.
- * Returns TC_OK, TC_ERR_ARG, TC_ERR_INVALID (ndays == 0, a negative or
- * non-finite count, all zero), TC_ERR_NOMEM.
+ * The same from daily counts: counts[i] requests on day first_day + i,
+ * as_of as above (INT64_MIN: the middle day). Returns TC_OK,
+ * TC_ERR_ARG, TC_ERR_INVALID (ndays == 0, a negative or non-finite
+ * count, all zero), TC_ERR_NOMEM.
  */
 tc_status tc_fit_volume_daily(const double *counts, size_t ndays,
 			      int64_t first_day, int64_t as_of,
