@@ -261,6 +261,19 @@ static double node_mean(const eng *e, const eng_work *w, size_t node,
 	       (1 + p->retry) * all;
 }
 
+/*
+ * A class's count on day t around its expectation m, negative binomial
+ * of size disp (INFINITY: Poisson), on the stream of (class, day).
+ */
+static double day_count(const eng *e, eng_work *w, uint64_t trial,
+			size_t node, int t, double m, double disp)
+{
+	if (!(m > 0))
+		return 0;
+	stream(e, w->r, trial, e->node_id[node], TC_RNG_COUNT, (uint32_t)t);
+	return tci_ran_negbin(w->r, m, disp);
+}
+
 /* The day's value of a node: a KPI's level or a class's drawn count. */
 static double node_day(const eng *e, eng_work *w, uint64_t trial,
 		       size_t node, int t)
@@ -279,11 +292,7 @@ static double node_day(const eng *e, eng_work *w, uint64_t trial,
 		}
 		return m;
 	}
-	if (!(m > 0))
-		return 0;
-	stream(e, w->r, trial, e->node_id[node], TC_RNG_COUNT, (uint32_t)t);
-	return isfinite(disp) ? tci_ran_negbin(w->r, m, disp)
-			      : tci_ran_poisson(w->r, m);
+	return day_count(e, w, trial, node, t, m, disp);
 }
 
 /*
@@ -397,13 +406,10 @@ static double day_draws(const eng *e, eng_work *w, size_t node, int t0,
 	double n = 0;
 	int t;
 
-	for (t = t0; t < t1; t++) {
-		double k = day_size(e, w, node, t);
-
+	for (t = t0; t < t1; t++)
 		if (val[t] > 0)
-			n += isfinite(k) ? tci_ran_negbin(w->r, val[t], k)
-					 : tci_ran_poisson(w->r, val[t]);
-	}
+			n += tci_ran_negbin(w->r, val[t],
+					    day_size(e, w, node, t));
 	return n;
 }
 
@@ -593,17 +599,8 @@ static void plain_days(const eng *e, eng_work *w, uint64_t trial,
 		val[t] = level * (g[t] * p->weekly[e->day_wd[t]]) * f;
 	if (runs || e->is_kpi[v])
 		return;
-	for (t = 0; t < days; t++) {
-		double m = val[t];
-
-		val[t] = 0;
-		if (!(m > 0))
-			continue;
-		stream(e, w->r, trial, e->node_id[v], TC_RNG_COUNT,
-		       (uint32_t)t);
-		val[t] = isfinite(p->disp) ? tci_ran_negbin(w->r, m, p->disp)
-					   : tci_ran_poisson(w->r, m);
-	}
+	for (t = 0; t < days; t++)
+		val[t] = day_count(e, w, trial, v, t, val[t], p->disp);
 }
 
 /*
