@@ -31,6 +31,17 @@ struct tc_forecast {
 	double *sens_in;	/* [input][trial] draws, or NULL */
 };
 
+/* jobs.c: at most the thread limit of tc_forecast_opts. */
+#define FC_MAX_JOBS 64
+
+/*
+ * Runs fn on each of n jobs (job i at jobs + i x size), each on its own
+ * thread and job 0 on the calling thread; returns when all are done. A
+ * job whose thread cannot start runs on the calling thread, so every
+ * job runs whatever the system allows.
+ */
+void fc_run_jobs(void *(*fn)(void *), void *jobs, size_t size, size_t n);
+
 /* budget.c */
 tc_status fc_budget_plan(tc_forecast *f);
 void fc_budget_keep(tc_forecast *f, const eng_work *w, size_t trial);

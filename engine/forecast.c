@@ -197,8 +197,7 @@ static tc_status run_round(tc_forecast *f, eng_work **work, size_t first,
 			   size_t nb, tc_error *err)
 {
 	round_ctx r;
-	pthread_t th[64];
-	void *args[64][2];
+	void *args[FC_MAX_JOBS][2];
 	unsigned i, nt = f->e.opts.threads;
 	size_t b, j;
 
@@ -211,13 +210,9 @@ static tc_status run_round(tc_forecast *f, eng_work **work, size_t first,
 	for (i = 0; i < nt; i++) {
 		args[i][0] = &r;
 		args[i][1] = work[i];
-		if (i + 1 < nt &&
-		    pthread_create(&th[i], NULL, round_worker, args[i]) != 0)
-			nt = i + 1;
 	}
-	round_worker(args[nt - 1]);
-	for (i = 0; i + 1 < nt; i++)
-		pthread_join(th[i], NULL);
+	/* The blocks are a shared queue: a late job finds it empty. */
+	fc_run_jobs(round_worker, args, sizeof args[0], nt);
 	pthread_mutex_destroy(&r.lock);
 	for (b = 0; b < nb; b++)
 		if (r.st[b] != TC_OK) {

@@ -3,7 +3,6 @@
  * (docs/cli-forecast.md).
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <jansson.h>
@@ -206,21 +205,13 @@ static void *dump_days(void *arg)
 static int dump_round(const tc_forecast *f, size_t first, size_t n,
 		      tci_buf *out)
 {
-	size_t nt = f->e.opts.threads, i, started = 0;
-	day_job job[64];
-	pthread_t th[64];
+	size_t nt = f->e.opts.threads, i;
+	day_job job[FC_MAX_JOBS];
 	int rc = 0;
 
 	for (i = 0; i < nt; i++)
 		job[i] = (day_job){f, first, n, i, nt, out, 0};
-	for (i = 1; i < nt; i++, started++)
-		if (pthread_create(&th[i], NULL, dump_days, &job[i]))
-			break;
-	for (i = 1 + started; i < nt; i++)
-		dump_days(&job[i]);
-	dump_days(&job[0]);
-	for (i = 1; i <= started; i++)
-		pthread_join(th[i], NULL);
+	fc_run_jobs(dump_days, job, sizeof *job, nt);
 	for (i = 0; i < nt; i++)
 		rc |= job[i].rc;
 	return rc;

@@ -3,7 +3,6 @@
  * the read access of the public API.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,10 +116,9 @@ static void *summarise_some(void *arg)
 
 tc_status fc_summarise_pass(tc_forecast *f)
 {
-	size_t nt = f->e.opts.threads, i, started = 0;
+	size_t nt = f->e.opts.threads, i;
 	size_t day = f->keep * (f->e.n_classes + 1);
-	sum_job job[64];
-	pthread_t th[64];
+	sum_job job[FC_MAX_JOBS];
 	tc_status st = TC_OK;
 
 	/* Each column is summarised alone: threads change no number. */
@@ -132,16 +130,8 @@ tc_status fc_summarise_pass(tc_forecast *f)
 		if (!job[i].col || !job[i].dcol || !job[i].keys)
 			st = TC_ERR_NOMEM;
 	}
-	for (i = 1; st == TC_OK && i < nt; i++, started++)
-		if (pthread_create(&th[i], NULL, summarise_some, &job[i]))
-			break;
-	if (st == TC_OK) {
-		for (i = 1 + started; i < nt; i++)
-			summarise_some(&job[i]);
-		summarise_some(&job[0]);
-	}
-	for (i = 1; i <= started; i++)
-		pthread_join(th[i], NULL);
+	if (st == TC_OK)
+		fc_run_jobs(summarise_some, job, sizeof *job, nt);
 	for (i = 0; i < nt; i++) {
 		free(job[i].col);
 		free(job[i].dcol);
