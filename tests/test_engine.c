@@ -117,6 +117,25 @@ static void sha256_vectors(void **state)
 	}
 }
 
+/* Class c priced all along at model's catalog row (one period). */
+static void one_period_class(const tc_catalog *cat, const char *model,
+			     eng_class *c, eng_price *price,
+			     unsigned char *dp)
+{
+	const tc_price *row;
+	tc_error err = {0};
+
+	memset(c, 0, sizeof *c);
+	*dp = 0;
+	assert_int_equal(tc_catalog_find(cat, model, day_of("2027-01-01"),
+					 &row, &err), TC_OK);
+	eng_rates_of(row, price);
+	c->name = model;
+	c->prices = price;
+	c->n_prices = 1;
+	c->day_price = dp;
+}
+
 /*
  * The closed form. One root class over 28 days from as_of: requests_per
  * _day R ~ lognormal(mu_r, s_r) (the per-trial lognormal factor of the
@@ -754,7 +773,6 @@ static void switch_point_ks(void **state)
 		"0.1", "0.2", "0", "0.3"};
 	tc_catalog *cat = load_catalog("ks,t,2000-01-01,3,15,2000,6,22.5,"
 				       "0.5\n");
-	const tc_price *row;
 	eng_price price;
 	eng_agg agg;
 	eng_class c;
@@ -770,15 +788,8 @@ static void switch_point_ks(void **state)
 	int k;
 
 	(void)state;
-	memset(&c, 0, sizeof c);
 	memset(&q, 0, sizeof q);
-	assert_int_equal(tc_catalog_find(cat, "ks", day_of("2027-01-01"),
-					 &row, &err), TC_OK);
-	eng_rates_of(row, &price);
-	c.name = "ks";
-	c.prices = &price;
-	c.n_prices = 1;
-	c.day_price = &dp;
+	one_period_class(cat, "ks", &c, &price, &dp);
 	for (k = 0; k < ENG_Q_COUNT; k++) {
 		assert_int_equal(tc_spec_parse(specs[k], NULL, &owned[k],
 					       &err), TC_OK);
@@ -817,7 +828,6 @@ static void check_moments(const char *const specs[ENG_Q_COUNT],
 {
 	tc_catalog *cat = load_catalog("mq,t,2000-01-01,3,15,2500,6,22.5,"
 				       "0.5\n");
-	const tc_price *row;
 	eng_price price;
 	eng_agg agg;
 	eng_class c;
@@ -831,15 +841,8 @@ static void check_moments(const char *const specs[ENG_Q_COUNT],
 	size_t i, n = 400000;
 	int k;
 
-	memset(&c, 0, sizeof c);
 	assert_non_null(q);
-	assert_int_equal(tc_catalog_find(cat, "mq", day_of("2027-01-01"),
-					 &row, &err), TC_OK);
-	eng_rates_of(row, &price);
-	c.name = "mq";
-	c.prices = &price;
-	c.n_prices = 1;
-	c.day_price = &dp;
+	one_period_class(cat, "mq", &c, &price, &dp);
 	for (k = 0; k < ENG_Q_COUNT; k++) {
 		assert_int_equal(tc_spec_parse(specs[k], NULL, &owned[k],
 					       &err), TC_OK);
@@ -889,7 +892,6 @@ static void moments_without_tier(void **state)
 	static const char *const specs[2] = {"weibull(1.5, 200)",
 					     "loglogistic(1000, 4)"};
 	tc_catalog *cat = load_catalog("mw,t,2000-01-01,3,15,,,,\n");
-	const tc_price *row;
 	eng_price price;
 	eng_agg agg;
 	eng_class c;
@@ -904,15 +906,8 @@ static void moments_without_tier(void **state)
 	int k;
 
 	(void)state;
-	memset(&c, 0, sizeof c);
 	assert_non_null(q);
-	assert_int_equal(tc_catalog_find(cat, "mw", day_of("2027-01-01"),
-					 &row, &err), TC_OK);
-	eng_rates_of(row, &price);
-	c.name = "mw";
-	c.prices = &price;
-	c.n_prices = 1;
-	c.day_price = &dp;
+	one_period_class(cat, "mw", &c, &price, &dp);
 	for (k = 0; k < 2; k++) {
 		assert_int_equal(tc_spec_parse(specs[k], NULL, &owned[k],
 					       &err), TC_OK);
