@@ -1121,6 +1121,12 @@ static void bad_input(void **state)
 	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err), TC_ERR_ARG);
 	assert_non_null(strstr(err.message, "same key"));
 	o.quantiles[0] = 5;
+	/* 2932896 is 9999-12-31: a day past it has a five-digit year. */
+	o.start = 2932896 - 8;
+	memset(&err, 0, sizeof err);
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err), TC_ERR_ARG);
+	assert_non_null(strstr(err.message, "9999-12-31"));
+	o.start = day_of("2027-01-01");
 	o.trials = 100000000;
 	memset(&err, 0, sizeof err);
 	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err),

@@ -61,6 +61,15 @@ for x, y in zip(a["days"], t["days"]):
     assert x["total"] == y["total"] and y["classes"] == {}
 PY
 
+# A class that never runs has no cost per request: "-", not nan.
+sed 's|<data key="start">[^<]*</data>|<data key="start">0</data>|' "$g" \
+	>"$tmp/zero.graphml"
+"$bin" forecast "$tmp/zero.graphml" --quarter 2027Q1 --trials 50 \
+	--no-days >"$tmp/zero.txt" || fail "zero demand"
+grep -qi nan "$tmp/zero.txt" && fail "nan in the summary"
+grep -Eq '^[a-z_]+ +0\.00 +0\.0% .* -$' "$tmp/zero.txt" ||
+	fail "no '-' for a class without requests: $(cat "$tmp/zero.txt")"
+
 # Fiscal year from April: FY2027Q4 is January to March 2027.
 "$bin" forecast "$g" --quarter FY2027Q4 --fiscal-year-start 04 \
 	--trials 50 --no-days -o "$tmp/fy.json" >/dev/null || fail "fiscal"
