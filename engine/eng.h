@@ -239,6 +239,12 @@ eng_work *eng_work_new(const eng *e);
 void eng_work_free(const eng *e, eng_work *w);
 tc_status eng_trial(const eng *e, eng_work *w, uint64_t trial,
 		    tc_error *err);
+/*
+ * Monthly mode's runs of class i: end[t0] is the end of the run that
+ * starts on day t0 (days of one month and price period, and with a
+ * trial's w, one scenario state).
+ */
+void eng_fill_runs(const eng *e, const eng_work *w, size_t i, int *end);
 double eng_central(const tc_spec *spec, int *ok);
 /* A node's attribute spec, or the one a scenario puts in its place. */
 const tc_spec *eng_node_spec(const eng *e, size_t node, tc_kg_attr a);

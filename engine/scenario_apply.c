@@ -1178,8 +1178,6 @@ int escn_same_run(const eng *e, const eng_work *w, size_t ci, int t0,
 	size_t k0 = 0, k = 0;
 	const escn_track *m0, *s0;
 
-	if (!e->scn->busy[ci])
-		return e->cls[ci].day_price[t] == e->cls[ci].day_price[t0];
 	m0 = active_track(e, w, ci, d0, 1, &k0);
 	s0 = active_track(e, w, ci, d0, 0, &k0);
 

@@ -377,23 +377,15 @@ static int expectations_fixed(const eng *e)
  */
 static tc_status setup_runs(eng *e)
 {
-	int days = e->opts.days, t0, t1;
 	size_t i;
 
 	for (i = 0; i < e->n_classes; i++) {
 		eng_class *c = &e->cls[i];
 
-		c->run_end = calloc((size_t)days, sizeof *c->run_end);
+		c->run_end = calloc((size_t)e->opts.days, sizeof *c->run_end);
 		if (!c->run_end)
 			return TC_ERR_NOMEM;
-		for (t0 = 0; t0 < days; t0 = t1) {
-			t1 = t0 + 1;
-			while (t1 < days &&
-			       e->day_month[t1] == e->day_month[t0] &&
-			       c->day_price[t1] == c->day_price[t0])
-				t1++;
-			c->run_end[t0] = t1;
-		}
+		eng_fill_runs(e, NULL, i, c->run_end);
 	}
 	return TC_OK;
 }

@@ -457,25 +457,44 @@ static double segment_count(const eng *e, eng_work *w, uint64_t trial,
 }
 
 /*
- * The runs of class i in this trial: end[t0] is the end of the run
- * starting on day t0. Fixed at set-up, unless a scenario's switches,
- * sets or uncertain prices on the class split its month on the trial's
- * dates: then the days of a run share the month and the scenario state.
+ * Whether class i is in the same state on days t0 and t: the same month
+ * and price period, and under a scenario that dates its state (w given)
+ * the same switches and sets in force.
  */
-static const int *class_runs(const eng *e, eng_work *w, size_t i)
+static int same_run(const eng *e, const eng_work *w, size_t i, int t0,
+		    int t)
+{
+	if (e->day_month[t] != e->day_month[t0])
+		return 0;
+	if (w && e->scn && e->scn->busy[i])
+		return escn_same_run(e, w, i, t0, t);
+	return e->cls[i].day_price[t] == e->cls[i].day_price[t0];
+}
+
+void eng_fill_runs(const eng *e, const eng_work *w, size_t i, int *end)
 {
 	int days = e->opts.days, t0, t1;
-	int *end = &w->run_end[i * (size_t)days];
 
-	if (!e->scn || !e->scn->busy[i])
-		return e->cls[i].run_end;
 	for (t0 = 0; t0 < days; t0 = t1) {
 		t1 = t0 + 1;
-		while (t1 < days && e->day_month[t1] == e->day_month[t0] &&
-		       escn_same_run(e, w, i, t0, t1))
+		while (t1 < days && same_run(e, w, i, t0, t1))
 			t1++;
 		end[t0] = t1;
 	}
+}
+
+/*
+ * The runs of class i in this trial: fixed at set-up, unless a
+ * scenario's switches, sets or uncertain prices on the class split its
+ * months on the trial's dates.
+ */
+static const int *class_runs(const eng *e, eng_work *w, size_t i)
+{
+	int *end = &w->run_end[i * (size_t)e->opts.days];
+
+	if (!e->scn || !e->scn->busy[i])
+		return e->cls[i].run_end;
+	eng_fill_runs(e, w, i, end);
 	return end;
 }
 
