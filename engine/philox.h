@@ -18,12 +18,22 @@
 #define TCI_PHILOX_W0 0x9E3779B9u
 #define TCI_PHILOX_W1 0xBB67AE85u
 
+/*
+ * A block's ten rounds are one chain of dependent multiplies: two
+ * independent blocks side by side take little longer than one. A
+ * stream's first refill computes one block (most streams of the inner
+ * loop take one), later refills two; tci_rng_reserve asks for two at
+ * once where a caller knows it needs them.
+ */
+#define TCI_PHILOX_WIDE 2
+
 /* The state behind a tc_rng_philox gsl_rng. */
 typedef struct tci_philox_state {
-	uint32_t ctr[4];	/* the counter of the next block */
+	uint32_t ctr[4];	/* the counter of the next block to compute */
 	uint32_t key[2];
-	uint32_t out[4];	/* the current block's outputs */
-	unsigned idx;		/* next unused word of out; 4 = none left */
+	uint32_t out[4 * TCI_PHILOX_WIDE];	/* computed words */
+	unsigned idx;		/* next unused word of out */
+	unsigned len;		/* words in out; 0 after positioning */
 } tci_philox_state;
 
 /*
@@ -63,17 +73,65 @@ static inline void tci_philox_block(const uint32_t ctr[4],
 	out[3] = x3;
 }
 
-/* Computes the next block and advances the block counter. */
+/*
+ * Blocks ctr and ctr + 1 (the first word counting, as a stream's block
+ * counter does) into out[0..8), their rounds interleaved.
+ */
+static inline void tci_philox_pair(const uint32_t ctr[4],
+				   const uint32_t key[2], uint32_t out[8])
+{
+	uint32_t a0 = ctr[0], a1 = ctr[1], a2 = ctr[2], a3 = ctr[3];
+	uint32_t b0 = ctr[0] + 1, b1 = ctr[1], b2 = ctr[2], b3 = ctr[3];
+	uint32_t k0 = key[0], k1 = key[1];
+	int i;
+
+	TCI_PHILOX_ROUND(a0, a1, a2, a3, k0, k1);
+	TCI_PHILOX_ROUND(b0, b1, b2, b3, k0, k1);
+	for (i = 1; i < 10; i++) {
+		k0 += TCI_PHILOX_W0;
+		k1 += TCI_PHILOX_W1;
+		TCI_PHILOX_ROUND(a0, a1, a2, a3, k0, k1);
+		TCI_PHILOX_ROUND(b0, b1, b2, b3, k0, k1);
+	}
+	out[0] = a0;
+	out[1] = a1;
+	out[2] = a2;
+	out[3] = a3;
+	out[4] = b0;
+	out[5] = b1;
+	out[6] = b2;
+	out[7] = b3;
+}
+
+/* The next two blocks at once; the counter moves past both. */
+static inline void tci_philox_refill2(tci_philox_state *st)
+{
+	tci_philox_pair(st->ctr, st->key, st->out);
+	st->ctr[0] += 2;
+	st->len = 8;
+	st->idx = 0;
+}
+
+/*
+ * Computes the next block, or two after a stream's first, and advances
+ * the block counter: the words come out in the order one block at a
+ * time would give them.
+ */
 static inline void tci_philox_refill(tci_philox_state *st)
 {
+	if (st->len != 0) {
+		tci_philox_refill2(st);
+		return;
+	}
 	tci_philox_block(st->ctr, st->key, st->out);
 	st->ctr[0]++;
+	st->len = 4;
 	st->idx = 0;
 }
 
 static inline uint32_t tci_philox_next32(tci_philox_state *st)
 {
-	if (st->idx >= 4)
+	if (st->idx >= st->len)
 		tci_philox_refill(st);
 	return st->out[st->idx++];
 }
@@ -83,7 +141,7 @@ static inline uint64_t tci_philox_next64(tci_philox_state *st)
 {
 	uint64_t hi;
 
-	if (st->idx <= 2) {
+	if (st->idx + 2 <= st->len) {
 		hi = st->out[st->idx];
 		st->idx += 2;
 		return hi << 32 | st->out[st->idx - 1];
@@ -98,6 +156,19 @@ static inline uint64_t tci_rng_u64(gsl_rng *r)
 	if (r->type == tc_rng_philox)
 		return tci_philox_next64(r->state);
 	return tc_rng_u64(r);
+}
+
+/*
+ * A hint on a freshly positioned tc_rng_philox stream that the caller
+ * will take more than four words: both first blocks are computed at
+ * once. The words drawn are the same with or without it.
+ */
+static inline void tci_rng_reserve(gsl_rng *r, unsigned words)
+{
+	tci_philox_state *st = r->state;
+
+	if (r->type == tc_rng_philox && st->len == 0 && words > 4)
+		tci_philox_refill2(st);
 }
 
 /* A uniform in [0, 1) with 53 bits, as tc_rng_uniform. */

@@ -21,6 +21,7 @@
 #include <gsl/gsl_sf_gamma.h>
 
 #include "eng.h"
+#include "philox.h"
 #include "tci.h"
 #include "../models/spec_prep.h"
 
@@ -780,6 +781,14 @@ static inline double pos(double x)
 	return x > 0 ? x : 0;
 }
 
+/* Whether the buckets of the input have noise of their own. */
+static inline int bucket_noise(const eng_agg *a)
+{
+	return a->a_chol[0][0] != 0 || a->a_chol[1][1] != 0 ||
+	       a->a_chol[2][2] != 0 || a->a_chol[1][0] != 0 ||
+	       a->a_chol[2][0] != 0 || a->a_chol[2][1] != 0;
+}
+
 /* Splits the day's input sum into its buckets (out: tc_metric order). */
 static void split_buckets(const eng_agg *a, gsl_rng *r, double n,
 			  double *out)
@@ -787,9 +796,7 @@ static void split_buckets(const eng_agg *a, gsl_rng *r, double n,
 	double in = out[TC_M_INPUT], b[3], e[3] = {0, 0, 0}, sum;
 	int i, k;
 
-	if (a->a_chol[0][0] != 0 || a->a_chol[1][1] != 0 ||
-	    a->a_chol[2][2] != 0 || a->a_chol[1][0] != 0 ||
-	    a->a_chol[2][0] != 0 || a->a_chol[2][1] != 0) {
+	if (bucket_noise(a)) {
 		double z[3] = {tci_ran_normal(r), tci_ran_normal(r),
 			       tci_ran_normal(r)};
 		double s = sqrt(n);
@@ -846,6 +853,10 @@ void eng_day_aggregate(const eng_class *c, const eng_req *q, gsl_rng *r,
 	tci_sum_law law[3];
 	double z[3], y[3] = {0, 0, 0}, s[3], rs;
 	int i, k, nq = a->cost_linear ? 2 : 3;
+
+	/* Two words a normal: the sums', the buckets' and reasoning's. */
+	tci_rng_reserve(r, 2 * (unsigned)(nq + 3 * bucket_noise(a) +
+					  (a->r_sd > 0)));
 
 	/* Independent sums need no normal scores: draw them directly. */
 	for (i = 0; i < nq; i++) {

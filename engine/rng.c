@@ -79,7 +79,8 @@ static void philox_position(philox_state *st, const tc_rng_stream *s)
 	st->ctr[1] = s->substream;
 	st->ctr[2] = (uint32_t)s->trial;
 	st->ctr[3] = (uint32_t)(s->trial >> 32);
-	st->idx = 4;
+	st->idx = 0;
+	st->len = 0;
 }
 
 static void philox_set(void *vstate, unsigned long seed)
@@ -130,7 +131,8 @@ void tc_rng_set_substream(gsl_rng *r, uint32_t substream)
 	st = r->state;
 	st->ctr[0] = 0;
 	st->ctr[1] = substream;
-	st->idx = 4;
+	st->idx = 0;
+	st->len = 0;
 }
 
 uint64_t tc_rng_u64(gsl_rng *r)

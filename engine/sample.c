@@ -129,13 +129,32 @@ static inline double gamma_mt_try(gsl_rng *r, double d, double c, double x)
 	return -1;
 }
 
-/* Marsaglia-Tsang for shape >= 1, unit scale, first trying x. */
+/*
+ * The Wilson-Hilferty cube of the normal x for a unit-scale gamma of a
+ * large shape k: k (1 - c + x sqrt(c))^3, c = 1 / (9 k); 0 when the
+ * base falls below 0 (x below -67 standard deviations at the least
+ * shape that takes this path).
+ */
+static inline double gamma_wh(double shape, double x)
+{
+	double c = 1.0 / (9.0 * shape);
+	double t = 1.0 - c + x * sqrt(c);
+
+	return t > 0 ? shape * t * t * t : 0;
+}
+
+/*
+ * A unit-scale gamma for shape >= 1, first trying x: the Wilson-Hilferty
+ * cube from TCI_GAMMA_WH_SHAPE on, Marsaglia-Tsang below.
+ */
 static double gamma_mt_from(gsl_rng *r, double shape, double x)
 {
-	double d = shape - 1.0 / 3.0;
-	double c = 1.0 / sqrt(9.0 * d);
-	double g;
+	double d, c, g;
 
+	if (shape >= TCI_GAMMA_WH_SHAPE)
+		return gamma_wh(shape, x);
+	d = shape - 1.0 / 3.0;
+	c = 1.0 / sqrt(9.0 * d);
 	while ((g = gamma_mt_try(r, d, c, x)) < 0)
 		x = tci_ran_normal(r);
 	return g;
@@ -260,5 +279,8 @@ double tci_ran_negbin(gsl_rng *r, double mean, double size)
 		return 0;
 	if (isinf(size))
 		return tci_ran_poisson(r, mean);
+
+	/* A gamma and a Poisson take four words or more: two blocks. */
+	tci_rng_reserve(r, 8);
 	return tci_ran_poisson(r, tci_ran_gamma(r, size, mean / size));
 }

@@ -254,12 +254,14 @@ static double gamma_cdf(double x, void *arg)
 /*
  * Gamma(k, theta): mean k theta, variance k theta^2, fourth central
  * moment (3 + 6 / k) var^2 (excess kurtosis 6 / k). Shapes below 1 take
- * the boosting path, the others Marsaglia-Tsang directly.
+ * the boosting path, those from 500 the Wilson-Hilferty cube (499 and
+ * 500 either side of the switch), the others Marsaglia-Tsang directly.
  */
 static void gamma_matches_exact(void **state)
 {
 	const struct gamma cases[] = {
-		{0.3, 2.0}, {1.0, 1.0}, {2.5, 0.5}, {50, 3.0}, {5000, 0.01},
+		{0.3, 2.0}, {1.0, 1.0}, {2.5, 0.5}, {50, 3.0}, {499, 1.0},
+		{500, 1.0}, {5000, 0.01},
 	};
 	gsl_rng *r = stream("gamma");
 	size_t c;
@@ -283,17 +285,18 @@ static void gamma_matches_exact(void **state)
 /*
  * Seeded with standard normal scores from another stream, the gamma
  * draw is still exactly gamma (unit scale): moments and KS as above, at
- * shape 1 (the most rejections) and 20. A higher score gives a higher
- * draw (when both first tries are accepted, as they are here).
+ * shape 1 (the most rejections), 20 and 800 (the Wilson-Hilferty cube).
+ * A higher score gives a higher draw (when both first tries are
+ * accepted, as they are here).
  */
 static void gamma_from_score_is_gamma(void **state)
 {
-	const double shapes[] = {1.0, 20.0};
+	const double shapes[] = {1.0, 20.0, 800.0};
 	gsl_rng *r = stream("gamma-score"), *zr = stream("gamma-z");
 	size_t c;
 	int i;
 
-	for (c = 0; c < 2; c++) {
+	for (c = 0; c < 3; c++) {
 		struct gamma p = {shapes[c], 1.0};
 
 		for (i = 0; i < N; i++)
@@ -305,6 +308,10 @@ static void gamma_from_score_is_gamma(void **state)
 	}
 	assert_true(tci_ran_gamma_score(r, 20, 0.1) <
 		    tci_ran_gamma_score(r, 20, 0.2));
+	/* The cube of the score itself: 800 (1 - c + z sqrt(c))^3. */
+	assert_true(fabs(tci_ran_gamma_score(r, 800, 1.5) -
+			 800 * pow(1 - 1 / 7200.0 + 1.5 / sqrt(7200.0), 3)) <
+		    1e-9);
 	assert_true(isnan(tci_ran_gamma_score(r, 0.5, 0)));
 	gsl_rng_free(zr);
 	gsl_rng_free(r);
