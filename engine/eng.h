@@ -172,6 +172,19 @@ typedef struct eng {
 	int64_t *month_first;	/* first day (since 1970) of each month */
 	double *central;	/* [node][attr] means, no uncertainty */
 	double *central_weekly;	/* [node][7] */
+	/*
+	 * What every trial takes without drawing (trial.c): per node and
+	 * attribute ENG_FIX_DRAW, ENG_FIX_NONE (no spec: the default) or
+	 * ENG_FIX_VALUE (a constant, or the mean without parameter
+	 * uncertainty) with its value; per node the normalised weekly
+	 * factors when all seven are such, and per edge its rate.
+	 */
+	unsigned char *fix;	/* [node][attr] */
+	double *fix_val;	/* [node][attr] */
+	unsigned char *fix_weekly;	/* [node]: 1 when fixed */
+	double *fix_wk;		/* [node][7] */
+	unsigned char *fix_rate;	/* [edge]: 1 when fixed */
+	double *fix_rval;	/* [edge] */
 	tc_spec **central_specs;	/* [class][ENG_Q_COUNT] */
 	struct escn *scn;	/* the scenario's overlay, or NULL */
 	/* Sensitivity: the uncertain inputs, by stream element id. */
@@ -232,6 +245,12 @@ void eng_sens_note_params(const eng *e, eng_work *w, uint64_t id,
 			  const tc_spec *spec, const tc_spec *drawn);
 
 /* trial.c */
+enum { ENG_FIX_DRAW = 0, ENG_FIX_NONE, ENG_FIX_VALUE };
+/*
+ * Fills e->fix and the values beside it; TC_ERR_NOMEM. With
+ * sensitivity on, everything is drawn (a rerun may fix any input).
+ */
+tc_status eng_fixed_setup(eng *e);
 tc_status eng_setup(eng *e, const tc_kg *kg, const tc_catalog *cat,
 		    const tc_forecast_opts *o, tc_error *err);
 void eng_cleanup(eng *e);

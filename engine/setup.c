@@ -425,7 +425,7 @@ tc_status eng_setup(eng *e, const tc_kg *kg, const tc_catalog *cat,
 		    (st = setup_moments(e, i, err)))
 			goto fail;
 	if ((st = escn_setup_tracks(e, err)) != TC_OK ||
-	    (st = setup_runs(e)) != TC_OK)
+	    (st = setup_runs(e)) != TC_OK || (st = eng_fixed_setup(e)))
 		goto fail;
 	return TC_OK;
 fail:
@@ -474,6 +474,12 @@ void eng_cleanup(eng *e)
 	free(e->month_first);
 	free(e->central);
 	free(e->central_weekly);
+	free(e->fix);
+	free(e->fix_val);
+	free(e->fix_weekly);
+	free(e->fix_wk);
+	free(e->fix_rate);
+	free(e->fix_rval);
 	memset(e, 0, sizeof *e);
 }
 

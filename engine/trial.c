@@ -68,15 +68,122 @@ static tc_status draw_in_domain(const eng *e, eng_work *w, uint64_t trial,
 			 "its domain", info->name, REDRAWS);
 }
 
+/*
+ * What node_value gives a node's attribute in every trial: ENG_FIX_NONE
+ * without a spec, ENG_FIX_VALUE with *x for the mean without parameter
+ * uncertainty or a constant in the attribute's domain, else
+ * ENG_FIX_DRAW. Sensitivity runs draw everything.
+ */
+static int fixed_value(const eng *e, size_t node, tc_kg_attr attr,
+		       double *x)
+{
+	const tc_spec *spec = eng_node_spec(e, node, attr);
+	int ok;
+
+	if (!spec)
+		return ENG_FIX_NONE;
+	if (e->opts.no_parameter_uncertainty) {
+		*x = e->central[node * TC_KG_ATTR_COUNT + attr];
+		if (attr == TC_KG_LAUNCH && e->scn)
+			*x = eng_central(spec, &ok);
+		return ENG_FIX_VALUE;
+	}
+	if (!e->opts.sensitivity && tc_spec_is_constant(spec, x) &&
+	    tc_kg_in_domain(tc_kg_attr_get(attr), *x))
+		return ENG_FIX_VALUE;
+	return ENG_FIX_DRAW;
+}
+
+/* Whether a weekly factor is the same in every trial, in *x. */
+static int fixed_factor(const eng *e, size_t node, int d, double *x)
+{
+	const tc_spec *s = tc_kg_node_weekly(e->kg, node, d);
+
+	*x = 1;
+	if (!s)
+		return 1;
+	if (e->opts.no_parameter_uncertainty) {
+		*x = e->central_weekly[node * 7 + (size_t)d];
+		return 1;
+	}
+	return !e->opts.sensitivity && tc_spec_is_constant(s, x) &&
+	       tc_kg_in_domain(tc_kg_attr_get(TC_KG_WEEKLY), *x);
+}
+
+/* A node's seven factors, normalised, when no trial changes them. */
+static void fixed_weekly(eng *e, size_t node)
+{
+	double *wk = &e->fix_wk[node * 7], sum = 0;
+	int d;
+
+	for (d = 0; d < 7; d++) {
+		if (!fixed_factor(e, node, d, &wk[d]))
+			return;
+		sum += wk[d];
+	}
+	if (!(sum > 0))
+		return;	/* the trial reports it */
+	for (d = 0; d < 7; d++)
+		wk[d] *= 7 / sum;
+	e->fix_weekly[node] = 1;
+}
+
+/* Whether an edge's rate is the same in every trial, in *x. */
+static int fixed_rate(const eng *e, size_t edge, double *x)
+{
+	if (e->opts.no_parameter_uncertainty) {
+		*x = e->central[(e->n_nodes + edge) * TC_KG_ATTR_COUNT];
+		return 1;
+	}
+	return !e->opts.sensitivity &&
+	       tc_spec_is_constant(eng_edge_rate(e, edge), x) &&
+	       tc_kg_in_domain(tc_kg_attr_get(TC_KG_RATE), *x);
+}
+
+tc_status eng_fixed_setup(eng *e)
+{
+	size_t i, a, n = e->n_nodes * TC_KG_ATTR_COUNT;
+
+	e->fix = calloc(n + 1, 1);
+	e->fix_val = calloc(n + 1, sizeof *e->fix_val);
+	e->fix_weekly = calloc(e->n_nodes + 1, 1);
+	e->fix_wk = calloc(e->n_nodes * 7 + 1, sizeof *e->fix_wk);
+	e->fix_rate = calloc(e->n_edges + 1, 1);
+	e->fix_rval = calloc(e->n_edges + 1, sizeof *e->fix_rval);
+	if (!e->fix || !e->fix_val || !e->fix_weekly || !e->fix_wk ||
+	    !e->fix_rate || !e->fix_rval)
+		return TC_ERR_NOMEM;
+	for (i = 0; i < e->n_nodes; i++) {
+		for (a = 0; a < TC_KG_ATTR_COUNT; a++)
+			if (tc_kg_attr_get(a)->draw == TC_KG_PER_TRIAL)
+				e->fix[i * TC_KG_ATTR_COUNT + a] =
+					(unsigned char)fixed_value(e, i, a,
+					&e->fix_val[i * TC_KG_ATTR_COUNT + a]);
+		fixed_weekly(e, i);
+	}
+	for (i = 0; i < e->n_edges; i++)
+		e->fix_rate[i] = (unsigned char)fixed_rate(e, i,
+							   &e->fix_rval[i]);
+	return TC_OK;
+}
+
 /* One per-trial attribute of a node: drawn, central, or the default. */
 static tc_status node_value(const eng *e, eng_work *w, uint64_t trial,
 			    size_t node, tc_kg_attr attr, double def,
 			    double *x, tc_error *err)
 {
-	const tc_spec *spec = eng_node_spec(e, node, attr);
+	size_t at = node * TC_KG_ATTR_COUNT + attr;
+	const tc_spec *spec;
 	int ok;
 
 	*x = def;
+	if (e->fix[at] == ENG_FIX_NONE)
+		return TC_OK;
+	if (e->fix[at] == ENG_FIX_VALUE) {
+		*x = e->fix_val[at];
+		return TC_OK;
+	}
+	spec = eng_node_spec(e, node, attr);
 	if (!spec)
 		return TC_OK;
 	if (e->opts.no_parameter_uncertainty) {
@@ -97,6 +204,10 @@ static tc_status node_weekly(const eng *e, eng_work *w, uint64_t trial,
 	double sum = 0;
 	int d;
 
+	if (e->fix_weekly[node]) {
+		memcpy(wk, &e->fix_wk[node * 7], 7 * sizeof *wk);
+		return TC_OK;
+	}
 	for (d = 0; d < 7; d++) {
 		const tc_spec *s = tc_kg_node_weekly(e->kg, node, d);
 		tc_status st;
@@ -347,12 +458,11 @@ static tc_status trial_params(const eng *e, eng_work *w, uint64_t trial,
 		tc_kg_edge ed;
 		char who[300];
 
-		tc_kg_edge_get(e->kg, i, &ed);
-		if (e->opts.no_parameter_uncertainty) {
-			w->rate[i] = e->central[(e->n_nodes + i) *
-						TC_KG_ATTR_COUNT];
+		if (e->fix_rate[i]) {
+			w->rate[i] = e->fix_rval[i];
 			continue;
 		}
+		tc_kg_edge_get(e->kg, i, &ed);
 		snprintf(who, sizeof who, "edge '%s' (%s -> %s)", ed.id,
 			 tc_kg_node_id(e->kg, ed.source),
 			 tc_kg_node_id(e->kg, ed.target));
