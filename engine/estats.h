@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #define ESTAT_MAXQ 32
+/* Order statistics a column's quantiles read, at most. */
+#define ESTAT_RANKS (4 * ESTAT_MAXQ)
 
 /* Mean, sd, quantiles and their Monte Carlo standard errors. */
 typedef struct estat {

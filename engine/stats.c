@@ -8,9 +8,11 @@
  * lie one binomial standard deviation, sqrt(n p (1 - p)), either side of
  * n p: half the distance between them (docs/engine.md).
  *
- * A column is put in order by a radix sort of its values' bits, which
- * costs a few predictable passes; selection is the fallback when there
- * is no memory for the sort's keys.
+ * The order statistics come from the values' bits as order-preserving
+ * integer keys: counted into buckets, of which only those holding a
+ * wanted rank are searched further (select_keys), a few sequential
+ * passes a column; Hoare's selection in place is the fallback when
+ * there is no memory for the keys.
  */
 #include <math.h>
 #include <stdint.h>
@@ -94,61 +96,130 @@ static inline double key_value(uint64_t k)
 	return x;
 }
 
-/*
- * Sorts keys[0..n) by their bytes, least significant first, skipping
- * the bytes every key shares (a column's values mostly share their sign
- * and exponent; a float's key has four constant bytes, a float widened
- * to a double three). tmp holds n more; returns whichever of the two
- * holds the sorted keys.
- */
-static uint64_t *radix_keys(uint64_t *keys, uint64_t *tmp, size_t n)
+/* Columns this short are sorted whole by insertion. */
+#define SEL_SHORT 48
+/* At most 2^SEL_MAX_BITS buckets a level; about SEL_PER values each. */
+#define SEL_MAX_BITS 11
+#define SEL_PER 4
+
+static void insertion_sort(uint64_t *k, size_t n)
 {
-	uint64_t vary = 0, *src = keys, *dst = tmp, *t;
-	size_t cnt[8][256], i, pos, c;
-	int d, used[8], nu = 0;
+	size_t i, j;
 
-	for (i = 0; i < n; i++)
-		vary |= src[i] ^ src[0];
-	for (d = 0; d < 8; d++)
-		if (vary >> (8 * d) & 255)
-			used[nu++] = d;
-	memset(cnt, 0, sizeof cnt);
-	for (i = 0; i < n; i++)
-		for (d = 0; d < nu; d++)
-			cnt[d][src[i] >> (8 * used[d]) & 255]++;
-	for (d = 0; d < nu; d++) {
-		int sh = 8 * used[d];
+	for (i = 1; i < n; i++) {
+		uint64_t x = k[i];
 
-		for (c = pos = 0; c < 256; c++) {
-			size_t x = cnt[d][c];
-
-			cnt[d][c] = pos;
-			pos += x;
-		}
-		for (i = 0; i < n; i++)
-			dst[cnt[d][src[i] >> sh & 255]++] = src[i];
-		t = src;
-		src = dst;
-		dst = t;
+		for (j = i; j > 0 && k[j - 1] > x; j--)
+			k[j] = k[j - 1];
+		k[j] = x;
 	}
-	return src;
 }
 
-/* Sorts a[0..n) by its keys; returns 0, a untouched, without memory. */
-static int radix_sort(double *a, size_t n)
+/* The number of bits of x (0 for 0). */
+static int bit_length(uint64_t x)
 {
-	uint64_t *keys = malloc(2 * n * sizeof *keys), *sorted;
+	int b = 0;
+
+	while (x) {
+		b++;
+		x >>= 1;
+	}
+	return b;
+}
+
+/*
+ * The keys of ranks r[0..nr) (ascending) among keys[0..n), into out.
+ * The keys are counted into buckets of equal width between the least
+ * and the greatest; only the buckets holding a wanted rank are gathered
+ * (into tmp, n long) and searched again, so a column costs a few
+ * sequential passes instead of a sort. keys is scratch afterwards.
+ */
+static void select_keys(uint64_t *keys, uint64_t *tmp, size_t n,
+			const size_t *r, size_t nr, uint64_t *out)
+{
+	size_t cnt[(1u << SEL_MAX_BITS) + 1], off[ESTAT_RANKS];
+	size_t i, j, nb, nbk = 0, start;
+	uint64_t lo = keys[0], hi = keys[0];
+	int sh, bits, slot[1u << SEL_MAX_BITS], bk[ESTAT_RANKS];
+
+	if (n <= SEL_SHORT) {
+		insertion_sort(keys, n);
+		for (i = 0; i < nr; i++)
+			out[i] = keys[r[i]];
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		lo = keys[i] < lo ? keys[i] : lo;
+		hi = keys[i] > hi ? keys[i] : hi;
+	}
+	if (lo == hi) {
+		for (i = 0; i < nr; i++)
+			out[i] = lo;
+		return;
+	}
+
+	/* Bucket widths of 2^sh keys, about n / SEL_PER buckets. */
+	bits = bit_length(n / SEL_PER);
+	bits = bits < 4 ? 4 : bits > SEL_MAX_BITS ? SEL_MAX_BITS : bits;
+	sh = bit_length(hi - lo) - bits;
+	sh = sh < 0 ? 0 : sh;
+	nb = (size_t)((hi - lo) >> sh) + 1;
+	memset(cnt, 0, (nb + 1) * sizeof *cnt);
+	for (i = 0; i < n; i++)
+		cnt[(keys[i] - lo) >> sh]++;
+
+	/* Each wanted rank's bucket, and where its values will lie. */
+	for (j = 0; j < nb; j++)
+		slot[j] = -1;
+	for (i = j = start = 0; i < nr; i++) {
+		while (start + cnt[j] <= r[i])
+			start += cnt[j++];
+		if (slot[j] < 0) {
+			slot[j] = (int)nbk;
+			bk[nbk++] = (int)j;
+		}
+	}
+	for (i = 0, start = 0; i < nbk; i++) {
+		off[i] = start;
+		start += cnt[bk[i]];
+	}
+
+	/* One pass gathers them all; then each bucket alone. */
+	for (i = 0; i < n; i++) {
+		int s = slot[(keys[i] - lo) >> sh];
+
+		if (s >= 0)
+			tmp[off[s]++] = keys[i];
+	}
+	for (i = j = start = 0; i < nbk; i++) {
+		size_t first = 0, len = cnt[bk[i]], base = off[i] - len, m;
+		size_t sub[ESTAT_RANKS];
+
+		for (; (int)j < bk[i]; j++)
+			start += cnt[j];
+		for (first = 0; first < nr && r[first] < start; first++)
+			;
+		for (m = 0; first + m < nr && r[first + m] < start + len; m++)
+			sub[m] = r[first + m] - start;
+		select_keys(tmp + base, keys, len, sub, m, out + first);
+	}
+}
+
+/*
+ * The values of ranks r[0..nr) of a[0..n) into out, by their keys (in
+ * keys, 2 n long); a is untouched.
+ */
+static void select_values(const double *a, size_t n, const size_t *r,
+			  size_t nr, uint64_t *keys, double *out)
+{
+	uint64_t k[ESTAT_RANKS];
 	size_t i;
 
-	if (!keys)
-		return 0;
 	for (i = 0; i < n; i++)
 		keys[i] = sort_key(a[i]);
-	sorted = radix_keys(keys, keys + n, n);
-	for (i = 0; i < n; i++)
-		a[i] = key_value(sorted[i]);
-	free(keys);
-	return 1;
+	select_keys(keys, keys + n, n, r, nr, k);
+	for (i = 0; i < nr; i++)
+		out[i] = key_value(k[i]);
 }
 
 /* A float's key in the order of the values, in the high half. */
@@ -193,36 +264,94 @@ static void ranks_of(double p, size_t n, size_t r[4], double *frac)
 		r[2] = n - 1;
 }
 
+/* The distinct ranks, ascending, that the nq quantiles read. */
+static size_t all_ranks(const double *pct, size_t nq, size_t n,
+			size_t *ranks)
+{
+	size_t r[4], i, nr = 0, k;
+	double frac;
+
+	for (i = 0; i < nq; i++) {
+		ranks_of(pct[i] / 100, n, r, &frac);
+		memcpy(&ranks[nr], r, sizeof r);
+		nr += 4;
+	}
+	qsort(ranks, nr, sizeof *ranks, cmp_size);
+	for (i = k = 0; i < nr; i++)
+		if (!k || ranks[i] != ranks[k - 1])
+			ranks[k++] = ranks[i];
+	return k;
+}
+
+/* The value at rank x, one of ranks[0..nr) whose values are val. */
+static double at_rank(const size_t *ranks, size_t nr, const double *val,
+		      size_t x)
+{
+	size_t lo = 0, hi = nr - 1;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ranks[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return val[lo];
+}
+
+/* Each quantile (type 7) and its standard error from the ranks' values. */
+static void from_ranks(const double *pct, size_t nq, size_t n,
+		       const size_t *ranks, size_t nr, const double *val,
+		       estat *out)
+{
+	size_t i, r[4];
+	double frac, v[4];
+	int k;
+
+	for (i = 0; i < nq; i++) {
+		ranks_of(pct[i] / 100, n, r, &frac);
+		for (k = 0; k < 4; k++)
+			v[k] = at_rank(ranks, nr, val, r[k]);
+		out->q[i] = v[0] + frac * (v[1] - v[0]);
+		out->se[i] = (v[3] - v[2]) / 2;
+	}
+}
+
+/* NaN quantiles and standard errors of an empty column. */
+static void empty(size_t nq, estat *out)
+{
+	size_t i;
+
+	for (i = 0; i < nq; i++)
+		out->q[i] = out->se[i] = NAN;
+}
+
 void estat_quantiles(double *a, size_t n, const double *pct, size_t nq,
 		     estat *out)
 {
-	size_t ranks[4 * ESTAT_MAXQ], r[4], i, nr = 0, k;
-	double frac[ESTAT_MAXQ];
+	size_t ranks[ESTAT_RANKS], nr, i;
+	double val[ESTAT_RANKS];
+	uint64_t *keys;
 
 	memset(out, 0, sizeof *out);
 	if (n == 0) {
-		for (i = 0; i < nq; i++)
-			out->q[i] = out->se[i] = NAN;
+		empty(nq, out);
 		out->mean = out->sd = NAN;
 		return;
 	}
-	if (!radix_sort(a, n)) {
-		for (i = 0; i < nq; i++) {
-			ranks_of(pct[i] / 100, n, r, &frac[i]);
-			memcpy(&ranks[nr], r, sizeof r);
-			nr += 4;
-		}
-		qsort(ranks, nr, sizeof *ranks, cmp_size);
-		for (i = k = 0; i < nr; i++)
-			if (!k || ranks[i] != ranks[k - 1])
-				ranks[k++] = ranks[i];
-		multi_select(a, 0, n - 1, ranks, k);
+	nr = all_ranks(pct, nq, n, ranks);
+	keys = malloc(2 * n * sizeof *keys);
+	if (keys) {
+		select_values(a, n, ranks, nr, keys, val);
+		free(keys);
+	} else {
+		/* Without memory for keys, select in place. */
+		multi_select(a, 0, n - 1, ranks, nr);
+		for (i = 0; i < nr; i++)
+			val[i] = a[ranks[i]];
 	}
-	for (i = 0; i < nq; i++) {
-		ranks_of(pct[i] / 100, n, r, &frac[i]);
-		out->q[i] = a[r[0]] + frac[i] * (a[r[1]] - a[r[0]]);
-		out->se[i] = (a[r[3]] - a[r[2]]) / 2;
-	}
+	from_ranks(pct, nq, n, ranks, nr, val, out);
 }
 
 void estat_column(double *a, size_t n, const double *pct, size_t nq,
@@ -244,25 +373,20 @@ void estat_column(double *a, size_t n, const double *pct, size_t nq,
 void estat_float_quantiles(const float *v, size_t n, const double *pct,
 			   size_t nq, uint64_t *keys, estat *out)
 {
-	size_t i, r[4];
-	const uint64_t *k;
-	double frac;
+	size_t ranks[ESTAT_RANKS], nr, i;
+	uint64_t k[ESTAT_RANKS];
+	double val[ESTAT_RANKS];
 
 	memset(out, 0, sizeof *out);
 	if (n == 0) {
-		for (i = 0; i < nq; i++)
-			out->q[i] = out->se[i] = NAN;
+		empty(nq, out);
 		return;
 	}
+	nr = all_ranks(pct, nq, n, ranks);
 	for (i = 0; i < n; i++)
 		keys[i] = float_key(v[i]);
-	k = radix_keys(keys, keys + n, n);
-	for (i = 0; i < nq; i++) {
-		ranks_of(pct[i] / 100, n, r, &frac);
-		out->q[i] = float_value(k[r[0]]) +
-			    frac * (float_value(k[r[1]]) -
-				    float_value(k[r[0]]));
-		out->se[i] = (float_value(k[r[3]]) -
-			      float_value(k[r[2]])) / 2;
-	}
+	select_keys(keys, keys + n, n, ranks, nr, k);
+	for (i = 0; i < nr; i++)
+		val[i] = float_value(k[i]);
+	from_ranks(pct, nq, n, ranks, nr, val, out);
 }
