@@ -211,6 +211,7 @@ typedef struct eng_work {
 	double *month_sums;	/* [month][class+1][metric] of a trial */
 	double *grow;		/* [root node][day]: growth factor G(t) */
 	unsigned char *plain;	/* per node: drawn whole (trial.c) */
+	int over;		/* a plain class's demand is out of range */
 	int *run_end;		/* [class][day]: runs under a scenario */
 	unsigned char *starts;	/* [day]: a run of some class starts */
 	const int **ends;	/* [class]: this trial's runs */

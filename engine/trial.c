@@ -475,20 +475,25 @@ static tc_status trial_params(const eng *e, eng_work *w, uint64_t trial,
 	for (i = 0; i < e->n_classes; i++)
 		if ((st = class_model(e, w, trial, i, err)) != TC_OK)
 			return st;
-
-	/* G(t) of each root: one exp, then a product per day. */
-	for (i = 0; i < e->n_nodes; i++) {
-		double *g = &w->grow[i * (size_t)e->opts.days];
-		double step = exp(w->par[i].glog);
-		int t;
-
-		if (!e->is_root[i])
-			continue;
-		g[0] = exp(w->par[i].glog * (double)(e->opts.start - e->as_of));
-		for (t = 1; t < e->opts.days; t++)
-			g[t] = g[t - 1] * step;
-	}
 	return e->scn ? escn_trial(e, w, trial, err) : TC_OK;
+}
+
+/* G(0) of a root, and the factor from one day to the next. */
+static double growth_start(const eng *e, const eng_par *p, double *step)
+{
+	*step = exp(p->glog);
+	return exp(p->glog * (double)(e->opts.start - e->as_of));
+}
+
+/* G(t) of a root node on every day: one exp, then a product per day. */
+static void node_growth(const eng *e, eng_work *w, size_t v)
+{
+	double *g = &w->grow[v * (size_t)e->opts.days], step;
+	int t;
+
+	g[0] = growth_start(e, &w->par[v], &step);
+	for (t = 1; t < e->opts.days; t++)
+		g[t] = g[t - 1] * step;
 }
 
 /*
@@ -524,6 +529,29 @@ static double day_draws(const eng *e, eng_work *w, size_t node, int t0,
 }
 
 /*
+ * The first three cumulants of the sum of independent negative binomial
+ * counts of means val[t0..t1) and one size 1 / ik, from the sums of the
+ * means' powers: m + m^2 ik and m + 3 m^2 ik + 2 m^3 ik^2 a day.
+ */
+static void run_cumulants(const double *val, int t0, int t1, double ik,
+			  double *k1, double *k2, double *k3)
+{
+	double s1 = 0, s2 = 0, s3 = 0;
+	int t;
+
+	for (t = t0; t < t1; t++) {
+		double m = val[t], q = m * m;
+
+		s1 += m;
+		s2 += q;
+		s3 += q * m;
+	}
+	*k1 = s1;
+	*k2 = s1 + ik * s2;
+	*k3 = s1 + 3 * ik * s2 + 2 * ik * ik * s3;
+}
+
+/*
  * The requests of a run of days of one class within a month and a price
  * period (monthly mode), the sum of independent daily counts around the
  * expectations m(t) kept in w->val: Poisson of the summed m when every
@@ -540,14 +568,14 @@ static double segment_count(const eng *e, eng_work *w, uint64_t trial,
 	int dated = e->scn && e->scn->touched[node], poisson = ik == 0, t;
 	tci_sum_law law;
 
-	for (t = t0; t < t1; t++) {
+	if (!dated)
+		run_cumulants(val, t0, t1, ik, &k1, &k2, &k3);
+	for (t = t0; dated && t < t1; t++) {
 		double m = val[t], q;
 
 		/* A scenario may set the size from a date (1/inf is 0). */
-		if (dated) {
-			ik = 1 / day_size(e, w, node, t);
-			poisson &= ik == 0;
-		}
+		ik = 1 / day_size(e, w, node, t);
+		poisson &= ik == 0;
 		q = m * m * ik;
 		k1 += m;
 		k2 += m + q;
@@ -695,6 +723,13 @@ static void trial_days(const eng *e, eng_work *w, uint64_t trial)
 }
 
 /*
+ * More requests a day than any service sends (a million times the
+ * largest today): beyond it the day's tokens and cost lose their
+ * meaning, then overflow.
+ */
+#define REQUESTS_MAX 1e15
+
+/*
  * Whether a node's expectation is its level x G(t) x its weekly factor
  * alone (a root without ramp, calls or dated scenario change) and a
  * KPI's value that expectation (no noise): the common case, done a node
@@ -718,26 +753,25 @@ static void plain_days(const eng *e, eng_work *w, uint64_t trial,
 		       size_t v, int runs)
 {
 	const eng_par *p = &w->par[v];
-	int days = e->opts.days, t;
+	int days = e->opts.days, t, ok = 1;
 	double *val = &w->val[v * (size_t)days];
-	const double *g = &w->grow[v * (size_t)days];
 	double level = p->level >= 0 ? p->level : 0;
-	double f = e->is_kpi[v] ? 1 : 1 + p->retry;
+	double f = e->is_kpi[v] ? 1 : 1 + p->retry, step;
+	double g = growth_start(e, p, &step);
 
-	for (t = 0; t < days; t++)
-		val[t] = level * (g[t] * p->weekly[e->day_wd[t]]) * f;
+	/* G(t) as node_growth forms it, one product a day. */
+	for (t = 0; t < days; t++) {
+		val[t] = level * (g * p->weekly[e->day_wd[t]]) * f;
+		ok &= val[t] <= REQUESTS_MAX;
+		g *= step;
+	}
+	w->over |= !ok && !e->is_kpi[v];
 	if (runs || e->is_kpi[v])
 		return;
 	for (t = 0; t < days; t++)
 		val[t] = day_count(e, w, trial, v, t, val[t], p->disp);
 }
 
-/*
- * More requests a day than any service sends (a million times the
- * largest today): beyond it the day's tokens and cost lose their
- * meaning, then overflow.
- */
-#define REQUESTS_MAX 1e15
 
 /*
  * TC_ERR_NUMERIC naming the class and the day when a class's requests
@@ -755,6 +789,9 @@ static tc_status check_demand(const eng *e, const eng_work *w,
 	for (i = 0; i < e->n_classes; i++) {
 		const double *v = &w->val[e->cls[i].node * (size_t)days];
 
+		/* plain_days has checked its nodes. */
+		if (w->plain[e->cls[i].node] && !w->over)
+			continue;
 		for (t = 0; t < days && v[t] <= REQUESTS_MAX; t++)
 			;
 		if (t == days)
@@ -780,10 +817,13 @@ tc_status eng_trial(const eng *e, eng_work *w, uint64_t trial,
 		return st;
 
 	/* The demand: plain nodes whole, the rest day by day in order. */
+	w->over = 0;
 	for (i = plain = 0; i < e->n_nodes; i++) {
 		w->plain[i] = (unsigned char)plain_node(e, w, i);
 		if (w->plain[i])
 			plain_days(e, w, trial, i, runs);
+		else if (e->is_root[i])
+			node_growth(e, w, i);
 		plain += w->plain[i];
 	}
 	for (t = 0; plain < e->n_nodes && t < days; t++) {
