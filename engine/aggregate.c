@@ -68,7 +68,7 @@ tc_status tci_sum_law_init(tci_sum_law *law, double mu, double var,
 	return TC_OK;
 }
 
-double tci_sum_law_draw(gsl_rng *r, const tci_sum_law *law)
+double tci_sum_law_draw_any(gsl_rng *r, const tci_sum_law *law)
 {
 	switch (law->kind) {
 	case TCI_SUM_CONSTANT:

@@ -16,6 +16,7 @@
 #include "sample.h"
 
 /* Substreams of monthly mode's runs of days (above any day index). */
+#define ENG_NODE_KEYS 4
 #define ENG_SEGMENT_SUBSTREAM 0x80000000u
 
 /* Per-request attributes, in this order. */
@@ -62,6 +63,8 @@ typedef struct eng_agg {
 	double mu[3], var[3], k3[3];	/* input, output, cost per request */
 	double chol[3][3];	/* normal scores' correlation, Cholesky */
 	double shape1[3];	/* gamma shape of one request's law */
+	double scale[3];	/* the sums' gamma scale: |k3| / (2 var) */
+	int bare;		/* no cache buckets, no reasoning */
 	int independent;	/* the drawn sums are uncorrelated */
 	int cost_linear;	/* cost = c0 + ci I + co O exactly */
 	double c0, ci, co;
@@ -150,6 +153,11 @@ typedef struct eng {
 	size_t *kpi_of;		/* node -> KPI index, or SIZE_MAX */
 	size_t *kpi_node;	/* KPI index -> node */
 	uint64_t *node_id;	/* stream ids */
+	/*
+	 * [node][purpose - TC_RNG_NOISE]: the keys of a node's streams of
+	 * noise, counts, requests and aggregates (tci_rng_key).
+	 */
+	uint64_t *node_key;
 	uint64_t *attr_id;	/* [node][attr]: join(node id, attr name) */
 	uint64_t *weekly_id;	/* [node][7]: join(join(id, "weekly"), d) */
 	uint64_t *edge_id;

@@ -68,6 +68,69 @@ typedef struct round_ctx {
 	tc_error err[LONG_ROUND_BLOCKS];
 } round_ctx;
 
+/* One column's values of a day: a class's, or the total's. */
+typedef struct day_col {
+	const double *v;	/* TC_M_COUNT metrics */
+	double *mrow;		/* the month's sums of the column */
+	double *dsum;		/* the day's sums and squares, or NULL */
+	float *kept;		/* the kept trial's day row, or NULL */
+} day_col;
+
+/* Adds one column's day to its month, its day sums and the kept row. */
+static void add_column(const tc_forecast *f, const day_col *d)
+{
+	size_t k;
+	int m;
+
+	for (m = 0; m < TC_M_COUNT; m++)
+		d->mrow[m] += d->v[m];
+	for (m = 0; d->dsum && m < TC_M_COUNT; m++) {
+		d->dsum[2 * m] += d->v[m];
+		d->dsum[2 * m + 1] += d->v[m] * d->v[m];
+	}
+	for (k = 0; d->kept && k < f->n_pass; k++)
+		d->kept[k * (size_t)f->e.opts.days * (f->e.n_classes + 1)] =
+			(float)d->v[f->pass[k]];
+}
+
+/*
+ * Adds day t of a trial (w->out) to its months (ms), its day sums
+ * (dsum, or NULL) and, for a kept trial, its row of daily values.
+ * quick: a column without requests adds nothing, so it is skipped.
+ */
+static void keep_day(tc_forecast *f, const eng_work *w, size_t trial,
+		     int t, double *ms, double *dsum, int quick)
+{
+	const eng *e = &f->e;
+	size_t C = e->n_classes, C1 = C + 1, c;
+	size_t c0 = e->opts.daily_total_only ? C : 0;
+	const double *o = &w->out[(size_t)t * C * TC_M_COUNT];
+	double tot[TC_M_COUNT] = {0};
+	int m, any = 0;
+	day_col d;
+
+	d.kept = NULL;
+	for (c = 0; c < C1; c++) {
+		d.v = c < C ? &o[c * TC_M_COUNT] : tot;
+		if (quick && (c < C ? d.v[TC_M_REQUESTS] == 0 : !any))
+			continue;
+		any = 1;
+		for (m = 0; c < C && m < TC_M_COUNT; m++)
+			tot[m] += d.v[m];
+		d.mrow = &ms[((size_t)e->day_month[t] * C1 + c) * TC_M_COUNT];
+		d.dsum = dsum && c >= c0 ? &dsum[(((size_t)t * C1 + c) *
+					      TC_M_COUNT) * 2] : NULL;
+		/* A trial's values side by side: writes stay local. */
+		if (trial < f->keep && c >= c0)
+			d.kept = &f->dstore[(trial * f->n_pass *
+					     (size_t)e->opts.days + (size_t)t) *
+					    C1 + c];
+		else
+			d.kept = NULL;
+		add_column(f, &d);
+	}
+}
+
 /* Stores one trial's results (w->out) in the pass's arrays. */
 static void keep_trial(tc_forecast *f, eng_work *w, size_t trial,
 		       double *dsum)
@@ -75,53 +138,17 @@ static void keep_trial(tc_forecast *f, eng_work *w, size_t trial,
 	const eng *e = &f->e;
 	size_t C = e->n_classes, C1 = C + 1, c, T = f->trials;
 	size_t nm = (size_t)e->n_months, mi, k;
-	int t, m, days = e->opts.days;
+	int t, days = e->opts.days;
 	double *ms = w->month_sums;
-	double tot[TC_M_COUNT];
 	/* Only month sums to make: a day without requests adds nothing. */
-	int quick = !dsum && trial >= f->keep, any;
-	/* The first column with daily statistics. */
-	size_t c0 = e->opts.daily_total_only ? C : 0;
+	int quick = !dsum && trial >= f->keep;
 	int runs = eng_by_runs(e, trial);
 
 	memset(ms, 0, nm * C1 * TC_M_COUNT * sizeof *ms);
-	for (t = 0; t < days; t++) {
-		const double *o = &w->out[(size_t)t * C * TC_M_COUNT];
-		double *mrow = &ms[(size_t)e->day_month[t] * C1 * TC_M_COUNT];
-
+	for (t = 0; t < days; t++)
 		/* Monthly mode writes the days its runs start on, no other. */
-		if (runs && !w->starts[t])
-			continue;
-		memset(tot, 0, sizeof tot);
-		for (c = any = 0; c < C1; c++) {
-			const double *v = c < C ? &o[c * TC_M_COUNT] : tot;
-
-			if (quick && (c < C ? v[TC_M_REQUESTS] == 0 : !any))
-				continue;
-			any = 1;
-
-			for (m = 0; m < TC_M_COUNT; m++) {
-				if (c < C)
-					tot[m] += v[m];
-				mrow[c * TC_M_COUNT + m] += v[m];
-				if (dsum && c >= c0) {
-					size_t i = ((size_t)t * C1 + c) *
-						   TC_M_COUNT + m;
-
-					dsum[2 * i] += v[m];
-					dsum[2 * i + 1] += v[m] * v[m];
-				}
-			}
-			/* A trial's values side by side: writes stay local. */
-			for (k = 0; trial < f->keep && c >= c0 &&
-				    k < f->n_pass; k++) {
-				size_t i = ((trial * f->n_pass + k) *
-					    (size_t)days + t) * C1 + c;
-
-				f->dstore[i] = (float)v[f->pass[k]];
-			}
-		}
-	}
+		if (!runs || w->starts[t])
+			keep_day(f, w, trial, t, ms, dsum, quick);
 	for (k = 0; k < f->n_pass; k++)
 		for (mi = 0; mi < nm; mi++)
 			for (c = 0; c < C1; c++)

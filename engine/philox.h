@@ -150,6 +150,37 @@ static inline uint64_t tci_philox_next64(tci_philox_state *st)
 	return hi << 32 | tci_philox_next32(st);
 }
 
+/*
+ * The key of every stream of (seed, element, purpose), whatever its
+ * trial and substream (rng.c; docs/random-numbers.md gives the layout).
+ */
+uint64_t tci_rng_key(uint64_t seed, uint64_t element, unsigned purpose);
+
+/* Positions st at the start of (key, trial, substream). */
+static inline void tci_philox_position(tci_philox_state *st, uint64_t key,
+				       uint64_t trial, uint32_t substream)
+{
+	st->key[0] = (uint32_t)key;
+	st->key[1] = (uint32_t)(key >> 32);
+	st->ctr[0] = 0;
+	st->ctr[1] = substream;
+	st->ctr[2] = (uint32_t)trial;
+	st->ctr[3] = (uint32_t)(trial >> 32);
+	st->idx = 0;
+	st->len = 0;
+}
+
+/*
+ * tc_rng_set_stream for a key from tci_rng_key, without hashing: the
+ * engine keeps the keys of the streams it moves between every day. r
+ * must be a tc_rng_philox generator.
+ */
+static inline void tci_rng_position(gsl_rng *r, uint64_t key,
+				    uint64_t trial, uint32_t substream)
+{
+	tci_philox_position(r->state, key, trial, substream);
+}
+
 /* 64 random bits from any generator, inline on tc_rng_philox. */
 static inline uint64_t tci_rng_u64(gsl_rng *r)
 {

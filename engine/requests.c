@@ -689,6 +689,14 @@ static void cost_regression(eng_agg *a, const double cov[3][3])
 	a->c0 = a->mu[2] - bi * a->mu[0] - bo * a->mu[1];
 }
 
+/* Whether the buckets of the input have noise of their own. */
+static inline int bucket_noise(const eng_agg *a)
+{
+	return a->a_chol[0][0] != 0 || a->a_chol[1][1] != 0 ||
+	       a->a_chol[2][2] != 0 || a->a_chol[1][0] != 0 ||
+	       a->a_chol[2][0] != 0 || a->a_chol[2][1] != 0;
+}
+
 /* The buckets' loadings on I and O and their residual spread. */
 static void bucket_moments(eng_agg *a, const eng_shares *sh, double ei2,
 			   double eo2)
@@ -768,10 +776,16 @@ tc_status eng_agg_build(const eng_req *q, const eng_price *p, eng_agg *a)
 	a->independent = a->chol[1][0] == 0 &&
 			 (a->cost_linear || (a->chol[2][0] == 0 &&
 					     a->chol[2][1] == 0));
-	for (j = 0; j < 3; j++)
+	for (j = 0; j < 3; j++) {
 		a->shape1[j] = a->k3[j] != 0 ? 4 * a->var[j] * a->var[j] *
 			a->var[j] / (a->k3[j] * a->k3[j]) : 0;
+		a->scale[j] = a->var[j] > 0 ? fabs(a->k3[j]) /
+					      (2 * a->var[j]) : 0;
+	}
 	bucket_moments(a, &q->sh, mi[2], mo[2]);
+	a->bare = !bucket_noise(a) && a->a_mean[0] == 0 &&
+		  a->a_mean[1] == 0 && a->a_mean[2] == 0 &&
+		  a->r_mean == 0 && a->r_sd == 0;
 	return TC_OK;
 }
 
@@ -779,14 +793,6 @@ tc_status eng_agg_build(const eng_req *q, const eng_price *p, eng_agg *a)
 static inline double pos(double x)
 {
 	return x > 0 ? x : 0;
-}
-
-/* Whether the buckets of the input have noise of their own. */
-static inline int bucket_noise(const eng_agg *a)
-{
-	return a->a_chol[0][0] != 0 || a->a_chol[1][1] != 0 ||
-	       a->a_chol[2][2] != 0 || a->a_chol[1][0] != 0 ||
-	       a->a_chol[2][0] != 0 || a->a_chol[2][1] != 0;
 }
 
 /* Splits the day's input sum into its buckets (out: tc_metric order). */
@@ -839,7 +845,7 @@ static void law_for(const eng_agg *a, int i, double n, tci_sum_law *law)
 		law->sd = sqrt(n * v);
 		return;
 	}
-	law->scale = fabs(k3) / (2 * v);
+	law->scale = a->scale[i];
 	law->shape = n * a->shape1[i];
 	law->kind = k3 > 0 ? TCI_SUM_GAMMA : TCI_SUM_GAMMA_MIRROR;
 	law->shift = k3 > 0 ? law->mean - law->shape * law->scale
@@ -879,6 +885,13 @@ void eng_day_aggregate(const eng_class *c, const eng_req *q, gsl_rng *r,
 	else
 		out[TC_M_COST] = s[2];
 	out[TC_M_COST] = pos(out[TC_M_COST]);
+	if (a->bare) {
+		/* What split_buckets and the reasoning give them then. */
+		out[TC_M_CACHE_READ] = out[TC_M_CACHE_W5M] = 0;
+		out[TC_M_CACHE_W1H] = out[TC_M_REASONING] = 0;
+		out[TC_M_UNCACHED] = out[TC_M_INPUT];
+		return;
+	}
 	split_buckets(a, r, n, out);
 	rs = a->r_mean * out[TC_M_OUTPUT];
 	if (a->r_sd > 0)

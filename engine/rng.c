@@ -66,21 +66,19 @@ uint64_t tc_rng_id_join(uint64_t id, const char *part)
 	return fnv1a(id, part);
 }
 
+uint64_t tci_rng_key(uint64_t seed, uint64_t element, unsigned purpose)
+{
+	uint64_t tag = (uint64_t)purpose << 56 |
+		       (element & 0x00ffffffffffffffull);
+
+	return mix64(mix64(seed) ^ tag);
+}
+
 /* Keys and positions st on stream s (purpose already checked). */
 static void philox_position(philox_state *st, const tc_rng_stream *s)
 {
-	uint64_t tag = (uint64_t)s->purpose << 56 |
-		       (s->element & 0x00ffffffffffffffull);
-	uint64_t key = mix64(mix64(s->seed) ^ tag);
-
-	st->key[0] = (uint32_t)key;
-	st->key[1] = (uint32_t)(key >> 32);
-	st->ctr[0] = 0;
-	st->ctr[1] = s->substream;
-	st->ctr[2] = (uint32_t)s->trial;
-	st->ctr[3] = (uint32_t)(s->trial >> 32);
-	st->idx = 0;
-	st->len = 0;
+	tci_philox_position(st, tci_rng_key(s->seed, s->element, s->purpose),
+			    s->trial, s->substream);
 }
 
 static void philox_set(void *vstate, unsigned long seed)

@@ -15,6 +15,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "tokcast/rng.h"
 #include "philox.h"
@@ -38,6 +39,8 @@ static double zig_x[ZIG_LAYERS + 1];	/* right edge of each layer */
 static double zig_ratio[ZIG_LAYERS];	/* zig_x[i + 1] / zig_x[i] */
 static double zig_f[ZIG_LAYERS + 1];	/* exp(-zig_x^2 / 2) */
 static pthread_once_t zig_once = PTHREAD_ONCE_INIT;
+/* Set once the table is built: the draws' fast path reads only this. */
+static atomic_int zig_ready;
 
 /*
  * Builds the layer table: layer 0 is the base strip plus the tail, given
@@ -61,6 +64,7 @@ static void zig_init(void)
 		zig_f[i] = exp(-0.5 * zig_x[i] * zig_x[i]);
 	for (i = 0; i < ZIG_LAYERS; i++)
 		zig_ratio[i] = zig_x[i + 1] / zig_x[i];
+	atomic_store_explicit(&zig_ready, 1, memory_order_release);
 }
 
 /* Marsaglia's tail method: a draw beyond ZIG_R, on the side of u. */
@@ -83,7 +87,8 @@ static double zig_tail(gsl_rng *r, double u)
  */
 double tci_ran_normal(gsl_rng *r)
 {
-	pthread_once(&zig_once, zig_init);
+	if (!atomic_load_explicit(&zig_ready, memory_order_acquire))
+		pthread_once(&zig_once, zig_init);
 	for (;;) {
 		uint64_t w = tci_rng_u64(r);
 		unsigned i = (unsigned)(w & 0xff);
@@ -130,20 +135,6 @@ static inline double gamma_mt_try(gsl_rng *r, double d, double c, double x)
 }
 
 /*
- * The Wilson-Hilferty cube of the normal x for a unit-scale gamma of a
- * large shape k: k (1 - c + x sqrt(c))^3, c = 1 / (9 k); 0 when the
- * base falls below 0 (x below -67 standard deviations at the least
- * shape that takes this path).
- */
-static inline double gamma_wh(double shape, double x)
-{
-	double c = 1.0 / (9.0 * shape);
-	double t = 1.0 - c + x * sqrt(c);
-
-	return t > 0 ? shape * t * t * t : 0;
-}
-
-/*
  * A unit-scale gamma for shape >= 1, first trying x: the Wilson-Hilferty
  * cube from TCI_GAMMA_WH_SHAPE on, Marsaglia-Tsang below.
  */
@@ -152,7 +143,7 @@ static double gamma_mt_from(gsl_rng *r, double shape, double x)
 	double d, c, g;
 
 	if (shape >= TCI_GAMMA_WH_SHAPE)
-		return gamma_wh(shape, x);
+		return tci_gamma_wh(shape, x);
 	d = shape - 1.0 / 3.0;
 	c = 1.0 / sqrt(9.0 * d);
 	while ((g = gamma_mt_try(r, d, c, x)) < 0)

@@ -16,6 +16,7 @@
 #ifndef TOKCAST_ENGINE_SAMPLE_H
 #define TOKCAST_ENGINE_SAMPLE_H
 
+#include <math.h>
 #include <gsl/gsl_rng.h>
 
 #include "tokcast/status.h"
@@ -104,8 +105,34 @@ typedef struct tci_sum_law {
 tc_status tci_sum_law_init(tci_sum_law *law, double mu, double var,
 			   double k3, double n);
 
-/* One draw of the sum (one gamma or normal draw). */
-double tci_sum_law_draw(gsl_rng *r, const tci_sum_law *law);
+/*
+ * The Wilson-Hilferty cube of the normal score z for a unit-scale gamma
+ * of shape k (from TCI_GAMMA_WH_SHAPE): k (1 - c + z sqrt(c))^3 with c =
+ * 1 / (9 k); 0 when the base falls below 0 (z below -67 at the least
+ * shape that takes this path).
+ */
+static inline double tci_gamma_wh(double shape, double z)
+{
+	double c = 1.0 / (9.0 * shape);
+	double t = 1.0 - c + z * sqrt(c);
+
+	return t > 0 ? shape * t * t * t : 0;
+}
+
+/* tci_sum_law_draw of the laws it does not draw inline. */
+double tci_sum_law_draw_any(gsl_rng *r, const tci_sum_law *law);
+
+/*
+ * One draw of the sum (one gamma or normal draw); the gammas of the
+ * largest shapes, the engine's commonest, inline.
+ */
+static inline double tci_sum_law_draw(gsl_rng *r, const tci_sum_law *law)
+{
+	if (law->kind == TCI_SUM_GAMMA && law->shape >= TCI_GAMMA_WH_SHAPE)
+		return law->shift + law->scale *
+			tci_gamma_wh(law->shape, tci_ran_normal(r));
+	return tci_sum_law_draw_any(r, law);
+}
 
 /*
  * The law's quantile at the standard normal score z (the quantile at
@@ -122,6 +149,8 @@ double tci_sum_law_at_score(const tci_sum_law *law, double z);
 static inline double tci_sum_law_draw_at(gsl_rng *r,
 					 const tci_sum_law *law, double z)
 {
+	if (law->kind == TCI_SUM_GAMMA && law->shape >= TCI_GAMMA_WH_SHAPE)
+		return law->shift + law->scale * tci_gamma_wh(law->shape, z);
 	if (law->kind == TCI_SUM_GAMMA && law->shape >= 1)
 		return law->shift +
 		       law->scale * tci_ran_gamma_score(r, law->shape, z);

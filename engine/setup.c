@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "escn.h"
+#include "philox.h"
 #include "tci.h"
 
 static const tc_kg_attr req_attrs[ENG_Q_COUNT] = {
@@ -261,7 +262,7 @@ static void stream_ids(eng *e, size_t i)
 /* Node and edge tables, classes and KPIs. */
 static tc_status setup_nodes(eng *e, tc_error *err)
 {
-	size_t i, n = e->n_nodes;
+	size_t i, k, n = e->n_nodes;
 
 	e->class_of = malloc(n * sizeof *e->class_of);
 	e->kpi_of = malloc(n * sizeof *e->kpi_of);
@@ -273,13 +274,18 @@ static tc_status setup_nodes(eng *e, tc_error *err)
 	e->cycle = calloc(n + 1, sizeof *e->cycle);
 	e->attr_id = malloc((n + 1) * TC_KG_ATTR_COUNT * sizeof *e->attr_id);
 	e->weekly_id = malloc((n + 1) * 7 * sizeof *e->weekly_id);
+	e->node_key = malloc((n + 1) * ENG_NODE_KEYS * sizeof *e->node_key);
 	if (!e->cycle || !e->class_of || !e->kpi_of || !e->kpi_node ||
 	    !e->node_id || !e->edge_id || !e->cls || !e->central_specs ||
-	    !e->attr_id || !e->weekly_id)
+	    !e->attr_id || !e->weekly_id || !e->node_key)
 		return TC_ERR_NOMEM;
 	for (i = 0; i < n; i++) {
 		e->node_id[i] = tc_rng_id(tc_kg_node_id(e->kg, i));
 		stream_ids(e, i);
+		for (k = 0; k < ENG_NODE_KEYS; k++)
+			e->node_key[i * ENG_NODE_KEYS + k] = tci_rng_key(
+				e->opts.seed, e->node_id[i],
+				TC_RNG_NOISE + (unsigned)k);
 		e->cycle[i] = tc_kg_node_cycle(e->kg, i);
 		e->class_of[i] = e->kpi_of[i] = SIZE_MAX;
 		if (tc_kg_node_kind(e->kg, i) == TC_KG_KPI) {
@@ -470,6 +476,7 @@ void eng_cleanup(eng *e)
 	free(e->day_wd);
 	free(e->attr_id);
 	free(e->weekly_id);
+	free(e->node_key);
 	free(e->called);
 	free(e->month_first);
 	free(e->central);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "escn.h"
+#include "philox.h"
 #include "tci.h"
 
 #define REDRAWS 100
@@ -26,6 +27,17 @@ static void stream(const eng *e, gsl_rng *r, uint64_t trial, uint64_t id,
 	tc_rng_stream s = {e->opts.seed, trial, id, purpose, sub};
 
 	tc_rng_set_stream(r, &s);
+}
+
+/*
+ * Positions r on node's stream of a daily purpose (TC_RNG_NOISE to
+ * TC_RNG_AGGREGATE), its key kept since set-up.
+ */
+static inline void node_stream(const eng *e, gsl_rng *r, uint64_t trial,
+			       size_t node, unsigned purpose, uint32_t sub)
+{
+	tci_rng_position(r, e->node_key[node * ENG_NODE_KEYS + purpose -
+					TC_RNG_NOISE], trial, sub);
 }
 
 /*
@@ -381,7 +393,7 @@ static double day_count(const eng *e, eng_work *w, uint64_t trial,
 {
 	if (!(m > 0))
 		return 0;
-	stream(e, w->r, trial, e->node_id[node], TC_RNG_COUNT, (uint32_t)t);
+	node_stream(e, w->r, trial, node, TC_RNG_COUNT, (uint32_t)t);
 	return tci_ran_negbin(w->r, m, disp);
 }
 
@@ -397,8 +409,8 @@ static double node_day(const eng *e, eng_work *w, uint64_t trial,
 		escn_day_params(e, w, node, t, &ns, &disp);
 	if (e->is_kpi[node]) {
 		if (ns > 0) {
-			stream(e, w->r, trial, e->node_id[node],
-			       TC_RNG_NOISE, (uint32_t)t);
+			node_stream(e, w->r, trial, node, TC_RNG_NOISE,
+				    (uint32_t)t);
 			m *= tci_ran_lognormal(w->r, -0.5 * ns * ns, ns);
 		}
 		return m;
@@ -583,7 +595,7 @@ static double segment_count(const eng *e, eng_work *w, uint64_t trial,
 	}
 	if (!(k1 > 0))
 		return 0;
-	stream(e, w->r, trial, e->node_id[node], TC_RNG_COUNT, seg);
+	node_stream(e, w->r, trial, node, TC_RNG_COUNT, seg);
 	if (poisson)
 		return tci_ran_poisson(w->r, k1);
 	if (k1 < RUN_EXACT_BELOW)
@@ -684,9 +696,10 @@ static void trial_segments(const eng *e, eng_work *w, uint64_t trial)
 						     o))
 				continue;
 			if (n > 0)
-				stream(e, w->r, trial, e->node_id[c->node],
-				       n >= e->opts.switch_requests ?
-				       TC_RNG_AGGREGATE : TC_RNG_REQUEST, seg);
+				node_stream(e, w->r, trial, c->node,
+					    n >= e->opts.switch_requests ?
+					    TC_RNG_AGGREGATE : TC_RNG_REQUEST,
+					    seg);
 			eng_day_sums(c, w->reqp[i], w->r, t0, n,
 				     e->opts.switch_requests, o);
 		}
@@ -701,7 +714,6 @@ static void trial_days(const eng *e, eng_work *w, uint64_t trial)
 
 	for (i = 0; i < e->n_classes; i++) {
 		const eng_class *c = &e->cls[i];
-		uint64_t id = e->node_id[c->node];
 
 		for (t = 0; t < days; t++) {
 			double cnt = w->val[c->node * days + t];
@@ -713,9 +725,9 @@ static void trial_days(const eng *e, eng_work *w, uint64_t trial)
 						     (uint32_t)t, cnt, o))
 				continue;
 			if (cnt > 0)
-				stream(e, w->r, trial, id, agg ?
-				       TC_RNG_AGGREGATE : TC_RNG_REQUEST,
-				       (uint32_t)t);
+				node_stream(e, w->r, trial, c->node, agg ?
+					    TC_RNG_AGGREGATE : TC_RNG_REQUEST,
+					    (uint32_t)t);
 			eng_day_sums(c, w->reqp[i], w->r, t, cnt,
 				     e->opts.switch_requests, o);
 		}
