@@ -218,6 +218,7 @@ typedef struct eng_work {
 	double *pre;		/* per node: steady first-day value */
 	double *month_sums;	/* [month][class+1][metric] of a trial */
 	double *grow;		/* [root node][day]: growth factor G(t) */
+	uint32_t *blocks;	/* [day][8]: streams' first blocks */
 	unsigned char *plain;	/* per node: drawn whole (trial.c) */
 	int over;		/* a plain class's demand is out of range */
 	int *run_end;		/* [class][day]: runs under a scenario */

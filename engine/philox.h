@@ -181,6 +181,48 @@ static inline void tci_rng_position(gsl_rng *r, uint64_t key,
 	tci_philox_position(r->state, key, trial, substream);
 }
 
+/*
+ * Blocks 0 .. nb - 1 (nb 1 or 2) of the streams (key, trial, sub0 + i),
+ * i < n, into out[4 (i nb + b) ..]: many streams' first blocks in one
+ * loop whose iterations do not wait on each other, so the processor
+ * overlaps them, where a stream positioned and drawn at once waits for
+ * each block's ten rounds in turn.
+ */
+static inline void tci_philox_fill(uint64_t key, uint64_t trial,
+				   uint32_t sub0, size_t n, unsigned nb,
+				   uint32_t *out)
+{
+	const uint32_t k[2] = {(uint32_t)key, (uint32_t)(key >> 32)};
+	uint32_t ctr[4] = {0, 0, (uint32_t)trial, (uint32_t)(trial >> 32)};
+	size_t i;
+	unsigned b;
+
+	for (i = 0; i < n; i++)
+		for (b = 0; b < nb; b++) {
+			ctr[0] = b;
+			ctr[1] = sub0 + (uint32_t)i;
+			tci_philox_block(ctr, k, out + 4 * (i * nb + b));
+		}
+}
+
+/*
+ * tci_rng_position with the stream's first nb blocks (1 or 2) given, as
+ * tci_philox_fill made them: the draws are those of the stream.
+ */
+static inline void tci_rng_position_with(gsl_rng *r, uint64_t key,
+					 uint64_t trial, uint32_t substream,
+					 const uint32_t *blocks, unsigned nb)
+{
+	tci_philox_state *st = r->state;
+	unsigned i;
+
+	tci_philox_position(st, key, trial, substream);
+	for (i = 0; i < 4 * nb; i++)
+		st->out[i] = blocks[i];
+	st->ctr[0] = nb;
+	st->len = 4 * nb;
+}
+
 /* 64 random bits from any generator, inline on tc_rng_philox. */
 static inline uint64_t tci_rng_u64(gsl_rng *r)
 {

@@ -508,6 +508,7 @@ eng_work *eng_work_new(const eng *e)
 	w->pre = calloc(e->n_nodes + 1, sizeof *w->pre);
 	w->grow = calloc(e->n_nodes * days + 1, sizeof *w->grow);
 	w->plain = calloc(e->n_nodes + 1, 1);
+	w->blocks = calloc(days * 8 + 1, sizeof *w->blocks);
 	w->run_end = calloc(e->n_classes * days + 1, sizeof *w->run_end);
 	w->starts = calloc(days + 1, 1);
 	w->ends = calloc(e->n_classes + 1, sizeof *w->ends);
@@ -515,7 +516,7 @@ eng_work *eng_work_new(const eng *e)
 			       TC_M_COUNT, sizeof *w->month_sums);
 	if (!w->r || !w->par || !w->rate || !w->req || !w->reqp || !w->val ||
 	    !w->out || !w->kpi_sum || !w->pre || !w->month_sums || !w->grow ||
-	    !w->plain || !w->run_end || !w->starts ||
+	    !w->plain || !w->run_end || !w->starts || !w->blocks ||
 	    !w->ends)
 		goto fail;
 	if (e->scn && !(w->sw = escn_work_new(e)))
@@ -560,6 +561,7 @@ void eng_work_free(const eng *e, eng_work *w)
 	free(w->month_sums);
 	free(w->grow);
 	free(w->plain);
+	free(w->blocks);
 	free(w->run_end);
 	free(w->starts);
 	free((void *)w->ends);

@@ -29,6 +29,12 @@ static void stream(const eng *e, gsl_rng *r, uint64_t trial, uint64_t id,
 	tc_rng_set_stream(r, &s);
 }
 
+/* The key of node's stream of a daily purpose. */
+static inline uint64_t node_key(const eng *e, size_t node, unsigned purpose)
+{
+	return e->node_key[node * ENG_NODE_KEYS + purpose - TC_RNG_NOISE];
+}
+
 /*
  * Positions r on node's stream of a daily purpose (TC_RNG_NOISE to
  * TC_RNG_AGGREGATE), its key kept since set-up.
@@ -36,8 +42,28 @@ static void stream(const eng *e, gsl_rng *r, uint64_t trial, uint64_t id,
 static inline void node_stream(const eng *e, gsl_rng *r, uint64_t trial,
 			       size_t node, unsigned purpose, uint32_t sub)
 {
-	tci_rng_position(r, e->node_key[node * ENG_NODE_KEYS + purpose -
-					TC_RNG_NOISE], trial, sub);
+	tci_rng_position(r, node_key(e, node, purpose), trial, sub);
+}
+
+/*
+ * The first nb blocks of node's streams of a daily purpose on
+ * substreams sub0 .. sub0 + n - 1 into out (4 n nb words).
+ */
+static void node_fill(const eng *e, uint64_t trial, size_t node,
+		      unsigned purpose, uint32_t sub0, size_t n, unsigned nb,
+		      uint32_t *out)
+{
+	tci_philox_fill(node_key(e, node, purpose), trial, sub0, n, nb, out);
+}
+
+/* node_stream with the stream's first nb blocks from node_fill. */
+static inline void node_stream_with(const eng *e, gsl_rng *r,
+				    uint64_t trial, size_t node,
+				    unsigned purpose, uint32_t sub,
+				    const uint32_t *blocks, unsigned nb)
+{
+	tci_rng_position_with(r, node_key(e, node, purpose), trial, sub,
+			      blocks, nb);
 }
 
 /*
@@ -570,10 +596,11 @@ static void run_cumulants(const double *val, int t0, int t1, double ik,
  * day is Poisson (exact); the days' own draws for few requests; else a
  * shifted gamma with the sum's exact first three cumulants (negative
  * binomial of the day's size k: m + m^2/k and m + 3 m^2/k + 2 m^3/k^2),
- * rounded to a whole count.
+ * rounded to a whole count. block is the first block of its stream.
  */
 static double segment_count(const eng *e, eng_work *w, uint64_t trial,
-			    size_t node, int t0, int t1, uint32_t seg)
+			    size_t node, int t0, int t1, uint32_t seg,
+			    const uint32_t *block)
 {
 	const double *val = &w->val[node * e->opts.days];
 	double k1 = 0, k2 = 0, k3 = 0, n, ik = 1 / w->par[node].disp;
@@ -595,7 +622,7 @@ static double segment_count(const eng *e, eng_work *w, uint64_t trial,
 	}
 	if (!(k1 > 0))
 		return 0;
-	node_stream(e, w->r, trial, node, TC_RNG_COUNT, seg);
+	node_stream_with(e, w->r, trial, node, TC_RNG_COUNT, seg, block, 1);
 	if (poisson)
 		return tci_ran_poisson(w->r, k1);
 	if (k1 < RUN_EXACT_BELOW)
@@ -683,23 +710,36 @@ static void trial_segments(const eng *e, eng_work *w, uint64_t trial)
 	mark_starts(e, w, ends);
 	for (i = 0; i < e->n_classes; i++) {
 		const eng_class *c = &e->cls[i];
-		uint32_t seg = ENG_SEGMENT_SUBSTREAM;
+		uint32_t seg = ENG_SEGMENT_SUBSTREAM, k;
+		size_t nr = 0;
+		const uint32_t *cb = w->blocks, *ab;
 
-		for (t0 = 0; t0 < days; t0 = t1, seg++) {
+		/* The runs' count and aggregate streams' first blocks. */
+		for (t0 = 0; t0 < days; t0 = ends[i][t0])
+			nr++;
+		ab = cb + 4 * nr;
+		node_fill(e, trial, c->node, TC_RNG_COUNT, seg, nr, 1,
+			  w->blocks);
+		node_fill(e, trial, c->node, TC_RNG_AGGREGATE, seg, nr, 1,
+			  w->blocks + 4 * nr);
+		for (t0 = k = 0; t0 < days; t0 = t1, seg++, k++) {
 			double *o = &w->out[((size_t)t0 * e->n_classes + i) *
 					    TC_M_COUNT];
 			double n;
 
 			t1 = ends[i][t0];
-			n = segment_count(e, w, trial, c->node, t0, t1, seg);
+			n = segment_count(e, w, trial, c->node, t0, t1, seg,
+					  cb + 4 * k);
 			if (e->scn && escn_class_day(e, w, trial, i, t0, seg, n,
 						     o))
 				continue;
-			if (n > 0)
+			if (n >= e->opts.switch_requests)
+				node_stream_with(e, w->r, trial, c->node,
+						 TC_RNG_AGGREGATE, seg,
+						 ab + 4 * k, 1);
+			else if (n > 0)
 				node_stream(e, w->r, trial, c->node,
-					    n >= e->opts.switch_requests ?
-					    TC_RNG_AGGREGATE : TC_RNG_REQUEST,
-					    seg);
+					    TC_RNG_REQUEST, seg);
 			eng_day_sums(c, w->reqp[i], w->r, t0, n,
 				     e->opts.switch_requests, o);
 		}
@@ -715,6 +755,8 @@ static void trial_days(const eng *e, eng_work *w, uint64_t trial)
 	for (i = 0; i < e->n_classes; i++) {
 		const eng_class *c = &e->cls[i];
 
+		node_fill(e, trial, c->node, TC_RNG_AGGREGATE, 0,
+			  (size_t)days, 1, w->blocks);
 		for (t = 0; t < days; t++) {
 			double cnt = w->val[c->node * days + t];
 			double *o = &w->out[((size_t)t * e->n_classes + i) *
@@ -724,10 +766,13 @@ static void trial_days(const eng *e, eng_work *w, uint64_t trial)
 			if (e->scn && escn_class_day(e, w, trial, i, t,
 						     (uint32_t)t, cnt, o))
 				continue;
-			if (cnt > 0)
-				node_stream(e, w->r, trial, c->node, agg ?
-					    TC_RNG_AGGREGATE : TC_RNG_REQUEST,
-					    (uint32_t)t);
+			if (agg)
+				node_stream_with(e, w->r, trial, c->node,
+						 TC_RNG_AGGREGATE, (uint32_t)t,
+						 &w->blocks[4 * (size_t)t], 1);
+			else if (cnt > 0)
+				node_stream(e, w->r, trial, c->node,
+					    TC_RNG_REQUEST, (uint32_t)t);
 			eng_day_sums(c, w->reqp[i], w->r, t, cnt,
 				     e->opts.switch_requests, o);
 		}
@@ -766,6 +811,7 @@ static void plain_days(const eng *e, eng_work *w, uint64_t trial,
 {
 	const eng_par *p = &w->par[v];
 	int days = e->opts.days, t, ok = 1;
+	unsigned nb;
 	double *val = &w->val[v * (size_t)days];
 	double level = p->level >= 0 ? p->level : 0;
 	double f = e->is_kpi[v] ? 1 : 1 + p->retry, step;
@@ -780,8 +826,19 @@ static void plain_days(const eng *e, eng_work *w, uint64_t trial,
 	w->over |= !ok && !e->is_kpi[v];
 	if (runs || e->is_kpi[v])
 		return;
-	for (t = 0; t < days; t++)
-		val[t] = day_count(e, w, trial, v, t, val[t], p->disp);
+
+	/* A negative binomial takes two blocks, a Poisson one. */
+	nb = isinf(p->disp) ? 1 : 2;
+	node_fill(e, trial, v, TC_RNG_COUNT, 0, (size_t)days, nb, w->blocks);
+	for (t = 0; t < days; t++) {
+		if (!(val[t] > 0)) {
+			val[t] = 0;
+			continue;
+		}
+		node_stream_with(e, w->r, trial, v, TC_RNG_COUNT, (uint32_t)t,
+				 &w->blocks[4 * nb * (size_t)t], nb);
+		val[t] = tci_ran_negbin(w->r, val[t], p->disp);
+	}
 }
 
 
