@@ -58,6 +58,8 @@ tc_status tci_sum_law_init(tci_sum_law *law, double mu, double var,
 	}
 	law->scale = fabs(c3) / (2 * v);
 	law->shape = 4 / (skew * skew);
+	law->wh_c = 1 / (9 * law->shape);
+	law->wh_root = sqrt(law->wh_c);
 	if (c3 > 0) {
 		law->kind = TCI_SUM_GAMMA;
 		law->shift = m - law->shape * law->scale;

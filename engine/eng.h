@@ -64,6 +64,7 @@ typedef struct eng_agg {
 	double chol[3][3];	/* normal scores' correlation, Cholesky */
 	double shape1[3];	/* gamma shape of one request's law */
 	double scale[3];	/* the sums' gamma scale: |k3| / (2 var) */
+	double wh_c1[3], wh_root1[3];	/* 1 / (9 shape1), its root */
 	int bare;		/* no cache buckets, no reasoning */
 	int independent;	/* the drawn sums are uncorrelated */
 	int cost_linear;	/* cost = c0 + ci I + co O exactly */

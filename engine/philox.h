@@ -8,6 +8,7 @@
 #ifndef TOKCAST_ENGINE_PHILOX_H
 #define TOKCAST_ENGINE_PHILOX_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "tokcast/rng.h"
@@ -183,27 +184,13 @@ static inline void tci_rng_position(gsl_rng *r, uint64_t key,
 
 /*
  * Blocks 0 .. nb - 1 (nb 1 or 2) of the streams (key, trial, sub0 + i),
- * i < n, into out[4 (i nb + b) ..]: many streams' first blocks in one
- * loop whose iterations do not wait on each other, so the processor
- * overlaps them, where a stream positioned and drawn at once waits for
- * each block's ten rounds in turn.
+ * i < n, into out[4 (i nb + b) ..]: many streams' first blocks at once
+ * (philox_fill.c: four at a time with AVX2, else in a loop whose
+ * iterations overlap), where a stream positioned and drawn at once
+ * waits for each block's ten rounds in turn.
  */
-static inline void tci_philox_fill(uint64_t key, uint64_t trial,
-				   uint32_t sub0, size_t n, unsigned nb,
-				   uint32_t *out)
-{
-	const uint32_t k[2] = {(uint32_t)key, (uint32_t)(key >> 32)};
-	uint32_t ctr[4] = {0, 0, (uint32_t)trial, (uint32_t)(trial >> 32)};
-	size_t i;
-	unsigned b;
-
-	for (i = 0; i < n; i++)
-		for (b = 0; b < nb; b++) {
-			ctr[0] = b;
-			ctr[1] = sub0 + (uint32_t)i;
-			tci_philox_block(ctr, k, out + 4 * (i * nb + b));
-		}
-}
+void tci_philox_fill(uint64_t key, uint64_t trial, uint32_t sub0, size_t n,
+		     unsigned nb, uint32_t *out);
 
 /*
  * tci_rng_position with the stream's first nb blocks (1 or 2) given, as

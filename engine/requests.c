@@ -781,6 +781,8 @@ tc_status eng_agg_build(const eng_req *q, const eng_price *p, eng_agg *a)
 			a->var[j] / (a->k3[j] * a->k3[j]) : 0;
 		a->scale[j] = a->var[j] > 0 ? fabs(a->k3[j]) /
 					      (2 * a->var[j]) : 0;
+		a->wh_c1[j] = a->shape1[j] > 0 ? 1 / (9 * a->shape1[j]) : 0;
+		a->wh_root1[j] = sqrt(a->wh_c1[j]);
 	}
 	bucket_moments(a, &q->sh, mi[2], mo[2]);
 	a->bare = !bucket_noise(a) && a->a_mean[0] == 0 &&
@@ -828,10 +830,12 @@ static void split_buckets(const eng_agg *a, gsl_rng *r, double n,
 /*
  * The law of the sum of n requests of quantity i, as tci_sum_law_init
  * would give it, without its checks: the gamma's scale does not depend
- * on n and its shape grows as n, so nothing here needs a square root
- * unless the law is a normal.
+ * on n and its shape grows as n, so the Wilson-Hilferty constants are
+ * one request's over n and sqrt(n) (inv_n, inv_root_n: 1 / n and its
+ * root, shared by the sums).
  */
-static void law_for(const eng_agg *a, int i, double n, tci_sum_law *law)
+static void law_for(const eng_agg *a, int i, double n, double inv_n,
+		    double inv_root_n, tci_sum_law *law)
 {
 	double v = a->var[i], k3 = a->k3[i];
 
@@ -847,6 +851,8 @@ static void law_for(const eng_agg *a, int i, double n, tci_sum_law *law)
 	}
 	law->scale = a->scale[i];
 	law->shape = n * a->shape1[i];
+	law->wh_c = a->wh_c1[i] * inv_n;
+	law->wh_root = a->wh_root1[i] * inv_root_n;
 	law->kind = k3 > 0 ? TCI_SUM_GAMMA : TCI_SUM_GAMMA_MIRROR;
 	law->shift = k3 > 0 ? law->mean - law->shape * law->scale
 			    : law->mean + law->shape * law->scale;
@@ -859,6 +865,7 @@ void eng_day_aggregate(const eng_class *c, const eng_req *q, gsl_rng *r,
 	tci_sum_law law[3];
 	double z[3], y[3] = {0, 0, 0}, s[3], rs;
 	int i, k, nq = a->cost_linear ? 2 : 3;
+	double inv_n = 1 / n, inv_root_n = sqrt(inv_n);
 
 	/* Two words a normal: the sums', the buckets' and reasoning's. */
 	tci_rng_reserve(r, 2 * (unsigned)(nq + 3 * bucket_noise(a) +
@@ -866,7 +873,7 @@ void eng_day_aggregate(const eng_class *c, const eng_req *q, gsl_rng *r,
 
 	/* Independent sums need no normal scores: draw them directly. */
 	for (i = 0; i < nq; i++) {
-		law_for(a, i, n, &law[i]);
+		law_for(a, i, n, inv_n, inv_root_n, &law[i]);
 		if (a->independent) {
 			s[i] = tci_sum_law_draw(r, &law[i]);
 			continue;

@@ -219,11 +219,10 @@ static double poisson_inversion(gsl_rng *r, double mean)
  */
 static double poisson_ptrs(gsl_rng *r, double mean)
 {
-	/* log(mean) is for the rare slow test: taken when first needed. */
-	double slam = sqrt(mean), loglam = NAN;
+	/* log(mean) and 1 / alpha are for the rare slow test: taken then. */
+	double slam = sqrt(mean), loglam = NAN, inv_alpha = NAN;
 	double b = 0.931 + 2.53 * slam;
 	double a = -0.059 + 0.02483 * b;
-	double inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
 	double vr = 0.9277 - 3.6224 / (b - 2.0);
 
 	for (;;) {
@@ -237,8 +236,10 @@ static double poisson_ptrs(gsl_rng *r, double mean)
 			return k;
 		if (k < 0 || (us < 0.013 && v > us))
 			continue;
-		if (isnan(loglam))
+		if (isnan(loglam)) {
 			loglam = log(mean);
+			inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
+		}
 		lhs = log(v * inv_alpha / (a / (us * us) + b));
 		rhs = -mean + k * loglam - log_factorial(k);
 		if (lhs <= rhs)

@@ -94,6 +94,8 @@ typedef struct tci_sum_law {
 	double shape;	/* of G, when a gamma */
 	double scale;
 	double shift;
+	/* From TCI_GAMMA_WH_SHAPE: the cube's c = 1 / (9 shape), sqrt(c). */
+	double wh_c, wh_root;
 } tci_sum_law;
 
 /*
@@ -111,12 +113,26 @@ tc_status tci_sum_law_init(tci_sum_law *law, double mu, double var,
  * 1 / (9 k); 0 when the base falls below 0 (z below -67 at the least
  * shape that takes this path).
  */
+static inline double tci_gamma_wh_at(double shape, double c, double root,
+				     double z)
+{
+	double t = 1.0 - c + z * root;
+
+	return t > 0 ? shape * t * t * t : 0;
+}
+
 static inline double tci_gamma_wh(double shape, double z)
 {
 	double c = 1.0 / (9.0 * shape);
-	double t = 1.0 - c + z * sqrt(c);
 
-	return t > 0 ? shape * t * t * t : 0;
+	return tci_gamma_wh_at(shape, c, sqrt(c), z);
+}
+
+/* A law's gamma of a large shape at the normal score z. */
+static inline double tci_sum_law_wh(const tci_sum_law *law, double z)
+{
+	return law->scale * tci_gamma_wh_at(law->shape, law->wh_c,
+					     law->wh_root, z);
 }
 
 /* tci_sum_law_draw of the laws it does not draw inline. */
@@ -129,8 +145,10 @@ double tci_sum_law_draw_any(gsl_rng *r, const tci_sum_law *law);
 static inline double tci_sum_law_draw(gsl_rng *r, const tci_sum_law *law)
 {
 	if (law->kind == TCI_SUM_GAMMA && law->shape >= TCI_GAMMA_WH_SHAPE)
-		return law->shift + law->scale *
-			tci_gamma_wh(law->shape, tci_ran_normal(r));
+		return law->shift + tci_sum_law_wh(law, tci_ran_normal(r));
+	if (law->kind == TCI_SUM_GAMMA_MIRROR &&
+	    law->shape >= TCI_GAMMA_WH_SHAPE)
+		return law->shift - tci_sum_law_wh(law, tci_ran_normal(r));
 	return tci_sum_law_draw_any(r, law);
 }
 
@@ -150,7 +168,10 @@ static inline double tci_sum_law_draw_at(gsl_rng *r,
 					 const tci_sum_law *law, double z)
 {
 	if (law->kind == TCI_SUM_GAMMA && law->shape >= TCI_GAMMA_WH_SHAPE)
-		return law->shift + law->scale * tci_gamma_wh(law->shape, z);
+		return law->shift + tci_sum_law_wh(law, z);
+	if (law->kind == TCI_SUM_GAMMA_MIRROR &&
+	    law->shape >= TCI_GAMMA_WH_SHAPE)
+		return law->shift - tci_sum_law_wh(law, -z);
 	if (law->kind == TCI_SUM_GAMMA && law->shape >= 1)
 		return law->shift +
 		       law->scale * tci_ran_gamma_score(r, law->shape, z);

@@ -10,6 +10,7 @@
 
 #include "tc_test.h"
 #include "tokcast/rng.h"
+#include "../engine/philox.h"
 
 /*
  * Known answers from the Random123 distribution's tests/kat_vectors
@@ -410,8 +411,68 @@ static void gsl_gaussian_runs_on_wrapper(void **state)
 	gsl_rng_free(r);
 }
 
+/*
+ * The engine's batch of streams' first blocks (four lanes at a time
+ * where AVX2 runs, one at a time for the rest) equals the block
+ * function on each stream's counter: keys and trials with high bits
+ * set, every count of streams up to 37 (so every remainder of four),
+ * one and two blocks a stream. And a stream positioned with them draws
+ * what the same stream positioned afresh draws.
+ */
+static void fill_matches_blocks(void **state)
+{
+	static const uint64_t keys[] = {0, 0x9e3779b97f4a7c15ull,
+					0xffffffffffffffffull};
+	static const uint64_t trials[] = {0, 77, 0x1234567890abcdefull};
+	uint32_t out[37 * 2 * 4], want[4];
+	gsl_rng *a = new_rng(), *b = new_rng();
+	size_t ki, ti, n, i;
+	unsigned nb, bl;
+	int w;
+
+	for (ki = 0; ki < 3; ki++)
+		for (ti = 0; ti < 3; ti++)
+			for (n = 1; n <= 37; n++)
+				for (nb = 1; nb <= 2; nb++) {
+					uint32_t sub0 = (uint32_t)(ki * 7 +
+						ti * 0x80000000u);
+					uint32_t k[2] = {(uint32_t)keys[ki],
+						(uint32_t)(keys[ki] >> 32)};
+
+					tci_philox_fill(keys[ki], trials[ti],
+							sub0, n, nb, out);
+					for (i = 0; i < n; i++)
+						for (bl = 0; bl < nb; bl++) {
+							uint32_t c[4] = {bl,
+							    sub0 + (uint32_t)i,
+							    (uint32_t)trials[ti],
+							    (uint32_t)(trials[ti]
+								       >> 32)};
+
+							tc_philox4x32_10(c, k,
+									 want);
+							for (w = 0; w < 4; w++)
+								assert_int_equal(
+								  out[4 * (i *
+								  nb + bl) +
+								  (size_t)w],
+								  want[w]);
+						}
+				}
+
+	/* Positioned with its blocks, a stream draws as from scratch. */
+	tci_philox_fill(keys[1], 5, 3, 1, 2, out);
+	tci_rng_position_with(a, keys[1], 5, 3, out, 2);
+	tci_rng_position(b, keys[1], 5, 3);
+	for (i = 0; i < 40; i++)
+		assert_true(tc_rng_u64(a) == tc_rng_u64(b));
+	gsl_rng_free(a);
+	gsl_rng_free(b);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(kat_philox_zeros),
+	cmocka_unit_test(fill_matches_blocks),
 	cmocka_unit_test(kat_philox_ones),
 	cmocka_unit_test(kat_philox_pi),
 	cmocka_unit_test(element_id_is_fnv1a),
