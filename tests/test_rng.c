@@ -419,46 +419,48 @@ static void gsl_gaussian_runs_on_wrapper(void **state)
  * one and two blocks a stream. And a stream positioned with them draws
  * what the same stream positioned afresh draws.
  */
+/* One batch of n streams of nb blocks against the block function. */
+static void check_fill(uint64_t key, uint64_t trial, uint32_t sub0,
+		       size_t n, unsigned nb)
+{
+	uint32_t out[37 * 2 * 4], want[4];
+	uint32_t k[2] = {(uint32_t)key, (uint32_t)(key >> 32)};
+	size_t i;
+	unsigned bl;
+	int w;
+
+	tci_philox_fill(key, trial, sub0, n, nb, out);
+	for (i = 0; i < n; i++)
+		for (bl = 0; bl < nb; bl++) {
+			uint32_t c[4] = {bl, sub0 + (uint32_t)i,
+					 (uint32_t)trial,
+					 (uint32_t)(trial >> 32)};
+
+			tc_philox4x32_10(c, k, want);
+			for (w = 0; w < 4; w++)
+				assert_int_equal(out[4 * (i * nb + bl) +
+						     (size_t)w], want[w]);
+		}
+}
+
 static void fill_matches_blocks(void **state)
 {
 	static const uint64_t keys[] = {0, 0x9e3779b97f4a7c15ull,
 					0xffffffffffffffffull};
 	static const uint64_t trials[] = {0, 77, 0x1234567890abcdefull};
-	uint32_t out[37 * 2 * 4], want[4];
+	uint32_t out[8];
 	gsl_rng *a = new_rng(), *b = new_rng();
 	size_t ki, ti, n, i;
-	unsigned nb, bl;
-	int w;
+	unsigned nb;
 
 	for (ki = 0; ki < 3; ki++)
 		for (ti = 0; ti < 3; ti++)
 			for (n = 1; n <= 37; n++)
-				for (nb = 1; nb <= 2; nb++) {
-					uint32_t sub0 = (uint32_t)(ki * 7 +
-						ti * 0x80000000u);
-					uint32_t k[2] = {(uint32_t)keys[ki],
-						(uint32_t)(keys[ki] >> 32)};
-
-					tci_philox_fill(keys[ki], trials[ti],
-							sub0, n, nb, out);
-					for (i = 0; i < n; i++)
-						for (bl = 0; bl < nb; bl++) {
-							uint32_t c[4] = {bl,
-							    sub0 + (uint32_t)i,
-							    (uint32_t)trials[ti],
-							    (uint32_t)(trials[ti]
-								       >> 32)};
-
-							tc_philox4x32_10(c, k,
-									 want);
-							for (w = 0; w < 4; w++)
-								assert_int_equal(
-								  out[4 * (i *
-								  nb + bl) +
-								  (size_t)w],
-								  want[w]);
-						}
-				}
+				for (nb = 1; nb <= 2; nb++)
+					check_fill(keys[ki], trials[ti],
+						   (uint32_t)(ki * 7 + ti *
+							      0x80000000u),
+						   n, nb);
 
 	/* Positioned with its blocks, a stream draws as from scratch. */
 	tci_philox_fill(keys[1], 5, 3, 1, 2, out);
