@@ -7,6 +7,11 @@
 #include "eng.h"
 #include "estats.h"
 
+/* jobs.c: at most the thread limit of tc_forecast_opts. */
+#define FC_MAX_JOBS 64
+/* The largest block buffer of month columns a thread takes. */
+#define FC_MBLOCK_MAX ((size_t)16 << 20)
+
 struct tc_forecast {
 	eng e;
 	size_t trials;
@@ -16,6 +21,14 @@ struct tc_forecast {
 	tc_metric pass[TC_M_COUNT];	/* metrics of the current pass */
 	size_t n_pass;
 	float *mstore;		/* [pass metric][month][class+1][trial] */
+	/*
+	 * Per thread: a block's monthly values, [column][trial in block],
+	 * copied into mstore a column at a time when the block ends (one
+	 * trial's columns lie a page or more apart there); NULL where the
+	 * buffer would exceed FC_MBLOCK_MAX bytes, and trials write mstore
+	 * directly.
+	 */
+	float *mblock[FC_MAX_JOBS];
 	float *dstore;		/* [kept][pass metric][day][class+1] */
 	float *per_request;	/* [class][trial < unit_n] cost per request */
 	size_t unit_n;
@@ -31,8 +44,6 @@ struct tc_forecast {
 	double *sens_in;	/* [input][trial] draws, or NULL */
 };
 
-/* jobs.c: at most the thread limit of tc_forecast_opts. */
-#define FC_MAX_JOBS 64
 
 /*
  * Runs fn on each of n jobs (job i at jobs + i x size), each on its own

@@ -131,13 +131,19 @@ static void keep_day(tc_forecast *f, const eng_work *w, size_t trial,
 	}
 }
 
-/* Stores one trial's results (w->out) in the pass's arrays. */
+/*
+ * Stores one trial's results (w->out) in the pass's arrays, its month
+ * columns in blk (the block's buffer) when not NULL.
+ */
 static void keep_trial(tc_forecast *f, eng_work *w, size_t trial,
-		       double *dsum)
+		       double *dsum, float *blk)
 {
 	const eng *e = &f->e;
 	size_t C = e->n_classes, C1 = C + 1, c, T = f->trials;
-	size_t nm = (size_t)e->n_months, mi, k;
+	size_t nm = (size_t)e->n_months, mi, k, col;
+	/* The month columns: the block's buffer, or mstore itself. */
+	float *dst = blk ? blk + trial % BLOCK : f->mstore + trial;
+	size_t stride = blk ? BLOCK : T;
 	int t, days = e->opts.days;
 	double *ms = w->month_sums;
 	/* Only month sums to make: a day without requests adds nothing. */
@@ -149,11 +155,10 @@ static void keep_trial(tc_forecast *f, eng_work *w, size_t trial,
 		/* Monthly mode writes the days its runs start on, no other. */
 		if (!runs || w->starts[t])
 			keep_day(f, w, trial, t, ms, dsum, quick);
-	for (k = 0; k < f->n_pass; k++)
+	for (k = col = 0; k < f->n_pass; k++)
 		for (mi = 0; mi < nm; mi++)
-			for (c = 0; c < C1; c++)
-				f->mstore[((k * nm + mi) * C1 + c) * T +
-					  trial] = (float)ms[(mi * C1 + c) *
+			for (c = 0; c < C1; c++, col++)
+				dst[col * stride] = (float)ms[(mi * C1 + c) *
 						TC_M_COUNT + f->pass[k]];
 	if (f->pass_no == 0) {
 		for (c = 0; trial < f->unit_n && c < C; c++) {
@@ -178,11 +183,24 @@ static void keep_trial(tc_forecast *f, eng_work *w, size_t trial,
 	}
 }
 
+/* Copies a block's month columns from its buffer into mstore. */
+static void flush_block(tc_forecast *f, const float *blk, size_t t0,
+			size_t t1)
+{
+	size_t col, n = f->n_pass * (size_t)f->e.n_months *
+			(f->e.n_classes + 1);
+
+	for (col = 0; blk && col < n; col++)
+		memcpy(&f->mstore[col * f->trials + t0], &blk[col * BLOCK],
+		       (t1 - t0) * sizeof *blk);
+}
+
 /* A thread: takes blocks of the round until none is left. */
 static void *round_worker(void *arg)
 {
 	round_ctx *r = ((void **)arg)[0];
 	eng_work *w = ((void **)arg)[1];
+	float *blk = ((void **)arg)[2];
 	tc_forecast *f = r->f;
 
 	for (;;) {
@@ -204,8 +222,9 @@ static void *round_worker(void *arg)
 			r->st[b] = eng_trial(&f->e, w, t, &r->err[b]);
 			if (r->st[b] == TC_OK)
 				keep_trial(f, w, t, eng_by_runs(&f->e, t)
-						    ? NULL : dsum);
+						    ? NULL : dsum, blk);
 		}
+		flush_block(f, blk, t0, t1);
 	}
 	return NULL;
 }
@@ -224,7 +243,7 @@ static tc_status run_round(tc_forecast *f, eng_work **work, size_t first,
 			   size_t nb, tc_error *err)
 {
 	round_ctx r;
-	void *args[FC_MAX_JOBS][2];
+	void *args[FC_MAX_JOBS][3];
 	unsigned i, nt = f->e.opts.threads;
 	size_t b, j;
 
@@ -237,6 +256,7 @@ static tc_status run_round(tc_forecast *f, eng_work **work, size_t first,
 	for (i = 0; i < nt; i++) {
 		args[i][0] = &r;
 		args[i][1] = work[i];
+		args[i][2] = f->mblock[i];
 	}
 	/* The blocks are a shared queue: a late job finds it empty. */
 	fc_run_jobs(round_worker, args, sizeof args[0], nt);
@@ -404,9 +424,30 @@ static void free_work(tc_forecast *f, eng_work **work)
 {
 	unsigned i;
 
-	for (i = 0; work && i < f->e.opts.threads; i++)
+	for (i = 0; work && i < f->e.opts.threads; i++) {
 		eng_work_free(&f->e, work[i]);
+		free(f->mblock[i]);
+		f->mblock[i] = NULL;
+	}
 	free(work);
+}
+
+/*
+ * Each thread's block buffer for the month columns of a pass, when it
+ * is small enough (else none: the trials write mstore directly).
+ */
+static tc_status alloc_blocks(tc_forecast *f)
+{
+	size_t bytes = f->per_pass * (size_t)f->e.n_months *
+		       (f->e.n_classes + 1) * BLOCK * sizeof(float);
+	unsigned i;
+
+	if (bytes > FC_MBLOCK_MAX)
+		return TC_OK;
+	for (i = 0; i < f->e.opts.threads; i++)
+		if (!(f->mblock[i] = malloc(bytes)))
+			return TC_ERR_NOMEM;
+	return TC_OK;
 }
 
 tc_status tc_forecast_run(const tc_kg *kg, const tc_catalog *cat,
@@ -445,6 +486,8 @@ tc_status tc_forecast_run(const tc_kg *kg, const tc_catalog *cat,
 	for (i = 0; st == TC_OK && i < opts->threads; i++)
 		if (!(work[i] = eng_work_new(&f->e)))
 			st = TC_ERR_NOMEM;
+	if (st == TC_OK)
+		st = alloc_blocks(f);
 	for (k = 0; st == TC_OK && k < f->n_passes; k++) {
 		f->pass_no = k;
 		pass_metrics(f, k);

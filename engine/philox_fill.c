@@ -46,15 +46,17 @@ static void fill_four(uint64_t key, uint64_t trial, uint32_t sub0,
 	const __m256i m1 = _mm256_set1_epi64x(TCI_PHILOX_M1);
 	const __m256i low = _mm256_set1_epi64x(0xffffffff);
 	uint32_t k0 = (uint32_t)key, k1 = (uint32_t)(key >> 32);
-	__m256i x0 = _mm256_set_epi64x((long long)((j + 3) % nb),
-				       (long long)((j + 2) % nb),
-				       (long long)((j + 1) % nb),
-				       (long long)(j % nb));
+	/* nb is 1 or 2: lane j's stream j >> sh, block j & mask. */
+	unsigned sh = nb == 2, mask = nb == 2;
+	__m256i x0 = _mm256_set_epi64x((long long)((j + 3) & mask),
+				       (long long)((j + 2) & mask),
+				       (long long)((j + 1) & mask),
+				       (long long)(j & mask));
 	__m256i x1 = _mm256_set_epi64x(
-		(uint32_t)(sub0 + (uint32_t)((j + 3) / nb)),
-		(uint32_t)(sub0 + (uint32_t)((j + 2) / nb)),
-		(uint32_t)(sub0 + (uint32_t)((j + 1) / nb)),
-		(uint32_t)(sub0 + (uint32_t)(j / nb)));
+		(uint32_t)(sub0 + (uint32_t)((j + 3) >> sh)),
+		(uint32_t)(sub0 + (uint32_t)((j + 2) >> sh)),
+		(uint32_t)(sub0 + (uint32_t)((j + 1) >> sh)),
+		(uint32_t)(sub0 + (uint32_t)(j >> sh)));
 	__m256i x2 = _mm256_set1_epi64x((uint32_t)trial);
 	__m256i x3 = _mm256_set1_epi64x((uint32_t)(trial >> 32));
 	long long w[4][4];
@@ -92,7 +94,7 @@ void tci_philox_fill(uint64_t key, uint64_t trial, uint32_t sub0,
 	size_t total = n * nb, j = 0;
 
 #ifdef FILL_AVX2
-	if (__builtin_cpu_supports("avx2"))
+	if ((nb == 1 || nb == 2) && __builtin_cpu_supports("avx2"))
 		for (; j + 4 <= total; j += 4)
 			fill_four(key, trial, sub0, j, nb, out);
 #endif

@@ -32,8 +32,14 @@
 
 /* Below this mean Poisson draws invert the cdf; above, PTRS. */
 #define POISSON_INVERSION_MAX 10.0
-/* Above this mean a Poisson draw is a rounded normal. */
-#define POISSON_NORMAL_MIN 1e10
+/*
+ * From this mean on a Poisson draw is a rounded normal with a
+ * Cornish-Fisher skewness term, floor(m + sqrt(m) Z + (Z^2 - 1) / 6 +
+ * 0.5): its Kolmogorov-Smirnov distance from the exact law is 0.0116 / m
+ * (SciPy; 1.2e-6 here, docs/random-numbers.md), beyond what 10^11 draws
+ * could detect, at a seventh of PTRS's cost.
+ */
+#define POISSON_NORMAL_MIN 1e4
 
 static double zig_x[ZIG_LAYERS + 1];	/* right edge of each layer */
 static double zig_ratio[ZIG_LAYERS];	/* zig_x[i + 1] / zig_x[i] */
@@ -249,7 +255,7 @@ static double poisson_ptrs(gsl_rng *r, double mean)
 
 double tci_ran_poisson(gsl_rng *r, double mean)
 {
-	double k;
+	double k, z;
 
 	if (!(mean >= 0) || !isfinite(mean))
 		return NAN;
@@ -259,7 +265,8 @@ double tci_ran_poisson(gsl_rng *r, double mean)
 		return poisson_inversion(r, mean);
 	if (mean < POISSON_NORMAL_MIN)
 		return poisson_ptrs(r, mean);
-	k = floor(mean + sqrt(mean) * tci_ran_normal(r) + 0.5);
+	z = tci_ran_normal(r);
+	k = floor(mean + sqrt(mean) * z + (z * z - 1) / 6 + 0.5);
 	return k < 0 ? 0 : k;
 }
 

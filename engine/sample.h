@@ -60,9 +60,10 @@ double tci_ran_gamma_score(gsl_rng *r, double shape, double z);
 
 /*
  * A Poisson draw with the given mean: inversion below mean 10, Hormann's
- * transformed rejection (PTRS) from 10 to 1e10, and a rounded normal
- * approximation above (whose skewness error, 1e-5, is below what any
- * test of the sum could see).
+ * transformed rejection (PTRS) from 10 to 1e4, and from 1e4 a rounded
+ * normal with a Cornish-Fisher skewness term, whose distance from the
+ * exact law (Kolmogorov-Smirnov 0.0116 / mean, at most 1.2e-6) is below
+ * what any test could see (sample.c).
  */
 double tci_ran_poisson(gsl_rng *r, double mean);
 

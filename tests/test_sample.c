@@ -324,12 +324,14 @@ static double poisson_pmf(unsigned k, void *arg)
 
 /*
  * Poisson(lambda): mean and variance lambda, fourth central moment
- * lambda + 3 lambda^2. Means on both sides of the switch from inversion
- * to PTRS at 10, and large ones.
+ * lambda + 3 lambda^2. Means on both sides of the switches from
+ * inversion to PTRS at 10 and from PTRS to the skew-corrected normal at
+ * 1e4, and large ones.
  */
 static void poisson_matches_exact(void **state)
 {
-	const double means[] = {0.5, 3.0, 9.99, 10.0, 25.0, 1000.0, 1e6};
+	const double means[] = {0.5, 3.0, 9.99, 10.0, 25.0, 1000.0, 9999.0,
+				1e4, 1e5, 1e6};
 	gsl_rng *r = stream("poisson");
 	size_t c;
 	int i;
@@ -352,8 +354,8 @@ static void poisson_matches_exact(void **state)
 }
 
 /*
- * Beyond 1e10 the draw is a rounded normal: only its moments can be
- * checked, and a Poisson's variance equals its mean.
+ * At a mean of 4e12 no pmf is summed: only the moments of the rounded
+ * normal are checked, and a Poisson's variance equals its mean.
  */
 static void poisson_huge_mean_has_poisson_moments(void **state)
 {
