@@ -35,9 +35,8 @@
 tc_status tci_sum_law_init(tci_sum_law *law, double mu, double var,
 			   double k3, double n)
 {
-	double m, v, c3, skew;
+	double m, v, c3, inv_v, r, skew2;
 
-	tci_gsl_fence();
 	if (!isfinite(mu) || !isfinite(var) || !isfinite(k3) ||
 	    !isfinite(n) || var < 0 || n < 0)
 		return TC_ERR_ARG;
@@ -51,14 +50,17 @@ tc_status tci_sum_law_init(tci_sum_law *law, double mu, double var,
 		return TC_OK;
 	}
 
-	skew = c3 / (v * law->sd);
-	if (fabs(skew) < SUM_MIN_SKEW) {
+	/* skew^2 = c3^2 / v^3 = r^2 / v with r = c3 / v: one division. */
+	inv_v = 1 / v;
+	r = c3 * inv_v;
+	skew2 = r * r * inv_v;
+	if (skew2 < SUM_MIN_SKEW * SUM_MIN_SKEW) {
 		law->kind = TCI_SUM_NORMAL;
 		return TC_OK;
 	}
-	law->scale = fabs(c3) / (2 * v);
-	law->shape = 4 / (skew * skew);
-	law->wh_c = 1 / (9 * law->shape);
+	law->scale = 0.5 * fabs(r);
+	law->shape = 4 / skew2;
+	law->wh_c = skew2 / 36;
 	law->wh_root = sqrt(law->wh_c);
 	if (c3 > 0) {
 		law->kind = TCI_SUM_GAMMA;
@@ -128,6 +130,7 @@ static double gamma_at_score(double z, double shape, double scale)
 
 double tci_sum_law_at_score(const tci_sum_law *law, double z)
 {
+	tci_gsl_fence();
 	switch (law->kind) {
 	case TCI_SUM_CONSTANT:
 		return law->mean;

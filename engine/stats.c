@@ -354,17 +354,37 @@ void estat_quantiles(double *a, size_t n, const double *pct, size_t nq,
 	from_ranks(pct, nq, n, ranks, nr, val, out);
 }
 
+/*
+ * The sum of a[0..n) and of its squared deviations from mean (when
+ * given): four partial sums side by side, so the additions do not wait
+ * on each other, added in a fixed order.
+ */
+static double column_sum(const double *a, size_t n, const double *mean)
+{
+	double s[4] = {0, 0, 0, 0};
+	size_t i, j;
+
+	for (i = 0; i + 4 <= n; i += 4)
+		for (j = 0; j < 4; j++) {
+			double d = mean ? a[i + j] - *mean : a[i + j];
+
+			s[j] += mean ? d * d : d;
+		}
+	for (; i < n; i++) {
+		double d = mean ? a[i] - *mean : a[i];
+
+		s[0] += mean ? d * d : d;
+	}
+	return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
 void estat_column(double *a, size_t n, const double *pct, size_t nq,
 		  estat *out)
 {
-	double s = 0, ss = 0, mean;
-	size_t i;
+	double ss, mean;
 
-	for (i = 0; i < n; i++)
-		s += a[i];
-	mean = n ? s / (double)n : NAN;
-	for (i = 0; i < n; i++)
-		ss += (a[i] - mean) * (a[i] - mean);
+	mean = n ? column_sum(a, n, NULL) / (double)n : NAN;
+	ss = n ? column_sum(a, n, &mean) : 0;
 	estat_quantiles(a, n, pct, nq, out);
 	out->mean = mean;
 	out->sd = n > 1 ? sqrt(ss / (double)(n - 1)) : n ? 0 : NAN;
