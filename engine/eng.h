@@ -222,6 +222,8 @@ typedef struct eng_work {
 	uint32_t *blocks;	/* [day][8]: streams' first blocks */
 	unsigned char *plain;	/* per node: drawn whole (trial.c) */
 	int over;		/* a plain class's demand is out of range */
+	double *cum;		/* [class][run start][3]: sums of m^1..3 */
+	unsigned char *cum_set;	/* [class]: cum holds this trial's */
 	int *run_end;		/* [class][day]: runs under a scenario */
 	unsigned char *starts;	/* [day]: a run of some class starts */
 	const int **ends;	/* [class]: this trial's runs */

@@ -10,10 +10,12 @@
  * the slots are merged in block order after the round, so every sum is
  * the same whatever the thread count.
  */
+#define _DEFAULT_SOURCE	/* madvise */
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "fc.h"
 #include "tci.h"
@@ -27,6 +29,9 @@
  * longer rounds keep both threads busy).
  */
 #define LONG_ROUND_BLOCKS 64
+/* big_alloc: from this size on, aligned to a huge page. */
+#define BIG_ALLOC ((size_t)4 << 20)
+#define BIG_ALIGN ((size_t)2 << 20)
 /* Trials whose cost per request is kept for its quantiles. */
 #define UNIT_TRIALS 200000
 
@@ -348,6 +353,26 @@ static tc_status check_opts(const tc_forecast_opts *o, tc_error *err)
 }
 
 /*
+ * malloc for the per-trial stores, tens to hundreds of megabytes
+ * written once each: aligned to 2 MB and, where the system has them,
+ * marked for huge pages, so that first writes fault a page in 512
+ * times less often (5% of a forecast's time on ordinary pages).
+ */
+static void *big_alloc(size_t n)
+{
+	void *p = NULL;
+
+	if (n < BIG_ALLOC)
+		return malloc(n);
+	if (posix_memalign(&p, BIG_ALIGN, n) != 0)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, n, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+/*
  * Sizes the passes to the memory budget and allocates the arrays.
  * TC_ERR_LIMIT when even one metric per pass needs more than twice the
  * budget and 512 MB (a hostile trial count or horizon), rather than
@@ -382,9 +407,9 @@ static tc_status plan(tc_forecast *f, tc_error *err)
 		per_pass = TC_M_COUNT;
 	f->per_pass = per_pass;
 	f->n_passes = (TC_M_COUNT + per_pass - 1) / per_pass;
-	f->mstore = malloc(per_pass * T * C1 * e->n_months * sizeof(float));
-	f->dstore = malloc(per_pass * f->keep * days * C1 * sizeof(float) +
-			   1);
+	f->mstore = big_alloc(per_pass * T * C1 * e->n_months * sizeof(float));
+	f->dstore = big_alloc(per_pass * f->keep * days * C1 * sizeof(float) +
+			      1);
 	f->per_request = malloc(f->unit_n * (e->n_classes + 1) *
 				sizeof(float));
 	f->total_cost = malloc(T * sizeof(double));

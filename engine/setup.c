@@ -509,6 +509,8 @@ eng_work *eng_work_new(const eng *e)
 	w->grow = calloc(e->n_nodes * days + 1, sizeof *w->grow);
 	w->plain = calloc(e->n_nodes + 1, 1);
 	w->blocks = calloc(days * 8 + 1, sizeof *w->blocks);
+	w->cum = calloc(e->n_classes * days * 3 + 1, sizeof *w->cum);
+	w->cum_set = calloc(e->n_classes + 1, 1);
 	w->run_end = calloc(e->n_classes * days + 1, sizeof *w->run_end);
 	w->starts = calloc(days + 1, 1);
 	w->ends = calloc(e->n_classes + 1, sizeof *w->ends);
@@ -517,6 +519,7 @@ eng_work *eng_work_new(const eng *e)
 	if (!w->r || !w->par || !w->rate || !w->req || !w->reqp || !w->val ||
 	    !w->out || !w->kpi_sum || !w->pre || !w->month_sums || !w->grow ||
 	    !w->plain || !w->run_end || !w->starts || !w->blocks ||
+	    !w->cum || !w->cum_set ||
 	    !w->ends)
 		goto fail;
 	if (e->scn && !(w->sw = escn_work_new(e)))
@@ -562,6 +565,8 @@ void eng_work_free(const eng *e, eng_work *w)
 	free(w->grow);
 	free(w->plain);
 	free(w->blocks);
+	free(w->cum);
+	free(w->cum_set);
 	free(w->run_end);
 	free(w->starts);
 	free((void *)w->ends);

@@ -569,20 +569,27 @@ static double day_draws(const eng *e, eng_work *w, size_t node, int t0,
 /*
  * The first three cumulants of the sum of independent negative binomial
  * counts of means val[t0..t1) and one size 1 / ik, from the sums of the
- * means' powers: m + m^2 ik and m + 3 m^2 ik + 2 m^3 ik^2 a day.
+ * means' powers (summed here, or given in sums by plain_days): m + m^2
+ * ik and m + 3 m^2 ik + 2 m^3 ik^2 a day.
  */
 static void run_cumulants(const double *val, int t0, int t1, double ik,
-			  double *k1, double *k2, double *k3)
+			  const double *sums, double *k1, double *k2,
+			  double *k3)
 {
 	double s1 = 0, s2 = 0, s3 = 0;
 	int t;
 
-	for (t = t0; t < t1; t++) {
-		double m = val[t], q = m * m;
+	if (sums) {
+		s1 = sums[0];
+		s2 = sums[1];
+		s3 = sums[2];
+	}
+	for (t = t0; !sums && t < t1; t++) {
+		double m = val[t];
 
 		s1 += m;
-		s2 += q;
-		s3 += q * m;
+		s2 += m * m;
+		s3 += m * m * m;
 	}
 	*k1 = s1;
 	*k2 = s1 + ik * s2;
@@ -608,7 +615,9 @@ static double segment_count(const eng *e, eng_work *w, uint64_t trial,
 	tci_sum_law law;
 
 	if (!dated)
-		run_cumulants(val, t0, t1, ik, &k1, &k2, &k3);
+		run_cumulants(val, t0, t1, ik, w->cum_set[e->class_of[node]] ?
+			      &w->cum[(e->class_of[node] * (size_t)e->opts.days +
+				       (size_t)t0) * 3] : NULL, &k1, &k2, &k3);
 	for (t = t0; dated && t < t1; t++) {
 		double m = val[t], q;
 
@@ -810,19 +819,41 @@ static void plain_days(const eng *e, eng_work *w, uint64_t trial,
 		       size_t v, int runs)
 {
 	const eng_par *p = &w->par[v];
-	int days = e->opts.days, t, ok = 1;
+	int days = e->opts.days, t, t0, t1, ok = 1;
 	unsigned nb;
 	double *val = &w->val[v * (size_t)days];
 	double level = p->level >= 0 ? p->level : 0;
 	double f = e->is_kpi[v] ? 1 : 1 + p->retry, step;
 	double g = growth_start(e, p, &step);
+	size_t ci = e->class_of[v];
+	/* Monthly mode's runs, when fixed: their sums formed here too. */
+	const int *end = runs && ci != SIZE_MAX && !(e->scn &&
+			 e->scn->busy[ci]) ? e->cls[ci].run_end : NULL;
+	double *cum = end ? &w->cum[ci * (size_t)days * 3] : NULL;
 
 	/* G(t) as node_growth forms it, one product a day. */
-	for (t = 0; t < days; t++) {
-		val[t] = level * (g * p->weekly[e->day_wd[t]]) * f;
-		ok &= val[t] <= REQUESTS_MAX;
-		g *= step;
+	for (t0 = 0; t0 < days; t0 = t1) {
+		double s1 = 0, s2 = 0, s3 = 0;
+
+		t1 = end ? end[t0] : days;
+		for (t = t0; t < t1; t++) {
+			double m = level * (g * p->weekly[e->day_wd[t]]) * f;
+
+			val[t] = m;
+			ok &= m <= REQUESTS_MAX;
+			g *= step;
+			s1 += m;
+			s2 += m * m;
+			s3 += m * m * m;
+		}
+		if (cum) {
+			cum[3 * (size_t)t0] = s1;
+			cum[3 * (size_t)t0 + 1] = s2;
+			cum[3 * (size_t)t0 + 2] = s3;
+		}
 	}
+	if (cum)
+		w->cum_set[ci] = 1;
 	w->over |= !ok && !e->is_kpi[v];
 	if (runs || e->is_kpi[v])
 		return;
@@ -887,6 +918,7 @@ tc_status eng_trial(const eng *e, eng_work *w, uint64_t trial,
 
 	/* The demand: plain nodes whole, the rest day by day in order. */
 	w->over = 0;
+	memset(w->cum_set, 0, e->n_classes);
 	for (i = plain = 0; i < e->n_nodes; i++) {
 		w->plain[i] = (unsigned char)plain_node(e, w, i);
 		if (w->plain[i])
