@@ -612,12 +612,13 @@ static double segment_count(const eng *e, eng_work *w, uint64_t trial,
 	const double *val = &w->val[node * e->opts.days];
 	double k1 = 0, k2 = 0, k3 = 0, n, ik = 1 / w->par[node].disp;
 	int dated = e->scn && e->scn->touched[node], poisson = ik == 0, t;
+	size_t ci = e->class_of[node];
 	tci_sum_law law;
 
 	if (!dated)
-		run_cumulants(val, t0, t1, ik, w->cum_set[e->class_of[node]] ?
-			      &w->cum[(e->class_of[node] * (size_t)e->opts.days +
-				       (size_t)t0) * 3] : NULL, &k1, &k2, &k3);
+		run_cumulants(val, t0, t1, ik, w->cum_set[ci] ? &w->cum[(ci *
+			      (size_t)e->opts.days + (size_t)t0) * 3] : NULL,
+			      &k1, &k2, &k3);
 	for (t = t0; dated && t < t1; t++) {
 		double m = val[t], q;
 
