@@ -38,4 +38,11 @@ void estat_quantiles(double *a, size_t n, const double *pct, size_t nq,
 void estat_float_quantiles(const float *v, size_t n, const double *pct,
 			   size_t nq, uint64_t *keys, estat *out);
 
+/*
+ * estat_column of n floats (as estat_float_quantiles, keys 2 n long):
+ * the same numbers as estat_column of the floats widened.
+ */
+void estat_float_column(const float *v, size_t n, const double *pct,
+			size_t nq, uint64_t *keys, estat *out);
+
 #endif

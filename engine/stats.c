@@ -410,3 +410,26 @@ void estat_float_quantiles(const float *v, size_t n, const double *pct,
 		val[i] = float_value(k[i]);
 	from_ranks(pct, nq, n, ranks, nr, val, out);
 }
+
+void estat_float_column(const float *v, size_t n, const double *pct,
+			size_t nq, uint64_t *keys, estat *out)
+{
+	double s[4] = {0, 0, 0, 0}, ss[4] = {0, 0, 0, 0}, mean;
+	size_t i, j;
+
+	for (i = 0; i + 4 <= n; i += 4)
+		for (j = 0; j < 4; j++)
+			s[j] += v[i + j];
+	for (; i < n; i++)
+		s[0] += v[i];
+	mean = n ? ((s[0] + s[1]) + (s[2] + s[3])) / (double)n : NAN;
+	for (i = 0; i + 4 <= n; i += 4)
+		for (j = 0; j < 4; j++)
+			ss[j] += (v[i + j] - mean) * (v[i + j] - mean);
+	for (; i < n; i++)
+		ss[0] += (v[i] - mean) * (v[i] - mean);
+	estat_float_quantiles(v, n, pct, nq, keys, out);
+	out->mean = mean;
+	out->sd = n > 1 ? sqrt(((ss[0] + ss[1]) + (ss[2] + ss[3])) /
+			       (double)(n - 1)) : n ? 0 : NAN;
+}

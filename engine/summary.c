@@ -25,7 +25,7 @@ size_t fc_stat_index(const tc_forecast *f, tc_period_kind k, size_t i,
 
 /* Horizon and months of one pass metric, exact from the kept values. */
 static void summarise_periods(tc_forecast *f, size_t k, size_t c,
-			      double *col)
+			      double *col, uint64_t *keys)
 {
 	const eng *e = &f->e;
 	size_t C1 = e->n_classes + 1, T = f->trials, nm = e->n_months;
@@ -34,14 +34,10 @@ static void summarise_periods(tc_forecast *f, size_t k, size_t c,
 	const double *pct = e->opts.quantiles;
 	size_t nq = e->opts.n_quantiles;
 
-	for (mi = 0; mi < nm; mi++) {
-		const float *v = &f->mstore[((k * nm + mi) * C1 + c) * T];
-
-		for (t = 0; t < T; t++)
-			col[t] = v[t];
-		estat_column(col, T, pct, nq, &f->stats[fc_stat_index(
-			f, TC_PERIOD_MONTH, mi, c, m)]);
-	}
+	for (mi = 0; mi < nm; mi++)
+		estat_float_column(&f->mstore[((k * nm + mi) * C1 + c) * T], T,
+				   pct, nq, keys, &f->stats[fc_stat_index(
+				   f, TC_PERIOD_MONTH, mi, c, m)]);
 	for (t = 0; t < T; t++) {
 		col[t] = 0;
 		for (mi = 0; mi < nm; mi++)
@@ -106,7 +102,7 @@ static void *summarise_some(void *arg)
 
 	for (k = 0; k < f->n_pass; k++) {
 		for (c = j->tid; c <= f->e.n_classes; c += j->nt)
-			summarise_periods(f, k, c, j->col);
+			summarise_periods(f, k, c, j->col, j->keys);
 		for (d = j->tid; f->e.opts.daily && d < (size_t)f->e.opts.days;
 		     d += j->nt)
 			summarise_day(f, k, (int)d, j->dcol, j->keys);
@@ -126,7 +122,8 @@ tc_status fc_summarise_pass(tc_forecast *f)
 		job[i] = (sum_job){f, i, nt,
 			malloc(f->trials * sizeof(double)),
 			malloc((day + 1) * sizeof(float)),
-			malloc((2 * f->keep + 1) * sizeof(uint64_t))};
+			malloc((2 * (f->keep > f->trials ? f->keep : f->trials)
+				+ 1) * sizeof(uint64_t))};
 		if (!job[i].col || !job[i].dcol || !job[i].keys)
 			st = TC_ERR_NOMEM;
 	}

@@ -164,6 +164,40 @@ static void float_quantiles_match_sort(void **state)
 	}
 }
 
+/* A column of floats gives estat_column's numbers of them widened. */
+static void float_column_is_widened_column(void **state)
+{
+	static const double pct[] = {5, 50, 95};
+	static const size_t lens[] = {1, 3, 50, 1001};
+	unsigned long long seed = 5;
+	size_t li, i;
+
+	for (li = 0; li < 4; li++) {
+		size_t n = lens[li];
+		double *a = malloc(n * sizeof *a);
+		float *v = malloc(n * sizeof *v);
+		uint64_t *keys = malloc(2 * n * sizeof *keys);
+		estat x, y;
+
+		assert_non_null(a);
+		assert_non_null(v);
+		assert_non_null(keys);
+		fill(a, n, 1, &seed);
+		for (i = 0; i < n; i++) {
+			v[i] = (float)a[i];
+			a[i] = v[i];
+		}
+		estat_column(a, n, pct, 3, &x);
+		estat_float_column(v, n, pct, 3, keys, &y);
+		assert_true(x.mean == y.mean && x.sd == y.sd);
+		for (i = 0; i < 3; i++)
+			assert_true(x.q[i] == y.q[i] && x.se[i] == y.se[i]);
+		free(a);
+		free(v);
+		free(keys);
+	}
+}
+
 /* Mean and sd with divisor n - 1, by hand: 1, 2, 3, 4 and 10. */
 static void column_mean_and_sd(void **state)
 {
@@ -179,6 +213,7 @@ static void column_mean_and_sd(void **state)
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(quantiles_match_sort),
 	cmocka_unit_test(float_quantiles_match_sort),
+	cmocka_unit_test(float_column_is_widened_column),
 	cmocka_unit_test(column_mean_and_sd),
 };
 
