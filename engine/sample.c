@@ -283,3 +283,27 @@ double tci_ran_negbin(gsl_rng *r, double mean, double size)
 	tci_rng_reserve(r, 8);
 	return tci_ran_poisson(r, tci_ran_gamma(r, size, mean / size));
 }
+
+void tci_negbin_size_init(tci_negbin_size *s, double size)
+{
+	s->size = size;
+	s->prepared = size >= 1 && size < TCI_GAMMA_WH_SHAPE;
+	s->d = size - 1.0 / 3.0;
+	s->c = 1.0 / sqrt(9.0 * s->d);
+}
+
+double tci_ran_negbin_sized(gsl_rng *r, double mean,
+			    const tci_negbin_size *s)
+{
+	double x, g;
+
+	if (!s->prepared || !(mean > 0) || !isfinite(mean))
+		return tci_ran_negbin(r, mean, s->size);
+
+	/* As tci_ran_negbin: gamma(size, mean / size), then a Poisson. */
+	tci_rng_reserve(r, 8);
+	x = tci_ran_normal(r);
+	while ((g = gamma_mt_try(r, s->d, s->c, x)) < 0)
+		x = tci_ran_normal(r);
+	return tci_ran_poisson(r, mean / s->size * g);
+}

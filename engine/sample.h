@@ -75,6 +75,22 @@ double tci_ran_poisson(gsl_rng *r, double mean);
 double tci_ran_negbin(gsl_rng *r, double mean, double size);
 
 /*
+ * A negative binomial size prepared for many draws: its gamma's
+ * Marsaglia-Tsang constants d = size - 1/3 and c = 1 / sqrt(9 d), which
+ * tci_ran_negbin would otherwise compute at every draw.
+ */
+typedef struct tci_negbin_size {
+	double size, d, c;
+	int prepared;	/* 0: a size tci_ran_negbin_sized hands on whole */
+} tci_negbin_size;
+
+void tci_negbin_size_init(tci_negbin_size *s, double size);
+
+/* tci_ran_negbin(r, mean, s->size), the same draws, a little faster. */
+double tci_ran_negbin_sized(gsl_rng *r, double mean,
+			    const tci_negbin_size *s);
+
+/*
  * The law of a sum of n i.i.d. per-request quantities, approximated by
  * a shifted gamma with the sum's exact mean n mu, variance n var and
  * third cumulant n k3 (aggregate.c). A negative k3 mirrors the gamma;

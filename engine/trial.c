@@ -822,6 +822,7 @@ static void plain_days(const eng *e, eng_work *w, uint64_t trial,
 	const eng_par *p = &w->par[v];
 	int days = e->opts.days, t, t0, t1, ok = 1;
 	unsigned nb;
+	tci_negbin_size size;
 	double *val = &w->val[v * (size_t)days];
 	double level = p->level >= 0 ? p->level : 0;
 	double f = e->is_kpi[v] ? 1 : 1 + p->retry, step;
@@ -861,6 +862,7 @@ static void plain_days(const eng *e, eng_work *w, uint64_t trial,
 
 	/* A negative binomial takes two blocks, a Poisson one. */
 	nb = isinf(p->disp) ? 1 : 2;
+	tci_negbin_size_init(&size, p->disp);
 	node_fill(e, trial, v, TC_RNG_COUNT, 0, (size_t)days, nb, w->blocks);
 	for (t = 0; t < days; t++) {
 		if (!(val[t] > 0)) {
@@ -869,7 +871,7 @@ static void plain_days(const eng *e, eng_work *w, uint64_t trial,
 		}
 		node_stream_with(e, w->r, trial, v, TC_RNG_COUNT, (uint32_t)t,
 				 &w->blocks[4 * nb * (size_t)t], nb);
-		val[t] = tci_ran_negbin(w->r, val[t], p->disp);
+		val[t] = tci_ran_negbin_sized(w->r, val[t], &size);
 	}
 }
 

@@ -436,6 +436,35 @@ static void negbin_infinite_size_is_poisson(void **state)
 	gsl_rng_free(r);
 }
 
+/*
+ * A prepared size draws exactly what tci_ran_negbin draws from the same
+ * stream, for sizes on both sides of every path (boosting below 1,
+ * Marsaglia-Tsang, the Wilson-Hilferty cube from 500, Poisson at an
+ * infinite size) and means on both sides of the Poisson switches.
+ */
+static void negbin_sized_matches_negbin(void **state)
+{
+	const double sizes[] = {0.5, 1, 20, 499, 500, INFINITY};
+	const double means[] = {0, 3, 50, 9999, 2e4, 1e7};
+	gsl_rng *a = stream("negbin-sized"), *b = stream("negbin-sized");
+	size_t si, mi;
+	int i;
+
+	for (si = 0; si < 6; si++) {
+		tci_negbin_size ps;
+
+		tci_negbin_size_init(&ps, sizes[si]);
+		for (mi = 0; mi < 6; mi++)
+			for (i = 0; i < 2000; i++)
+				assert_true(tci_ran_negbin(a, means[mi],
+							   sizes[si]) ==
+					    tci_ran_negbin_sized(b, means[mi],
+								 &ps));
+	}
+	gsl_rng_free(a);
+	gsl_rng_free(b);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(normal_is_standard_normal),
 	cmocka_unit_test(normal_tail_has_exact_shape),
@@ -447,6 +476,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(poisson_huge_mean_has_poisson_moments),
 	cmocka_unit_test(negbin_matches_exact),
 	cmocka_unit_test(negbin_infinite_size_is_poisson),
+	cmocka_unit_test(negbin_sized_matches_negbin),
 };
 
 TC_TEST_MAIN(tests)
