@@ -48,26 +48,32 @@ static void summarise_periods(tc_forecast *f, size_t k, size_t c,
 }
 
 /*
- * One day of one pass metric, every class and the total: quantiles from
- * the kept trials, mean and sd from the sums over every trial drawn day
- * by day. col holds (classes + 1) x kept floats: the day's columns are
- * gathered together, as each kept trial holds them side by side; keys
- * twice kept keys.
+ * Days summarised per gather: a kept trial holds a day's columns side by
+ * side and its next days after them, so gathering several days at once
+ * reads longer runs of each trial's row (at most DAY_GROUP_BYTES of
+ * columns at a time).
  */
+#define DAY_GROUP_MAX 8
+#define DAY_GROUP_BYTES ((size_t)2 << 20)
+
+/* The days gathered at once, for kept trials of (classes + 1) columns. */
+static size_t day_group(const tc_forecast *f)
+{
+	size_t one = f->keep * (f->e.n_classes + 1) * sizeof(float) + 1;
+	size_t g = DAY_GROUP_BYTES / one;
+
+	return g < 1 ? 1 : g > DAY_GROUP_MAX ? DAY_GROUP_MAX : g;
+}
+
+/* One gathered day's statistics, every class and the total. */
 static void summarise_day(tc_forecast *f, size_t k, int d, float *col,
 			  uint64_t *keys)
 {
 	const eng *e = &f->e;
-	size_t C1 = e->n_classes + 1, T = f->day_n, t, n = f->keep, c;
-	size_t row = f->n_pass * (size_t)e->opts.days * C1;
-	const float *v = &f->dstore[(k * (size_t)e->opts.days + d) * C1];
+	size_t C1 = e->n_classes + 1, T = f->day_n, n = f->keep, c;
+	size_t c0 = e->opts.daily_total_only ? C1 - 1 : 0;
 	tc_metric m = f->pass[k];
 
-	size_t c0 = e->opts.daily_total_only ? C1 - 1 : 0;
-
-	for (t = 0; t < n; t++)
-		for (c = c0; c < C1; c++)
-			col[c * n + t] = v[t * row + c];
 	for (c = c0; c < C1; c++) {
 		size_t si = (((size_t)d * C1 + c) * TC_M_COUNT + m) * 2;
 		estat *s = &f->stats[fc_stat_index(f, TC_PERIOD_DAY, d, c, m)];
@@ -83,14 +89,39 @@ static void summarise_day(tc_forecast *f, size_t k, int d, float *col,
 }
 
 /*
+ * Days d .. d + g - 1 of one pass metric: quantiles from the kept
+ * trials, mean and sd from the sums over every trial drawn day by day.
+ * col holds g x (classes + 1) x kept floats, keys twice kept keys.
+ */
+static void summarise_days(tc_forecast *f, size_t k, int d, size_t g,
+			   float *col, uint64_t *keys)
+{
+	const eng *e = &f->e;
+	size_t C1 = e->n_classes + 1, t, n = f->keep, c, i, dc = C1 * n;
+	size_t row = f->n_pass * (size_t)e->opts.days * C1;
+	const float *v = &f->dstore[(k * (size_t)e->opts.days + (size_t)d) *
+				    C1];
+	size_t c0 = e->opts.daily_total_only ? C1 - 1 : 0;
+
+	for (t = 0; t < n; t++)
+		for (i = 0; i < g; i++)
+			for (c = c0; c < C1; c++)
+				col[i * dc + c * n + t] =
+					v[t * row + i * C1 + c];
+	for (i = 0; i < g; i++)
+		summarise_day(f, k, d + (int)i, &col[i * dc], keys);
+}
+
+/*
  * One thread's share of the columns: classes tid, tid + nt, ... of the
- * horizon and months, days tid, tid + nt, ... of the daily statistics.
+ * horizon and months, groups of days tid, tid + nt, ... of the daily
+ * statistics.
  */
 typedef struct sum_job {
 	tc_forecast *f;
 	size_t tid, nt;
 	double *col;
-	float *dcol;		/* a day's columns */
+	float *dcol;		/* a group of days' columns */
 	uint64_t *keys;
 } sum_job;
 
@@ -98,14 +129,15 @@ static void *summarise_some(void *arg)
 {
 	sum_job *j = arg;
 	tc_forecast *f = j->f;
-	size_t k, c, d;
+	size_t k, c, d, g = day_group(f), days = (size_t)f->e.opts.days;
 
 	for (k = 0; k < f->n_pass; k++) {
 		for (c = j->tid; c <= f->e.n_classes; c += j->nt)
 			summarise_periods(f, k, c, j->col, j->keys);
-		for (d = j->tid; f->e.opts.daily && d < (size_t)f->e.opts.days;
-		     d += j->nt)
-			summarise_day(f, k, (int)d, j->dcol, j->keys);
+		for (d = j->tid * g; f->e.opts.daily && d < days;
+		     d += j->nt * g)
+			summarise_days(f, k, (int)d, d + g < days ? g :
+				       days - d, j->dcol, j->keys);
 	}
 	return NULL;
 }
@@ -113,7 +145,7 @@ static void *summarise_some(void *arg)
 tc_status fc_summarise_pass(tc_forecast *f)
 {
 	size_t nt = f->e.opts.threads, i;
-	size_t day = f->keep * (f->e.n_classes + 1);
+	size_t day = day_group(f) * f->keep * (f->e.n_classes + 1);
 	sum_job job[FC_MAX_JOBS];
 	tc_status st = TC_OK;
 
