@@ -21,7 +21,7 @@ static const char forecast_help[] =
 	"[--seed S]\n"
 	"                        [--threads T] [--quantiles 5,10,50,90,95]\n"
 	"                        [--no-parameter-uncertainty] [--no-days]\n"
-	"                        [--days-total]\n"
+	"                        [--days-total] [--daily-trials N|all]\n"
 	"                        [--catalog FILE] [-o OUT.csv|OUT.json]\n"
 	"                        [--scenario S.yaml] [--budget [CLASS=]USD]\n"
 	"                        [--fail-if-exceed-probability P]\n"
@@ -44,6 +44,8 @@ static const char forecast_help[] =
 	"  --no-parameter-uncertainty  per-trial parameters at their means\n"
 	"  --no-days             leave the per-day statistics out (faster)\n"
 	"  --days-total          per-day statistics of the total alone\n"
+	"  --daily-trials N|all  trials the per-day statistics come from\n"
+	"                        (1000; the rest draw whole months)\n"
 	"  --catalog FILE        a catalog overriding the bundled one\n"
 	"  -o FILE               write JSON or CSV (by extension)\n"
 	"  --scenario S.yaml     forecast under a what-if scenario\n"
@@ -129,6 +131,8 @@ static const char *expected(int c)
 	case 'S': return "--seed: expected a whole number from 0 to "
 			 "9223372036854775807";
 	case 't': return "--threads: expected a whole number from 1 to 64";
+	case 'K': return "--daily-trials: expected 'all' or a whole number "
+			 "from 1 to 100000000";
 	case 'Q': return "--quantiles: expected up to 32 distinct "
 			 "percentages strictly between 0 and 100, separated "
 			 "by commas";
@@ -236,6 +240,14 @@ static int option(void *ctx, int c, const char *arg)
 			break;
 		a->o.threads = (unsigned)v;
 		return 1;
+	case 'K':
+		if (strcmp(arg, "all") == 0)
+			v = TC_FORECAST_MAX_TRIALS;
+		else if (cli_parse_whole(arg, "", 1, TC_FORECAST_MAX_TRIALS,
+					 &v) < 0)
+			break;
+		a->o.daily_trials = (size_t)v;
+		return 1;
 	case 'Q':
 		if (parse_quantiles(arg, &a->o) < 0)
 			break;
@@ -299,6 +311,7 @@ int cli_fc_parse(int argc, char **argv, struct fc_args *a, int *code)
 		{"no-parameter-uncertainty", no_argument, NULL, 'u'},
 		{"no-days", no_argument, NULL, 'D'},
 		{"days-total", no_argument, NULL, 'A'},
+		{"daily-trials", required_argument, NULL, 'K'},
 		{"catalog", required_argument, NULL, 'c'},
 		{"output", required_argument, NULL, 'o'},
 		{"scenario", required_argument, NULL, 'x'},

@@ -29,7 +29,9 @@ struct tc_forecast {
 	 * directly.
 	 */
 	float *mblock[FC_MAX_JOBS];
-	float *dstore;		/* [kept][pass metric][day][class+1] */
+	float *dstore;		/* [kept][pass metric][day][dcols] */
+	size_t dcols, dc0;	/* kept columns a day (classes + 1, or the
+				   total alone), the first one's class */
 	float *per_request;	/* [class][trial < unit_n] cost per request */
 	size_t unit_n;
 	double *total_cost;	/* [trial] horizon total cost */

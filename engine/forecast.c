@@ -94,7 +94,7 @@ static void add_column(const tc_forecast *f, const day_col *d)
 		d->dsum[2 * m + 1] += d->v[m] * d->v[m];
 	}
 	for (k = 0; d->kept && k < f->n_pass; k++)
-		d->kept[k * (size_t)f->e.opts.days * (f->e.n_classes + 1)] =
+		d->kept[k * (size_t)f->e.opts.days * f->dcols] =
 			(float)d->v[f->pass[k]];
 }
 
@@ -129,7 +129,7 @@ static void keep_day(tc_forecast *f, const eng_work *w, size_t trial,
 		if (trial < f->keep && c >= c0)
 			d.kept = &f->dstore[(trial * f->n_pass *
 					     (size_t)e->opts.days + (size_t)t) *
-					    C1 + c];
+					    f->dcols + c - f->dc0];
 		else
 			d.kept = NULL;
 		add_column(f, &d);
@@ -390,15 +390,18 @@ static tc_status plan(tc_forecast *f, tc_error *err)
 		T * (e->n_kpis + 2) * sizeof(double);
 	f->keep = e->opts.daily ? (T < e->opts.daily_trials ?
 				   T : e->opts.daily_trials) : 0;
-	per += f->keep * days * C1 * sizeof(float);
+	f->dcols = e->opts.daily_total_only ? 1 : C1;
+	f->dc0 = C1 - f->dcols;
+	per += f->keep * days * f->dcols * sizeof(float);
 	f->day_n = e->monthly && e->runs_from < T ? e->runs_from : T;
 	room = e->opts.memory_budget > fixed ? e->opts.memory_budget - fixed
 					     : 0;
 	if (per + fixed > 2 * e->opts.memory_budget + ((size_t)512 << 20))
 		return tci_error(err, TC_ERR_LIMIT, NULL, 0, NULL, "%zu trials "
 				 "of %zu classes over %d months need %zu MB "
-				 "at least; use fewer trials or a shorter "
-				 "horizon", T, e->n_classes, e->n_months,
+				 "at least; use fewer trials, fewer daily "
+				 "trials or a shorter horizon", T,
+				 e->n_classes, e->n_months,
 				 (per + fixed) >> 20);
 	per_pass = room / per;
 	if (per_pass < 1)
@@ -408,8 +411,8 @@ static tc_status plan(tc_forecast *f, tc_error *err)
 	f->per_pass = per_pass;
 	f->n_passes = (TC_M_COUNT + per_pass - 1) / per_pass;
 	f->mstore = big_alloc(per_pass * T * C1 * e->n_months * sizeof(float));
-	f->dstore = big_alloc(per_pass * f->keep * days * C1 * sizeof(float) +
-			      1);
+	f->dstore = big_alloc(per_pass * f->keep * days * f->dcols *
+			      sizeof(float) + 1);
 	f->per_request = malloc(f->unit_n * (e->n_classes + 1) *
 				sizeof(float));
 	f->total_cost = malloc(T * sizeof(double));

@@ -98,16 +98,17 @@ static void summarise_days(tc_forecast *f, size_t k, int d, size_t g,
 {
 	const eng *e = &f->e;
 	size_t C1 = e->n_classes + 1, t, n = f->keep, c, i, dc = C1 * n;
-	size_t row = f->n_pass * (size_t)e->opts.days * C1;
+	size_t w = f->dcols, row = f->n_pass * (size_t)e->opts.days * w;
 	const float *v = &f->dstore[(k * (size_t)e->opts.days + (size_t)d) *
-				    C1];
-	size_t c0 = e->opts.daily_total_only ? C1 - 1 : 0;
+				    w];
+	float *dst = col + f->dc0 * n;
 
+	/* Column c of the day lands at c x n, as summarise_day reads. */
 	for (t = 0; t < n; t++)
 		for (i = 0; i < g; i++)
-			for (c = c0; c < C1; c++)
-				col[i * dc + c * n + t] =
-					v[t * row + i * C1 + c];
+			for (c = 0; c < w; c++)
+				dst[i * dc + c * n + t] =
+					v[t * row + i * w + c];
 	for (i = 0; i < g; i++)
 		summarise_day(f, k, d + (int)i, &col[i * dc], keys);
 }

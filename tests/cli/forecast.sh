@@ -61,6 +61,34 @@ for x, y in zip(a["days"], t["days"]):
     assert x["total"] == y["total"] and y["classes"] == {}
 PY
 
+# --daily-trials: the days' quantiles from that many trials (all: every
+# trial); this graph's trials all run day by day (its KPIs have noise),
+# so the horizon and months do not change.
+"$bin" forecast "$g" --quarter 2027Q1 --trials 300 --quantiles 2.5,50,97.5 \
+	--daily-trials 120 -o "$tmp/k.json" >/dev/null || fail "daily-trials"
+"$bin" forecast "$g" --quarter 2027Q1 --trials 300 --quantiles 2.5,50,97.5 \
+	--daily-trials all -o "$tmp/kall.json" >/dev/null ||
+	fail "daily-trials all"
+/usr/bin/python3 - "$tmp/a.json" "$tmp/k.json" "$tmp/kall.json" <<'PY' ||
+import json, sys
+a, k, n = (json.load(open(f)) for f in sys.argv[1:4])
+assert a["meta"]["daily_quantile_trials"] == 300
+assert k["meta"]["daily_quantile_trials"] == 120
+assert n["meta"]["daily_quantile_trials"] == 300
+assert a["horizon"] == k["horizon"] == n["horizon"]
+assert a["months"] == k["months"]
+assert a["days"] == n["days"] and a["days"] != k["days"]
+PY
+	exit 1
+for v in 0 -3 x 1.5 all2; do
+	"$bin" forecast "$g" --quarter 2027Q1 --daily-trials "$v" \
+		-o "$tmp/bad.json" 2>"$tmp/err" >/dev/null
+	[ $? -eq 2 ] || fail "--daily-trials $v: not exit 2"
+	grep -q -- "--daily-trials: expected" "$tmp/err" ||
+		fail "--daily-trials $v: $(cat "$tmp/err")"
+	[ -e "$tmp/bad.json" ] && fail "--daily-trials $v left a file"
+done
+
 # A class that never runs has no cost per request: "-", not nan.
 sed 's|<data key="start">[^<]*</data>|<data key="start">0</data>|' "$g" \
 	>"$tmp/zero.graphml"
