@@ -39,7 +39,12 @@ struct tc_forecast {
 	double *dsum;		/* [day][class+1][metric][sum, sum sq] */
 	double *slots;		/* ROUND_BLOCKS block sums of dsum */
 	size_t slot_len;
-	estat *stats;		/* [period][class+1][metric] */
+	/*
+	 * [period][class+1][metric]: each statistic as FC_STAT_LEN(nq)
+	 * doubles (fc_stat_put), so a long horizon's days hold only the
+	 * quantiles asked for.
+	 */
+	double *stats;
 	estat *kpi_unit;	/* [kpi][2] */
 	estat *req_unit;	/* [class] */
 	struct fc_budget *bud;	/* budgets and contract, or NULL */
@@ -63,6 +68,9 @@ void fc_budget_free(tc_forecast *f);
 void fc_budget_json(const tc_forecast *f, void *meta, void **budgets,
 		    void **contract);
 
+/* summary.c: mean, sd, then nq quantiles and their standard errors. */
+#define FC_STAT_LEN(nq) (2 + 2 * (nq))
+void fc_stat_put(tc_forecast *f, size_t index, const estat *s);
 /* summary.c */
 tc_status fc_summarise_pass(tc_forecast *f);
 tc_status fc_summarise_units(tc_forecast *f);

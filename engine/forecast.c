@@ -421,8 +421,8 @@ static tc_status plan(tc_forecast *f, tc_error *err)
 	f->dsum = calloc(f->slot_len + 1, sizeof(double));
 	f->slots = f->slot_len ? malloc(ROUND_BLOCKS * f->slot_len *
 					sizeof(double)) : NULL;
-	f->stats = calloc((1 + e->n_months + days) * C1 * TC_M_COUNT,
-			  sizeof(estat));
+	f->stats = calloc((1 + e->n_months + days) * C1 * TC_M_COUNT *
+			  FC_STAT_LEN(e->opts.n_quantiles), sizeof(double));
 	if (!f->mstore || !f->dstore || !f->per_request || !f->total_cost ||
 	    !f->kpi_sums || !f->dsum || (f->slot_len && !f->slots) ||
 	    !f->stats)

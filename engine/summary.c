@@ -34,17 +34,20 @@ static void summarise_periods(tc_forecast *f, size_t k, size_t c,
 	const double *pct = e->opts.quantiles;
 	size_t nq = e->opts.n_quantiles;
 
-	for (mi = 0; mi < nm; mi++)
+	estat s;
+
+	for (mi = 0; mi < nm; mi++) {
 		estat_float_column(&f->mstore[((k * nm + mi) * C1 + c) * T], T,
-				   pct, nq, keys, &f->stats[fc_stat_index(
-				   f, TC_PERIOD_MONTH, mi, c, m)]);
+				   pct, nq, keys, &s);
+		fc_stat_put(f, fc_stat_index(f, TC_PERIOD_MONTH, mi, c, m), &s);
+	}
 	for (t = 0; t < T; t++) {
 		col[t] = 0;
 		for (mi = 0; mi < nm; mi++)
 			col[t] += f->mstore[((k * nm + mi) * C1 + c) * T + t];
 	}
-	estat_column(col, T, pct, nq,
-		     &f->stats[fc_stat_index(f, TC_PERIOD_HORIZON, 0, c, m)]);
+	estat_column(col, T, pct, nq, &s);
+	fc_stat_put(f, fc_stat_index(f, TC_PERIOD_HORIZON, 0, c, m), &s);
 }
 
 /*
@@ -76,15 +79,16 @@ static void summarise_day(tc_forecast *f, size_t k, int d, float *col,
 
 	for (c = c0; c < C1; c++) {
 		size_t si = (((size_t)d * C1 + c) * TC_M_COUNT + m) * 2;
-		estat *s = &f->stats[fc_stat_index(f, TC_PERIOD_DAY, d, c, m)];
 		double mean = f->dsum[si] / (double)T;
 		double var = (f->dsum[si + 1] - mean * f->dsum[si]) /
 			     (double)(T > 1 ? T - 1 : 1);
+		estat s;
 
 		estat_float_quantiles(&col[c * n], n, e->opts.quantiles,
-				      e->opts.n_quantiles, keys, s);
-		s->mean = mean;
-		s->sd = sqrt(fmax(0, var));
+				      e->opts.n_quantiles, keys, &s);
+		s.mean = mean;
+		s.sd = sqrt(fmax(0, var));
+		fc_stat_put(f, fc_stat_index(f, TC_PERIOD_DAY, d, c, m), &s);
 	}
 }
 
@@ -211,6 +215,19 @@ tc_status fc_summarise_units(tc_forecast *f)
 	return TC_OK;
 }
 
+void fc_stat_put(tc_forecast *f, size_t index, const estat *s)
+{
+	size_t nq = f->e.opts.n_quantiles, i;
+	double *d = &f->stats[index * FC_STAT_LEN(nq)];
+
+	d[0] = s->mean;
+	d[1] = s->sd;
+	for (i = 0; i < nq; i++) {
+		d[2 + i] = s->q[i];
+		d[2 + nq + i] = s->se[i];
+	}
+}
+
 /* Copies an estat into the public record. */
 static void to_stat(const tc_forecast *f, const estat *s, tc_stat *out)
 {
@@ -223,6 +240,22 @@ static void to_stat(const tc_forecast *f, const estat *s, tc_stat *out)
 	for (i = 0; i < out->n_quantiles; i++) {
 		out->quantile[i] = s->q[i];
 		out->mc_se[i] = s->se[i];
+	}
+}
+
+/* The public record of stored statistic index. */
+static void stored_stat(const tc_forecast *f, size_t index, tc_stat *out)
+{
+	size_t nq = f->e.opts.n_quantiles, i;
+	const double *d = &f->stats[index * FC_STAT_LEN(nq)];
+
+	out->mean = d[0];
+	out->sd = d[1];
+	out->n_quantiles = nq;
+	out->percent = f->e.opts.quantiles;
+	for (i = 0; i < nq; i++) {
+		out->quantile[i] = d[2 + i];
+		out->mc_se[i] = d[2 + nq + i];
 	}
 }
 
@@ -242,7 +275,7 @@ tc_status tc_forecast_stat(const tc_forecast *f, tc_period_kind k,
 	if (k == TC_PERIOD_DAY && (!f->e.opts.daily ||
 				   (f->e.opts.daily_total_only && c < C)))
 		return TC_ERR_NOT_FOUND;
-	to_stat(f, &f->stats[fc_stat_index(f, k, i, c, m)], out);
+	stored_stat(f, fc_stat_index(f, k, i, c, m), out);
 	return TC_OK;
 }
 
