@@ -10,7 +10,10 @@
 #   statistics and the JSON file included) at 1 and 2 threads, and the
 #   ratios, with daily statistics (every class and metric per day), with
 #   the daily total's alone (--days-total: what ref_mc computes, the
-#   horizon's quantiles and the daily total's) and without (--no-days:
+#   horizon's quantiles and the daily total's; by default the days'
+#   quantiles come from the first 1,000 trials and the other trials
+#   draw whole months, so the same again with --daily-trials all, every
+#   trial drawn day by day as ref_mc draws them) and without (--no-days:
 #   horizon and months; this graph then runs in the engine's monthly
 #   mode, docs/engine.md); then a what-if run (20
 #   classes, horizon and months only, 2 threads), on the graph alone
@@ -109,6 +112,12 @@ for c in 20 50; do
 	printf 'ratio_1t=%.1fx ratio_2t=%.1fx threads_2v1=%.2fx\n' \
 		"$(echo "$np / $d1" | bc -l)" "$(echo "$np / $d2" | bc -l)" \
 		"$(echo "$d1 / $d2" | bc -l)"
+	# The same with the days' quantiles from every trial, as ref_mc's
+	# (--daily-trials all: every trial drawn day by day), two threads.
+	a2=$(wall "$tok" forecast "${args[@]}" --threads 2 --days-total \
+		--daily-trials all)
+	printf 'classes=%d days-total-all-trials: tokcast_2t=%.3fs ' $c "$a2"
+	printf 'ratio_2t=%.1fx\n' "$(echo "$np / $a2" | bc -l)"
 	# Horizon and months only (monthly mode for every trial).
 	m1=$(wall "$tok" forecast "${args[@]}" --threads 1 --no-days)
 	m2=$(wall "$tok" forecast "${args[@]}" --threads 2 --no-days)
