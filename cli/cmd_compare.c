@@ -165,15 +165,18 @@ static int compare(struct fc_args *a)
 	tc_diags *diags = tc_diags_new();
 	tc_error err = {0};
 	size_t n, i;
+	tc_status st;
 	int rc = CLI_OK;
 
 	memset(r, 0, sizeof r);
 	n = plan_runs(a, r);
 	if (!diags)
 		return CLI_FAILURE;
-	if (tc_kg_load_file(a->graph, NULL, &kg, diags, &err) != TC_OK) {
+	st = tc_kg_load_file(a->graph, NULL, &kg, diags, &err);
+	if (st != TC_OK) {
+		/* A graph's invalid content is in diags, not in err. */
 		cli_print_diags(diags);
-		rc = cli_exit_for(err.status);
+		rc = cli_exit_for(st);
 	}
 	for (i = 0; rc == CLI_OK && i < n; i++)
 		rc = run_one(a, kg, &r[i]);

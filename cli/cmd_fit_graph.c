@@ -250,16 +250,22 @@ int fit_load_graph(const char *graph_path, struct fit_graph *fg)
 	tc_kg_opts ko = {TC_KG_ALLOW_INCOMPLETE, NULL, NULL, NULL, NULL};
 	tc_diags *diags = tc_diags_new();
 	tc_error err = {0};
+	tc_status st;
 	int rc = CLI_OK;
 
 	fg->kg = NULL;
 	fg->g = NULL;
-	if (tc_kg_load_file(graph_path, &ko, &fg->kg, diags, &err) != TC_OK ||
-	    tc_graph_read_file(graph_path, NULL, &fg->g, NULL, &err) != TC_OK) {
+	st = tc_kg_load_file(graph_path, &ko, &fg->kg, diags, &err);
+	if (st != TC_OK) {
+		/* A graph's invalid content is in diags, not in err. */
 		cli_print_diags(diags);
+		rc = cli_exit_for(st);
+	} else if (tc_graph_read_file(graph_path, NULL, &fg->g, NULL,
+				      &err) != TC_OK) {
 		rc = cli_fail(&err);
-		fit_graph_free(fg);
 	}
+	if (rc != CLI_OK)
+		fit_graph_free(fg);
 	tc_diags_free(diags);
 	return rc;
 }

@@ -387,13 +387,16 @@ static int run(struct fc_args *a)
 	tc_error err = {0};
 	char sha[65], cdate[16];
 	tc_forecast_meta meta = {sha, cdate, a->o.daily};
+	tc_status st;
 	int rc;
 
 	if (!diags)
 		return CLI_FAILURE;
-	if (tc_kg_load_file(a->graph, NULL, &kg, diags, &err) != TC_OK) {
+	st = tc_kg_load_file(a->graph, NULL, &kg, diags, &err);
+	if (st != TC_OK) {
+		/* A graph's invalid content is in diags, not in err. */
 		cli_print_diags(diags);
-		rc = cli_exit_for(err.status);
+		rc = cli_exit_for(st);
 		goto out;
 	}
 	if ((rc = cli_load_catalog(a->catalog, &cat)) != CLI_OK ||

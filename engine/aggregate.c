@@ -121,11 +121,20 @@ static double gamma_at_score_large(double z, double shape)
  */
 static double gamma_at_score(double z, double shape, double scale)
 {
+	double x;
+
 	if (shape >= SUM_NEWTON_SHAPE)
 		return scale * gamma_at_score_large(z, shape);
 	if (z <= 0)
-		return gsl_cdf_gamma_Pinv(gsl_cdf_ugaussian_P(z), shape, scale);
-	return gsl_cdf_gamma_Qinv(gsl_cdf_ugaussian_Q(z), shape, scale);
+		x = gsl_cdf_gamma_Pinv(gsl_cdf_ugaussian_P(z), shape, scale);
+	else
+		x = gsl_cdf_gamma_Qinv(gsl_cdf_ugaussian_Q(z), shape, scale);
+
+	/*
+	 * GSL finds no quantile for the least shapes (1e-8), where all but
+	 * a vanishing mass lies at 0: take 0 rather than let a NaN through.
+	 */
+	return isnan(x) ? 0 : x;
 }
 
 double tci_sum_law_at_score(const tci_sum_law *law, double z)

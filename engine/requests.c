@@ -33,6 +33,8 @@
 #define TAIL_FROM 0.9
 #define SCORE_NODES 48
 #define SCORE_MAX 8.5
+/* Below this variance over the squared mean a quantity is constant. */
+#define CONSTANT_REL_VAR 1e-9
 
 /* A spec's value at probability p, inside the domain [0, inf). */
 static double spec_at(const tc_spec *s, double p0, double p)
@@ -661,6 +663,17 @@ static void central(const double m[4], double *mu, double *var, double *k3)
 	*mu = m[1];
 	*var = fmax(0, m[2] - m[1] * m[1]);
 	*k3 = m[3] - 3 * m[1] * m[2] + 2 * m[1] * m[1] * m[1];
+
+	/*
+	 * A constant's raw moments from quadrature leave a variance of
+	 * round-off (1e-11 of the squared mean seen) and a third cumulant
+	 * that makes it a gamma of shape 1e-8, whose quantiles GSL cannot
+	 * find: below a coefficient of variation of 3e-5 it is constant.
+	 */
+	if (*var <= CONSTANT_REL_VAR * *mu * *mu) {
+		*var = 0;
+		*k3 = 0;
+	}
 }
 
 /*

@@ -424,6 +424,62 @@ static void overflowing_demand(void **state)
 	tc_kg_free(kg);
 }
 
+/*
+ * Constant tokens with a rank correlation: every request has 1000 input
+ * and 100 output tokens, so a day's sums are exactly its requests times
+ * those, and its cost its requests times 1000 x 2e-6 + 100 x 10e-6 =
+ * 0.003 USD, on both draw paths and in monthly mode (the quadrature's
+ * round-off once made the sums a gamma of shape 1e-8 whose quantiles
+ * were NaN, and half the days had no tokens).
+ */
+static void constant_tokens_correlated(void **state)
+{
+	static const char body[] =
+		"<node id=\"c\"><data key=\"kind\">feature_class</data>"
+		"<data key=\"model\">cf</data><data key=\"requests_per_day\">"
+		"1000</data><data key=\"input_tokens\">1000</data>"
+		"<data key=\"output_tokens\">100</data>"
+		"<data key=\"io_rank_corr\">0.35</data></node>\n";
+	static const double per_request[3] = {1000, 100, 0.003};
+	static const tc_metric metric[3] = {TC_M_INPUT, TC_M_OUTPUT,
+					    TC_M_COST};
+	tc_kg *kg = load_graph("const.graphml", "2027-01-01", body);
+	tc_catalog *cat = load_catalog("cf,t,2000-01-01,2,10,,,,\n");
+	tc_forecast *f = NULL;
+	tc_forecast_opts o;
+	tc_error err = {0};
+	tc_stat n, s;
+	int mode, k;
+
+	(void)state;
+	for (mode = 0; mode < 3; mode++) {
+		tc_forecast_opts_init(&o);
+		o.start = day_of("2027-01-01");
+		o.days = 31;
+		o.trials = 200;
+		o.daily = mode != 2;
+		o.switch_requests = mode == 0 ? 1e12 : 200;
+		assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err),
+				 TC_OK);
+		assert_int_equal(tc_forecast_stat(f, TC_PERIOD_HORIZON, 0, 0,
+						  TC_M_REQUESTS, &n), TC_OK);
+		for (k = 0; k < 3; k++) {
+			assert_int_equal(tc_forecast_stat(f,
+				TC_PERIOD_HORIZON, 0, 0, metric[k], &s),
+				TC_OK);
+			print_message("mode %d metric %d: %.12g a request\n",
+				      mode, k, s.mean / n.mean);
+			/* Prices are kept to 1e-15 USD a token. */
+			assert_true(fabs(s.mean / n.mean / per_request[k] -
+					 1) < 1e-7);
+		}
+		tc_forecast_free(f);
+		f = NULL;
+	}
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
 /* The example graph with the bundled catalog. */
 static tc_kg *example(void)
 {
@@ -1172,6 +1228,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(closed_form_aggregate),
 	cmocka_unit_test(closed_form_monthly),
 	cmocka_unit_test(closed_form_days_and_runs),
+	cmocka_unit_test(constant_tokens_correlated),
 	cmocka_unit_test(monthly_small_runs),
 	cmocka_unit_test(overflowing_demand),
 	cmocka_unit_test(threads_identical),
