@@ -30,6 +30,11 @@ void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Prints a library error on stderr and returns the matching exit code. */
 int cli_fail(const tc_error *err);
+/*
+ * cli_fail naming file when the library named none (the run's errors
+ * name a class or a node of the graph file the user gave).
+ */
+int cli_fail_in(const char *file, tc_error *err);
 
 /*
  * Ends a tc_outfile after its writer returned st: aborts it (nothing is

@@ -71,7 +71,7 @@ static int run_one(const struct fc_args *a, const tc_kg *kg,
 
 		o.scenario = r->sc;
 		if (tc_forecast_run(kg, r->cat, &o, &r->f, &err) != TC_OK) {
-			rc = cli_fail(&err);
+			rc = cli_fail_in(a->graph, &err);
 			return err.status == TC_ERR_NUMERIC ? CLI_INVALID
 							    : rc;
 		}

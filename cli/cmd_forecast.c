@@ -414,7 +414,7 @@ static int run(struct fc_args *a)
 		a->o.progress = progress;
 	if (tc_forecast_run(kg, cat, &a->o, &f, &err) != TC_OK) {
 		/* A spec whose draws leave the domain is invalid input. */
-		rc = cli_fail(&err);
+		rc = cli_fail_in(a->graph, &err);
 		if (err.status == TC_ERR_NUMERIC)
 			rc = CLI_INVALID;
 		goto out;

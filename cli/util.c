@@ -76,6 +76,13 @@ int cli_fail(const tc_error *err)
 	return cli_exit_for(err->status);
 }
 
+int cli_fail_in(const char *file, tc_error *err)
+{
+	if (!err->file[0] && file)
+		snprintf(err->file, sizeof err->file, "%s", file);
+	return cli_fail(err);
+}
+
 /* One place for the all-or-nothing ending every output file shares. */
 int cli_outfile_end(tc_outfile *of, tc_status st, tc_error *err)
 {

@@ -35,6 +35,11 @@
 #define SCORE_MAX 8.5
 /* Below this variance over the squared mean a quantity is constant. */
 #define CONSTANT_REL_VAR 1e-9
+/*
+ * The most tokens a request's mean or sd may have: a thousand times the
+ * longest context window sold (about 1e6 tokens in 2026).
+ */
+#define TOKENS_MAX 1e9
 
 /* A spec's value at probability p, inside the domain [0, inf). */
 static double spec_at(const tc_spec *s, double p0, double p)
@@ -1051,6 +1056,34 @@ static int lognormal_of(const tc_spec *s, double *mu, double *sigma)
 	       tc_spec_is_constant(tc_spec_param(s, 1), sigma);
 }
 
+/*
+ * TC_ERR_NUMERIC naming the class and attribute when a request's mean
+ * or standard deviation of input or output tokens passes TOKENS_MAX: a
+ * spec no model could serve (lognormal(mu=50, sigma=10) has a mean of
+ * 3e43 tokens), whose day sums would overflow into an infinite or
+ * silently zero cost.
+ */
+static tc_status tokens_in_reach(const eng_class *c, const eng_agg *a,
+				 tc_error *err)
+{
+	static const char *attr[2] = {"input_tokens", "output_tokens"};
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		double sd = sqrt(a->var[k]);
+
+		if (a->mu[k] <= TOKENS_MAX && sd <= TOKENS_MAX)
+			continue;
+		return tci_error(err, TC_ERR_NUMERIC, NULL, 0, c->name,
+				 "attribute '%s': a request's "
+				 "tokens have mean %.3g and standard "
+				 "deviation %.3g, beyond %.0e (no model "
+				 "reads or writes so many)",
+				 attr[k], a->mu[k], sd, TOKENS_MAX);
+	}
+	return TC_OK;
+}
+
 tc_status eng_req_prepare(const eng *e, const eng_class *c, eng_req *q,
 			  tc_error *err)
 {
@@ -1085,6 +1118,8 @@ tc_status eng_req_prepare(const eng *e, const eng_class *c, eng_req *q,
 					 c->name, "the per-request token "
 					 "distributions of class '%s' have "
 					 "no finite third moment", c->name);
+		if ((st = tokens_in_reach(c, &q->agg[p], err)) != TC_OK)
+			return st;
 	}
 	(void)e;
 	return TC_OK;

@@ -480,6 +480,41 @@ static void constant_tokens_correlated(void **state)
 	tc_kg_free(kg);
 }
 
+/*
+ * Tokens no model could serve: lognormal(mu=20, sigma=3) has a mean of
+ * exp(24.5) = 4.4e10 tokens a request, beyond the engine's 1e9; it is
+ * refused naming the class and the attribute (it once gave an infinite
+ * cost and exit 0).
+ */
+static void tokens_out_of_reach(void **state)
+{
+	static const char body[] =
+		"<node id=\"c\"><data key=\"kind\">feature_class</data>"
+		"<data key=\"model\">cf</data><data key=\"requests_per_day\">"
+		"1000</data><data key=\"input_tokens\">100</data>"
+		"<data key=\"output_tokens\">lognormal(mu=20, sigma=3)"
+		"</data></node>\n";
+	tc_kg *kg = load_graph("far.graphml", "2027-01-01", body);
+	tc_catalog *cat = load_catalog("cf,t,2000-01-01,2,10,,,,\n");
+	tc_forecast *f = NULL;
+	tc_forecast_opts o;
+	tc_error err = {0};
+
+	(void)state;
+	tc_forecast_opts_init(&o);
+	o.start = day_of("2027-01-01");
+	o.days = 31;
+	o.trials = 10;
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err),
+			 TC_ERR_NUMERIC);
+	assert_null(f);
+	assert_string_equal(err.element, "c");
+	assert_non_null(strstr(err.message, "'output_tokens'"));
+	assert_non_null(strstr(err.message, "4.37e+10"));
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
 /* The example graph with the bundled catalog. */
 static tc_kg *example(void)
 {
@@ -1229,6 +1264,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(closed_form_monthly),
 	cmocka_unit_test(closed_form_days_and_runs),
 	cmocka_unit_test(constant_tokens_correlated),
+	cmocka_unit_test(tokens_out_of_reach),
 	cmocka_unit_test(monthly_small_runs),
 	cmocka_unit_test(overflowing_demand),
 	cmocka_unit_test(threads_identical),
