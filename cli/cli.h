@@ -43,6 +43,14 @@ int cli_fail_in(const char *file, tc_error *err);
  */
 int cli_outfile_end(tc_outfile *of, tc_status st, tc_error *err);
 
+/*
+ * Checks, before slow work, that an output file can be created: path's
+ * directory exists, is a directory and is writable. NULL and "-"
+ * (standard output) pass. Returns CLI_OK, or the exit code of a failed
+ * tc_outfile_open after printing its error, which names path.
+ */
+int cli_check_writable(const char *path);
+
 /* Prints every diagnostic of a list on stderr. */
 void cli_print_diags(const tc_diags *diags);
 

@@ -226,6 +226,12 @@ static int parse_args(int argc, char **argv, struct bt_args *a, int *code)
 				a->nclasses, a->nfiles);
 		return -1;
 	}
+	if (!a->usage_logs && a->o.metric == TC_BT_COST) {
+		cli_usage_error("tokcast backtest", "--metric cost needs "
+				"usage logs (--input usage): count series "
+				"have no tokens");
+		return -1;
+	}
 	*code = CLI_OK;
 	return 0;
 }
@@ -337,10 +343,6 @@ static int run_series(struct bt_args *a, const tc_catalog *cat)
 	size_t i, nin = 0;
 	int rc;
 
-	if (a->o.metric == TC_BT_COST)
-		return cli_usage_error("tokcast backtest", "--metric cost "
-				       "needs usage logs (--input usage): "
-				       "count series have no tokens");
 	rc = read_series(a, d, in, names, &nin);
 	if (rc == CLI_OK)
 		rc = backtest(a, cat, in, nin);
@@ -369,12 +371,19 @@ static int run_logs(struct bt_args *a, const tc_catalog *cat)
 	return rc;
 }
 
-/* Loads the catalog and runs on series or logs. */
+/*
+ * Checks the outputs, loads the catalog and runs on series or logs. The
+ * outputs come first, so a long run does not end on a missing folder.
+ */
 static int run(struct bt_args *a)
 {
 	tc_catalog *cat = NULL;
-	int rc = cli_load_catalog(a->catalog, &cat);
+	int rc = cli_check_writable(a->out);
 
+	if (rc == CLI_OK)
+		rc = cli_check_writable(a->svg);
+	if (rc == CLI_OK)
+		rc = cli_load_catalog(a->catalog, &cat);
 	if (rc != CLI_OK)
 		return rc;
 	rc = a->usage_logs ? run_logs(a, cat) : run_series(a, cat);

@@ -141,11 +141,8 @@ static int write_json(const struct fc_args *a, const struct crun *r,
 	tc_outfile *of = NULL;
 	tc_error err = {0};
 	tc_status st;
-	size_t i, len = strlen(a->out);
+	size_t i;
 
-	if (len < 5 || strcmp(a->out + len - 5, ".json") != 0)
-		return cli_usage_error(a->cmd, "-o wants a .json file, not "
-				       "'%s'", a->out);
 	for (i = 0; i < n; i++) {
 		runs[i] = r[i].f;
 		names[i] = r[i].name;
@@ -155,6 +152,20 @@ static int write_json(const struct fc_args *a, const struct crun *r,
 	st = tc_compare_write_json(runs, names, n, 0, tc_outfile_stream(of),
 				   &err);
 	return cli_outfile_end(of, st, &err);
+}
+
+/*
+ * Checks -o before the runs, so they do not end on a misspelt extension
+ * or a missing folder. Returns an exit code.
+ */
+static int check_output(const struct fc_args *a)
+{
+	size_t len = a->out ? strlen(a->out) : 0;
+
+	if (a->out && (len < 5 || strcmp(a->out + len - 5, ".json") != 0))
+		return cli_usage_error(a->cmd, "-o wants a .json file, not "
+				       "'%s'", a->out);
+	return cli_check_writable(a->out);
 }
 
 /* Loads the graph, runs every scenario, reports. */
@@ -215,7 +226,7 @@ int cli_compare(int argc, char **argv)
 	else if (a.n_scenarios + !a.no_baseline < 2)
 		code = cli_usage_error(a.cmd, "nothing to compare: give two "
 				       "scenarios with --no-baseline");
-	else
+	else if ((code = check_output(&a)) == CLI_OK)
 		code = compare(&a);
 out:
 	cli_budget_free(&a);

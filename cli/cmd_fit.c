@@ -524,28 +524,6 @@ static int check_outputs(const struct cli_usage_args *ua, const char *out,
 }
 
 /*
- * Checks that out and the report (unless stdout) can be created: their
- * directories must be writable. Done before the slow fit, as is reading
- * the graph. Returns an exit code.
- */
-static int check_writable(const char *out, const char *report)
-{
-	const char *paths[2] = {out, report};
-	tc_outfile *of;
-	tc_error err = {0};
-	int k;
-
-	for (k = 0; k < 2; k++) {
-		if (!paths[k] || strcmp(paths[k], "-") == 0)
-			continue;
-		if (tc_outfile_open(paths[k], &of, &err) != TC_OK)
-			return cli_fail(&err);
-		tc_outfile_abort(of);
-	}
-	return CLI_OK;
-}
-
-/*
  * True when some class has a token fit. Shares, correlation and volume
  * alone do not count: without token fits nothing can be forecast.
  */
@@ -587,7 +565,10 @@ static int fit_main(struct fit_run *run, struct cli_usage_args *ua,
 	size_t i;
 	int rc;
 
-	rc = check_writable(out, report);
+	/* Before the slow fit, as is reading the graph. */
+	rc = cli_check_writable(out);
+	if (rc == CLI_OK)
+		rc = cli_check_writable(report);
 	if (rc == CLI_OK && graph)
 		rc = fit_load_graph(graph, &fg);
 	for (i = 0; rc == CLI_OK && i < ua->nlogs; i++)

@@ -355,19 +355,39 @@ static void catalog_date(const tc_catalog *cat, char *buf, size_t size)
 	cli_format_date(last, buf, size);
 }
 
+/* 1 when path ends in suffix. */
+static int ends_with(const char *path, const char *suffix)
+{
+	size_t n = strlen(path), k = strlen(suffix);
+
+	return n >= k && strcmp(path + n - k, suffix) == 0;
+}
+
+/*
+ * Checks -o and --tornado before the run, so a run of minutes does not
+ * end on a misspelt extension or a missing folder. Returns an exit code.
+ */
+static int check_outputs(const struct fc_args *a)
+{
+	int rc;
+
+	if (a->out && !ends_with(a->out, ".json") &&
+	    !ends_with(a->out, ".csv"))
+		return cli_usage_error(a->cmd, "-o wants a .json "
+				       "or .csv file, not '%s'", a->out);
+	rc = cli_check_writable(a->out);
+	return rc == CLI_OK ? cli_check_writable(a->tornado) : rc;
+}
+
 /* Writes the JSON or CSV file through a tc_outfile (all or nothing). */
 static int write_out(const struct fc_args *a, const tc_forecast *f,
 		     const tc_forecast_meta *meta)
 {
-	size_t n = strlen(a->out);
-	int csv = n >= 4 && strcmp(a->out + n - 4, ".csv") == 0;
+	int csv = ends_with(a->out, ".csv");
 	tc_outfile *of = NULL;
 	tc_error err = {0};
 	tc_status st;
 
-	if (!csv && !(n >= 5 && strcmp(a->out + n - 5, ".json") == 0))
-		return cli_usage_error(a->cmd, "-o wants a .json "
-				       "or .csv file, not '%s'", a->out);
 	if (tc_outfile_open(a->out, &of, &err) != TC_OK)
 		return cli_fail(&err);
 	st = csv ? tc_forecast_write_csv(f, meta, tc_outfile_stream(of), &err)
@@ -448,11 +468,14 @@ int cli_forecast(int argc, char **argv)
 	a.fail_p = -1;
 	tc_forecast_opts_init(&a.o);
 	a.o.threads = cli_cores();
-	if (cli_fc_parse(argc, argv, &a, &code) == 0)
-		code = a.n_scenarios > 1
-			? cli_usage_error(a.cmd, "forecast takes one "
-					  "--scenario; see 'tokcast compare'")
-			: run(&a);
+	if (cli_fc_parse(argc, argv, &a, &code) < 0)
+		goto out;
+	if (a.n_scenarios > 1)
+		code = cli_usage_error(a.cmd, "forecast takes one "
+				       "--scenario; see 'tokcast compare'");
+	else if ((code = check_outputs(&a)) == CLI_OK)
+		code = run(&a);
+out:
 	cli_budget_free(&a);
 	return code;
 }

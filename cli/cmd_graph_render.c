@@ -173,6 +173,22 @@ static int render_exit(tc_status st)
 	return CLI_FAILURE;
 }
 
+/*
+ * Checks before the layout (slow for large graphs) that the output can
+ * be created. A format it cannot draw is left to tc_render_file, whose
+ * usage error comes first as it did.
+ */
+static int check_output(const struct render_args *a)
+{
+	const char *dot = strrchr(a->output, '.');
+	const char *format = a->opts.format ? a->opts.format
+					    : dot ? dot + 1 : NULL;
+
+	if (!format || !tc_render_format_available(format))
+		return CLI_OK;
+	return cli_check_writable(a->output);
+}
+
 int cli_graph_render(int argc, char **argv)
 {
 	struct render_args a;
@@ -191,6 +207,9 @@ int cli_graph_render(int argc, char **argv)
 			print_help();
 		return code;
 	}
+	code = check_output(&a);
+	if (code != CLI_OK)
+		return code;
 	if (a.forecast) {
 		st = tc_render_forecast_load(a.forecast, &fc, &err);
 		if (st != TC_OK)

@@ -95,6 +95,24 @@ int cli_outfile_end(tc_outfile *of, tc_status st, tc_error *err)
 	return CLI_OK;
 }
 
+/*
+ * Creating and dropping the temporary file writing would use tests the
+ * directory the way writing will (exists, is one, lets us in), where
+ * access(2) would differ for root and on read-only mounts.
+ */
+int cli_check_writable(const char *path)
+{
+	tc_outfile *of = NULL;
+	tc_error err = {0};
+
+	if (!path || strcmp(path, "-") == 0)
+		return CLI_OK;
+	if (tc_outfile_open(path, &of, &err) != TC_OK)
+		return cli_fail(&err);
+	tc_outfile_abort(of);
+	return CLI_OK;
+}
+
 void cli_print_diags(const tc_diags *diags)
 {
 	char buf[4096];
