@@ -51,8 +51,20 @@ int cli_outfile_end(tc_outfile *of, tc_status st, tc_error *err);
  */
 int cli_check_writable(const char *path);
 
-/* Prints every diagnostic of a list on stderr. */
+/* The most diagnostics cli_print_diags prints; the rest are counted. */
+#define CLI_DIAGS_SHOWN 100
+
+/*
+ * Prints the diagnostics of a list on stderr, errors first, at most
+ * CLI_DIAGS_SHOWN of them, then how many more there are.
+ */
 void cli_print_diags(const tc_diags *diags);
+/*
+ * cli_print_diags for the problems of the graph file graph, pointing
+ * past the cap to 'tokcast graph check', which lists them all (graph
+ * NULL: no pointer).
+ */
+void cli_print_graph_diags(const tc_diags *diags, const char *graph);
 
 /* Maps a library status to an exit code. */
 int cli_exit_for(tc_status st);

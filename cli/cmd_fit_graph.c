@@ -258,7 +258,7 @@ int fit_load_graph(const char *graph_path, struct fit_graph *fg)
 	st = tc_kg_load_file(graph_path, &ko, &fg->kg, diags, &err);
 	if (st != TC_OK) {
 		/* A graph's invalid content is in diags, not in err. */
-		cli_print_diags(diags);
+		cli_print_graph_diags(diags, graph_path);
 		rc = cli_exit_for(st);
 	} else if (tc_graph_read_file(graph_path, NULL, &fg->g, NULL,
 				      &err) != TC_OK) {

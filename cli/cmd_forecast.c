@@ -415,7 +415,7 @@ static int run(struct fc_args *a)
 	st = tc_kg_load_file(a->graph, NULL, &kg, diags, &err);
 	if (st != TC_OK) {
 		/* A graph's invalid content is in diags, not in err. */
-		cli_print_diags(diags);
+		cli_print_graph_diags(diags, a->graph);
 		rc = cli_exit_for(st);
 		goto out;
 	}

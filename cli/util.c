@@ -113,16 +113,48 @@ int cli_check_writable(const char *path)
 	return CLI_OK;
 }
 
-void cli_print_diags(const tc_diags *diags)
+/*
+ * Prints the diagnostics of severity sev while *left allows, counting
+ * each off *left.
+ */
+static void print_severity(const tc_diags *diags, tc_severity sev,
+			   size_t *left)
 {
 	char buf[4096];
 	size_t i;
 	const tc_diag *d;
 
-	for (i = 0; i < tc_diags_count(diags); i++) {
+	for (i = 0; *left && i < tc_diags_count(diags); i++) {
 		d = tc_diags_get(diags, i);
+		if (d->severity != sev)
+			continue;
 		cli_say("%s", tc_diag_format(d, buf, sizeof buf));
+		--*left;
 	}
+}
+
+/*
+ * A broken graph of 15000 edges once printed 65000 lines; past the cap
+ * the rest is counted, errors first so the cut drops warnings.
+ */
+void cli_print_graph_diags(const tc_diags *diags, const char *graph)
+{
+	size_t n = tc_diags_count(diags), left = CLI_DIAGS_SHOWN;
+
+	print_severity(diags, TC_SEV_ERROR, &left);
+	print_severity(diags, TC_SEV_WARNING, &left);
+	if (n <= CLI_DIAGS_SHOWN)
+		return;
+	if (graph)
+		cli_say("... and %zu more problems ('tokcast graph check %s' "
+			"lists them all)", n - CLI_DIAGS_SHOWN, graph);
+	else
+		cli_say("... and %zu more problems", n - CLI_DIAGS_SHOWN);
+}
+
+void cli_print_diags(const tc_diags *diags)
+{
+	cli_print_graph_diags(diags, NULL);
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
