@@ -330,6 +330,13 @@ int cli_fc_parse(int argc, char **argv, struct fc_args *a, int *code)
 
 	if (cli_parse_opts(argc, argv, &loop, code) < 0)
 		return -1;
+	/* Otherwise the JSON would claim a daily total it does not have. */
+	if (!a->o.daily && a->o.daily_total_only) {
+		*code = cli_usage_error(a->cmd, "--days-total and --no-days "
+					"contradict: the first keeps the "
+					"days' total, the second no days");
+		return -1;
+	}
 	*code = horizon(a);
 	return *code == CLI_OK ? 0 : -1;
 }

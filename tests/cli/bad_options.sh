@@ -4,6 +4,7 @@
 # prefix, and "unknown option" for a missing value were printed before).
 set -u
 tokcast=$1
+src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
@@ -33,5 +34,15 @@ expect "option '--by' needs a value" cost "$log" --by
 expect "option '-o' needs a value" cost "$log" -o
 expect "unknown option '-x'" cost "$log" -x
 expect "option '--catalog' needs a value" graph check "$log" --catalog
+
+# Options that contradict each other are refused the same way (forecast
+# once wrote JSON claiming a daily total without days).
+g=$src/examples/assistant.graphml
+both="--days-total and --no-days contradict: the first keeps the days' \
+total, the second no days"
+expect "$both" forecast "$g" --quarter 2027Q1 --trials 10 --days-total \
+	--no-days
+expect "$both" compare "$g" --quarter 2027Q1 --trials 10 --no-days \
+	--days-total --scenario "$src/examples/scenario-pm.yaml"
 
 exit $fail
