@@ -189,6 +189,29 @@ static int check_output(const struct render_args *a)
 	return cli_check_writable(a->output);
 }
 
+/*
+ * Warns when the forecast names a graph other than the file drawn: its
+ * numbers still go on the nodes whose ids match, which may be wrong. A
+ * forecast that names no graph passes. Returns CLI_OK or the exit code.
+ */
+static int check_forecast_graph(const struct render_args *a,
+				const tc_render_forecast *fc)
+{
+	const char *want = tc_render_forecast_graph_sha256(fc);
+	tc_error err = {0};
+	char sha[65];
+
+	if (!want[0])
+		return CLI_OK;
+	if (tc_sha256_file(a->input, sha, &err) != TC_OK)
+		return cli_fail(&err);
+	if (strcmp(sha, want) != 0)
+		cli_say("warning: %s was made from another graph "
+			"(graph_sha256 differs); its numbers are drawn on the "
+			"nodes whose ids match", a->forecast);
+	return CLI_OK;
+}
+
 int cli_graph_render(int argc, char **argv)
 {
 	struct render_args a;
@@ -218,7 +241,10 @@ int cli_graph_render(int argc, char **argv)
 	}
 
 	code = read_graph(a.input, &g);
+	if (code == CLI_OK && fc)
+		code = check_forecast_graph(&a, fc);
 	if (code != CLI_OK) {
+		tc_graph_free(g);
 		tc_render_forecast_free(fc);
 		return code;
 	}

@@ -4,6 +4,7 @@
  * cost's median, its widest interval, and the class's share of the
  * total mean cost.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@ struct tc_render_forecast {
 	size_t count;
 	double low_pct;
 	double high_pct;
+	char graph_sha256[65];	/* lowercase hex, or "" when not said */
 };
 
 /* The object at a dotted path below root, or NULL. */
@@ -147,6 +149,24 @@ static tc_status read_classes(json_t *root, const char *path,
 	return TC_OK;
 }
 
+/*
+ * Keeps meta.graph_sha256 when it is 64 hex digits, in lowercase as
+ * tc_sha256_file writes it; anything else leaves the graph unknown.
+ */
+static void read_graph_sha(json_t *root, tc_render_forecast *f)
+{
+	const char *s = json_string_value(at_path(root, "meta",
+						  "graph_sha256", NULL));
+	size_t i;
+
+	if (!s || strlen(s) != 64 ||
+	    strspn(s, "0123456789abcdefABCDEF") != 64)
+		return;
+	for (i = 0; i < 64; i++)
+		f->graph_sha256[i] = (char)tolower((unsigned char)s[i]);
+	f->graph_sha256[64] = '\0';
+}
+
 tc_status tc_render_forecast_load(const char *path,
 				  tc_render_forecast **out, tc_error *err)
 {
@@ -174,6 +194,7 @@ tc_status tc_render_forecast_load(const char *path,
 	st = pick_interval(root, path, f, err);
 	if (st == TC_OK)
 		st = read_classes(root, path, f, err);
+	read_graph_sha(root, f);
 	json_decref(root);
 	if (st != TC_OK) {
 		tc_render_forecast_free(f);
@@ -194,6 +215,11 @@ void tc_render_forecast_free(tc_render_forecast *f)
 	free(f->ids);
 	free(f->items);
 	free(f);
+}
+
+const char *tc_render_forecast_graph_sha256(const tc_render_forecast *f)
+{
+	return f->graph_sha256;
 }
 
 void tc_render_forecast_apply(const tc_render_forecast *f,

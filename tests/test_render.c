@@ -782,8 +782,58 @@ static void forecast_file_gives_annotations(void **state)
 	assert_int_equal(tc_render_forecast_load(NULL, &f, NULL), TC_ERR_ARG);
 }
 
+/* Writes a forecast file without classes whose meta has sha. */
+static const char *forecast_with_sha(const char *sha)
+{
+	static char path[512];
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/sha.json", tc_temp_dir());
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, "{\"meta\": {\"quantiles\": [5, 50, 95], "
+		"\"graph_sha256\": \"%s\"}, \"horizon\": {\"total\": "
+		"{\"cost_usd\": {\"mean\": 1}}, \"classes\": {}}}", sha);
+	fclose(fp);
+	return path;
+}
+
+/*
+ * A forecast file names the graph it was made from by its SHA-256, in
+ * lowercase; a file that does not say (or says something else) gives "".
+ */
+static void forecast_file_names_its_graph(void **state)
+{
+	const char *hex = "0123456789ABCDEF0123456789abcdef"
+			  "0123456789abcdef0123456789ABCDEF";
+	const char *bad[] = {"", "0123", "0123456789abcdef0123456789abcdef"
+			     "0123456789abcdef0123456789abcdeg"};
+	tc_render_forecast *f = NULL;
+	size_t i;
+
+	assert_int_equal(tc_render_forecast_load(
+		tc_source_path("tests/fixtures/render/forecast_small.json"),
+		&f, NULL), TC_OK);
+	assert_string_equal(tc_render_forecast_graph_sha256(f), "");
+	tc_render_forecast_free(f);
+
+	assert_int_equal(tc_render_forecast_load(forecast_with_sha(hex), &f,
+						 NULL), TC_OK);
+	assert_string_equal(tc_render_forecast_graph_sha256(f),
+			    "0123456789abcdef0123456789abcdef"
+			    "0123456789abcdef0123456789abcdef");
+	tc_render_forecast_free(f);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(tc_render_forecast_load(
+			forecast_with_sha(bad[i]), &f, NULL), TC_OK);
+		assert_string_equal(tc_render_forecast_graph_sha256(f), "");
+		tc_render_forecast_free(f);
+	}
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(forecast_file_gives_annotations),
+	cmocka_unit_test(forecast_file_names_its_graph),
     cmocka_unit_test(svg_has_every_label_and_rate),
     cmocka_unit_test(kpi_and_class_styles_differ),
     cmocka_unit_test(forecast_annotates_and_shades),

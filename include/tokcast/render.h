@@ -85,6 +85,12 @@ typedef struct tc_render_forecast tc_render_forecast;
 tc_status tc_render_forecast_load(const char *path,
 				  tc_render_forecast **out, tc_error *err);
 void tc_render_forecast_free(tc_render_forecast *f);
+/*
+ * The SHA-256 of the graph file the forecast was made from
+ * (meta.graph_sha256, as tc_sha256_file gives it: 64 lowercase hex
+ * digits), or "" when the file does not say. Valid while f lives.
+ */
+const char *tc_render_forecast_graph_sha256(const tc_render_forecast *f);
 /* Points opts at f's annotations; f must outlive the drawing. */
 void tc_render_forecast_apply(const tc_render_forecast *f,
 			      tc_render_options *opts);

@@ -121,6 +121,25 @@ case $svg in *'75% of total cost'*) ;; *) fail "$label: no chat share" ;; esac
 case $svg in *'P50 $9.9k (5-95%: $8.1k-$12.3k)'*) ;;
 	*) fail "$label: no rag annotation" ;; esac
 case $svg in *'25% of total cost'*) ;; *) fail "$label: no rag share" ;; esac
+[ -z "$err" ] || fail "$label: a forecast naming no graph warned: '$err'"
+rm -f "$work/out/g.svg"
+
+# A forecast names its graph by SHA-256: drawn on another graph it
+# warns, and draws all the same.
+example=$src/examples/assistant.graphml
+"$tokcast" forecast "$example" --quarter 2027Q1 --trials 100 --no-days \
+	-o "$work/a.json" >/dev/null || fail "forecast of the example failed"
+label="forecast of the graph drawn"
+run graph render "$example" --forecast "$work/a.json" -o "$work/out/g.svg"
+expect_code 0 "$label"
+[ -z "$err" ] || fail "$label: message '$err'"
+label="forecast of another graph"
+run graph render "$fixture" --forecast "$work/a.json" -o "$work/out/g.svg"
+expect_code 0 "$label"
+[ "$err" = "tokcast: warning: $work/a.json was made from another graph \
+(graph_sha256 differs); its numbers are drawn on the nodes whose ids match" ] ||
+	fail "$label: message '$err'"
+expect_files g.svg
 rm -f "$work/out/g.svg"
 
 label="unwritable directory"
