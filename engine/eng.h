@@ -68,6 +68,7 @@ typedef struct eng_agg {
 	int bare;		/* no cache buckets, no reasoning */
 	int independent;	/* the drawn sums are uncorrelated */
 	int cost_linear;	/* cost = c0 + ci I + co O exactly */
+	int plain;		/* bare, independent and cost linear */
 	double c0, ci, co;
 	double a_mean[3];	/* E of c, (1 - h) w', h w' */
 	double a_chol[3][3];	/* Cholesky of Cov(a) E[I^2] */
@@ -294,6 +295,15 @@ void eng_day_sums(const eng_class *c, const eng_req *q, gsl_rng *r,
 		  int day, double n, double switch_n, double *out);
 void eng_day_requests(const eng_class *c, const eng_req *q, gsl_rng *r,
 		      int day, double n, double *out);
+/*
+ * eng_day_aggregate of a plain sum law (eng_agg.plain) from a stream
+ * whose first block is b (tci_philox_fill), when each sum's normal
+ * takes its first try and is a normal or a gamma of a large shape:
+ * 1 with out filled as eng_day_aggregate would fill it; else 0, and the
+ * caller draws from the stream.
+ */
+int eng_day_aggregate_first(const eng_class *c, const eng_req *q, int day,
+			    double n, const uint32_t b[4], double *out);
 void eng_day_aggregate(const eng_class *c, const eng_req *q, gsl_rng *r,
 		       int day, double n, double *out);
 void eng_rates_of(const tc_price *p, eng_price *out);

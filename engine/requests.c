@@ -806,6 +806,7 @@ tc_status eng_agg_build(const eng_req *q, const eng_price *p, eng_agg *a)
 	a->bare = !bucket_noise(a) && a->a_mean[0] == 0 &&
 		  a->a_mean[1] == 0 && a->a_mean[2] == 0 &&
 		  a->r_mean == 0 && a->r_sd == 0;
+	a->plain = a->bare && a->independent && a->cost_linear;
 	return TC_OK;
 }
 
@@ -922,6 +923,50 @@ void eng_day_aggregate(const eng_class *c, const eng_req *q, gsl_rng *r,
 	if (a->r_sd > 0)
 		rs += sqrt(n) * a->r_sd * tci_ran_normal(r);
 	out[TC_M_REASONING] = fmin(out[TC_M_OUTPUT], pos(rs));
+}
+
+int eng_day_aggregate_first(const eng_class *c, const eng_req *q, int day,
+			    double n, const uint32_t b[4], double *out)
+{
+	const eng_agg *a = &q->agg[c->day_price[day]];
+	double s[2], inv_n = 1 / n, inv_root_n = sqrt(inv_n), z;
+	int i, used = 0;
+
+	if (!a->plain)
+		return 0;
+
+	/* As eng_day_aggregate's independent sums: a word each drawn. */
+	for (i = 0; i < 2; i++) {
+		tci_sum_law law = {TCI_SUM_CONSTANT, 0, 0, 0, 0, 0, 0, 0};
+		uint64_t w;
+
+		law_for(a, i, n, inv_n, inv_root_n, &law);
+		if (law.kind == TCI_SUM_CONSTANT) {
+			s[i] = law.mean;
+			continue;
+		}
+		w = (uint64_t)b[2 * used] << 32 | b[2 * used + 1];
+		used++;
+		if (!tci_normal_first(w, &z))
+			return 0;
+		if (law.kind == TCI_SUM_NORMAL)
+			s[i] = law.mean + law.sd * z;
+		else if (law.shape < TCI_GAMMA_WH_SHAPE)
+			return 0;
+		else if (law.kind == TCI_SUM_GAMMA)
+			s[i] = law.shift + tci_sum_law_wh(&law, z);
+		else
+			s[i] = law.shift - tci_sum_law_wh(&law, z);
+	}
+	out[TC_M_REQUESTS] = n;
+	out[TC_M_INPUT] = pos(s[0]);
+	out[TC_M_OUTPUT] = pos(s[1]);
+	out[TC_M_COST] = pos(n * a->c0 + a->ci * out[TC_M_INPUT] +
+			     a->co * out[TC_M_OUTPUT]);
+	out[TC_M_CACHE_READ] = out[TC_M_CACHE_W5M] = 0;
+	out[TC_M_CACHE_W1H] = out[TC_M_REASONING] = 0;
+	out[TC_M_UNCACHED] = out[TC_M_INPUT];
+	return 1;
 }
 
 /* One per-request share, redrawn into [0, 1] as model.md says. */

@@ -41,8 +41,8 @@
  */
 #define POISSON_NORMAL_MIN 1e4
 
-static double zig_x[ZIG_LAYERS + 1];	/* right edge of each layer */
-static double zig_ratio[ZIG_LAYERS];	/* zig_x[i + 1] / zig_x[i] */
+double tci_zig_x[ZIG_LAYERS + 1];	/* right edge of each layer */
+double tci_zig_ratio[ZIG_LAYERS];	/* tci_zig_x[i + 1] / tci_zig_x[i] */
 static double zig_f[ZIG_LAYERS + 1];	/* exp(-zig_x^2 / 2) */
 static pthread_once_t zig_once = PTHREAD_ONCE_INIT;
 /* Set once the table is built: the draws' fast path reads only this. */
@@ -58,18 +58,19 @@ static void zig_init(void)
 {
 	int i;
 
-	zig_x[0] = ZIG_V / exp(-0.5 * ZIG_R * ZIG_R);
-	zig_x[1] = ZIG_R;
+	tci_zig_x[0] = ZIG_V / exp(-0.5 * ZIG_R * ZIG_R);
+	tci_zig_x[1] = ZIG_R;
 	for (i = 1; i < ZIG_LAYERS - 1; i++) {
-		double y = exp(-0.5 * zig_x[i] * zig_x[i]) + ZIG_V / zig_x[i];
+		double x = tci_zig_x[i];
+		double y = exp(-0.5 * x * x) + ZIG_V / x;
 
-		zig_x[i + 1] = sqrt(-2.0 * log(y));
+		tci_zig_x[i + 1] = sqrt(-2.0 * log(y));
 	}
-	zig_x[ZIG_LAYERS] = 0.0;
+	tci_zig_x[ZIG_LAYERS] = 0.0;
 	for (i = 0; i <= ZIG_LAYERS; i++)
-		zig_f[i] = exp(-0.5 * zig_x[i] * zig_x[i]);
+		zig_f[i] = exp(-0.5 * tci_zig_x[i] * tci_zig_x[i]);
 	for (i = 0; i < ZIG_LAYERS; i++)
-		zig_ratio[i] = zig_x[i + 1] / zig_x[i];
+		tci_zig_ratio[i] = tci_zig_x[i + 1] / tci_zig_x[i];
 	atomic_store_explicit(&zig_ready, 1, memory_order_release);
 }
 
@@ -91,18 +92,23 @@ static double zig_tail(gsl_rng *r, double u)
  * layer's inner rectangle and return at once; the rest test the wedge
  * against the curve or go to the tail.
  */
-double tci_ran_normal(gsl_rng *r)
+void tci_normal_init(void)
 {
 	if (!atomic_load_explicit(&zig_ready, memory_order_acquire))
 		pthread_once(&zig_once, zig_init);
+}
+
+double tci_ran_normal(gsl_rng *r)
+{
+	tci_normal_init();
 	for (;;) {
 		uint64_t w = tci_rng_u64(r);
 		unsigned i = (unsigned)(w & 0xff);
 		double u = (double)(w >> 11) * 0x1p-52 - 1.0;
-		double x = u * zig_x[i];
+		double x = u * tci_zig_x[i];
 		double y;
 
-		if (fabs(u) < zig_ratio[i])
+		if (fabs(u) < tci_zig_ratio[i])
 			return x;
 		if (i == 0)
 			return zig_tail(r, u);
@@ -290,6 +296,72 @@ void tci_negbin_size_init(tci_negbin_size *s, double size)
 	s->prepared = size >= 1 && size < TCI_GAMMA_WH_SHAPE;
 	s->d = size - 1.0 / 3.0;
 	s->c = 1.0 / sqrt(9.0 * s->d);
+}
+
+/* A uniform in (0, 1) from a word, as tci_rng_uniform_pos takes it. */
+static inline double uniform_pos_of(uint64_t w)
+{
+	return ((double)(w >> 12) + 0.5) * 0x1p-52;
+}
+
+/*
+ * PTRS's first try on the words wu and wv (poisson_ptrs's first u and
+ * v): 1 with the count in *k when the quick test accepts it.
+ */
+static int ptrs_first(double mean, uint64_t wu, uint64_t wv, double *k)
+{
+	double slam = sqrt(mean);
+	double b = 0.931 + 2.53 * slam;
+	double a = -0.059 + 0.02483 * b;
+	double vr = 0.9277 - 3.6224 / (b - 2.0);
+	double u = uniform_pos_of(wu) - 0.5;
+	double v = uniform_pos_of(wv);
+	double us = 0.5 - fabs(u);
+
+	*k = floor((2.0 * a / us + b) * u + mean + 0.43);
+	return us >= 0.07 && v <= vr;
+}
+
+/* The i-th 64-bit word of blocks, as tci_philox_next64 reads it. */
+static inline uint64_t word_of(const uint32_t *b, int i)
+{
+	return (uint64_t)b[2 * i] << 32 | b[2 * i + 1];
+}
+
+int tci_negbin_first(const uint32_t b[8], double mean,
+		     const tci_negbin_size *s, double *out)
+{
+	double z, v, u, lam, k;
+
+	if (!s->prepared || !(mean > 0) || !isfinite(mean) ||
+	    !tci_normal_first(word_of(b, 0), &z))
+		return 0;
+
+	/* gamma_mt_try's tests, on the next word. */
+	v = 1.0 + s->c * z;
+	if (v <= 0)
+		return 0;
+	v = v * v * v;
+	u = uniform_pos_of(word_of(b, 1));
+	if (!(u < 1.0 - 0.0331 * (z * z) * (z * z)) &&
+	    !(log(u) < 0.5 * z * z + s->d * (1.0 - v + log(v))))
+		return 0;
+	lam = mean / s->size * (s->d * v);
+
+	/* tci_ran_poisson's two fast cases, on the words after. */
+	if (lam >= POISSON_NORMAL_MIN) {
+		if (!tci_normal_first(word_of(b, 2), &z))
+			return 0;
+		k = floor(lam + sqrt(lam) * z + (z * z - 1) / 6 + 0.5);
+		*out = k < 0 ? 0 : k;
+		return 1;
+	}
+	if (lam >= POISSON_INVERSION_MAX &&
+	    ptrs_first(lam, word_of(b, 2), word_of(b, 3), &k)) {
+		*out = k;
+		return 1;
+	}
+	return 0;
 }
 
 double tci_ran_negbin_sized(gsl_rng *r, double mean,

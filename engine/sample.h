@@ -17,12 +17,36 @@
 #define TOKCAST_ENGINE_SAMPLE_H
 
 #include <math.h>
+#include <stdint.h>
 #include <gsl/gsl_rng.h>
 
 #include "tokcast/status.h"
 
 /* A standard normal draw (a 256-layer ziggurat, one 64-bit word each). */
 double tci_ran_normal(gsl_rng *r);
+
+/* The ziggurat's layers (sample.c), built by tci_normal_init. */
+extern double tci_zig_x[257];
+extern double tci_zig_ratio[256];
+
+/* Builds the ziggurat's layers once; tci_ran_normal calls it too. */
+void tci_normal_init(void);
+
+/*
+ * tci_ran_normal's first try on the 64-bit word w, for loops that hold
+ * their words already (tci_philox_fill): 1 with the normal in *x when
+ * the try lands inside its layer's rectangle (99% of words), which is
+ * the value tci_ran_normal returns from a stream whose next word is w;
+ * else 0, and the caller draws from the stream. tci_normal_init first.
+ */
+static inline int tci_normal_first(uint64_t w, double *x)
+{
+	unsigned i = (unsigned)(w & 0xff);
+	double u = (double)(w >> 11) * 0x1p-52 - 1.0;
+
+	*x = u * tci_zig_x[i];
+	return fabs(u) < tci_zig_ratio[i];
+}
 
 /* exp(mu + sigma Z) for a standard normal Z; sigma >= 0. */
 double tci_ran_lognormal(gsl_rng *r, double mu, double sigma);
@@ -89,6 +113,16 @@ void tci_negbin_size_init(tci_negbin_size *s, double size);
 /* tci_ran_negbin(r, mean, s->size), the same draws, a little faster. */
 double tci_ran_negbin_sized(gsl_rng *r, double mean,
 			    const tci_negbin_size *s);
+
+/*
+ * tci_ran_negbin_sized from a stream whose first two blocks are b (8
+ * words, as tci_philox_fill gives them), when every step takes its
+ * first try: 1 with the count in *out, the value the stream would give;
+ * else 0 (a rejection, a Poisson mean below 10, a size not prepared),
+ * and the caller draws from the stream. tci_normal_init first.
+ */
+int tci_negbin_first(const uint32_t b[8], double mean,
+		     const tci_negbin_size *s, double *out);
 
 /*
  * The law of a sum of n i.i.d. per-request quantities, approximated by

@@ -404,6 +404,8 @@ tc_status eng_setup(eng *e, const tc_kg *kg, const tc_catalog *cat,
 
 	memset(e, 0, sizeof *e);
 	tci_gsl_fence();
+	/* The day loops read the normal's layers before any stream. */
+	tci_normal_init();
 	e->kg = kg;
 	e->cat = cat;
 	e->opts = *o;

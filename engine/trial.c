@@ -776,6 +776,9 @@ static void trial_days(const eng *e, eng_work *w, uint64_t trial)
 			if (e->scn && escn_class_day(e, w, trial, i, t,
 						     (uint32_t)t, cnt, o))
 				continue;
+			if (agg && eng_day_aggregate_first(c, w->reqp[i], t,
+					cnt, &w->blocks[4 * (size_t)t], o))
+				continue;
 			if (agg)
 				node_stream_with(e, w->r, trial, c->node,
 						 TC_RNG_AGGREGATE, (uint32_t)t,
@@ -865,12 +868,16 @@ static void plain_days(const eng *e, eng_work *w, uint64_t trial,
 	tci_negbin_size_init(&size, p->disp);
 	node_fill(e, trial, v, TC_RNG_COUNT, 0, (size_t)days, nb, w->blocks);
 	for (t = 0; t < days; t++) {
+		const uint32_t *b = &w->blocks[4 * nb * (size_t)t];
+
 		if (!(val[t] > 0)) {
 			val[t] = 0;
 			continue;
 		}
+		if (nb == 2 && tci_negbin_first(b, val[t], &size, &val[t]))
+			continue;
 		node_stream_with(e, w->r, trial, v, TC_RNG_COUNT, (uint32_t)t,
-				 &w->blocks[4 * nb * (size_t)t], nb);
+				 b, nb);
 		val[t] = tci_ran_negbin_sized(w->r, val[t], &size);
 	}
 }

@@ -13,6 +13,7 @@
 #include "tc_test.h"
 #include "tokcast.h"
 #include "../engine/eng.h"
+#include "../engine/philox.h"
 #include <gsl/gsl_cdf.h>
 
 /* The mixtures of the quantile table tests. */
@@ -908,6 +909,75 @@ static void switch_point_ks(void **state)
 }
 
 /*
+ * The first-try aggregate reads a day's first block as the stream does:
+ * for a plain class (independent tokens, one flat price), wherever it
+ * answers, every metric equals eng_day_aggregate's from that stream,
+ * and it answers unless a ziggurat try is rejected (about 1% each of
+ * two). Sums whose gamma shape is below 500 (the input's is 0.48 a
+ * request, so 96 at 200 requests) and a class whose cost is not linear
+ * in its tokens (a tier) are left to the stream.
+ */
+static void aggregate_first_matches_stream(void **state)
+{
+	static const double counts[] = {200, 2e3, 1e5, 1e9};
+	tc_catalog *cat = load_catalog("fl,t,2000-01-01,3,15,,,,\n"
+				       "ti,t,2000-01-01,3,15,2000,6,22.5,\n");
+	static const char *models[2] = {"fl", "ti"};
+	eng_price price;
+	eng_agg agg;
+	eng_class c;
+	eng_req q;
+	unsigned char dp = 0;
+	tc_error err = {0};
+	tc_spec *in = NULL, *out_spec = NULL;
+	double got[TC_M_COUNT], want[TC_M_COUNT];
+	gsl_rng *r = gsl_rng_alloc(tc_rng_philox);
+	uint32_t b[4];
+	int m, i, j, k, hits;
+
+	(void)state;
+	assert_int_equal(tc_spec_parse("lognormal(7.2, 0.7)", NULL, &in,
+				       &err), TC_OK);
+	assert_int_equal(tc_spec_parse("gamma(2, 150)", NULL, &out_spec,
+				       &err), TC_OK);
+	for (m = 0; m < 2; m++) {
+		memset(&q, 0, sizeof q);
+		one_period_class(cat, models[m], &c, &price, &dp);
+		q.spec[ENG_Q_INPUT] = in;
+		q.spec[ENG_Q_OUTPUT] = out_spec;
+		q.agg = &agg;
+		assert_int_equal(eng_req_prepare(NULL, &c, &q, &err), TC_OK);
+		assert_int_equal(agg.plain, m == 0);
+		for (j = 0; j < 4; j++) {
+			hits = 0;
+			for (i = 0; i < 3000; i++) {
+				tci_philox_fill(99, (uint64_t)i, 5, 1, 1, b);
+				tci_rng_position_with(r, 99, (uint64_t)i, 5,
+						      b, 1);
+				eng_day_aggregate(&c, &q, r, 0, counts[j],
+						  want);
+				if (!eng_day_aggregate_first(&c, &q, 0,
+						counts[j], b, got))
+					continue;
+				hits++;
+				for (k = 0; k < TC_M_COUNT; k++)
+					assert_true(got[k] == want[k]);
+			}
+			print_message("%s, %g requests: %d of 3000\n",
+				      models[m], counts[j], hits);
+			if (m == 0 && j > 0)
+				assert_true(hits > 2850);
+			else
+				assert_int_equal(hits, 0);
+		}
+	}
+	tc_spec_free(in);
+	tc_spec_free(out_spec);
+	gsl_rng_free(r);
+	tc_catalog_free(cat);
+}
+
+/*
  * The aggregate's per-request moments for families without closed forms
  * (moments from quadrature, input and output dependent through the
  * copula with rank correlation 0.3): the mean and variance of the cost
@@ -1273,6 +1343,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(calls_and_lags),
 	cmocka_unit_test(cycle_steady_state),
 	cmocka_unit_test(switch_point_ks),
+	cmocka_unit_test(aggregate_first_matches_stream),
 	cmocka_unit_test(moments_by_quadrature),
 	cmocka_unit_test(moments_without_tier),
 	cmocka_unit_test(moments_of_mixtures),
