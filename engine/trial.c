@@ -743,6 +743,10 @@ static void trial_segments(const eng *e, eng_work *w, uint64_t trial)
 			if (e->scn && escn_class_day(e, w, trial, i, t0, seg, n,
 						     o))
 				continue;
+			if (n >= e->opts.switch_requests &&
+			    eng_day_aggregate_first(c, w->reqp[i], t0, n,
+						    ab + 4 * k, o))
+				continue;
 			if (n >= e->opts.switch_requests)
 				node_stream_with(e, w->r, trial, c->node,
 						 TC_RNG_AGGREGATE, seg,
