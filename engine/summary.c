@@ -3,6 +3,7 @@
  * the read access of the public API.
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,13 +119,19 @@ static void summarise_days(tc_forecast *f, size_t k, int d, size_t g,
 }
 
 /*
- * One thread's share of the columns: classes tid, tid + nt, ... of the
- * horizon and months, groups of days tid, tid + nt, ... of the daily
- * statistics.
+ * The columns are items taken from a shared counter, so that a thread
+ * that finishes early takes the next instead of idling (a fixed share
+ * each left one thread summarising alone for a tenth of a run): each
+ * pass's classes of the horizon and months, then its groups of days.
  */
-typedef struct sum_job {
+typedef struct sum_queue {
 	tc_forecast *f;
-	size_t tid, nt;
+	atomic_size_t next;
+	size_t per_pass, groups;
+} sum_queue;
+
+typedef struct sum_job {
+	sum_queue *q;
 	double *col;
 	float *dcol;		/* a group of days' columns */
 	uint64_t *keys;
@@ -133,16 +140,24 @@ typedef struct sum_job {
 static void *summarise_some(void *arg)
 {
 	sum_job *j = arg;
-	tc_forecast *f = j->f;
-	size_t k, c, d, g = day_group(f), days = (size_t)f->e.opts.days;
+	sum_queue *q = j->q;
+	tc_forecast *f = q->f;
+	size_t g = day_group(f), days = (size_t)f->e.opts.days;
+	size_t C1 = f->e.n_classes + 1;
 
-	for (k = 0; k < f->n_pass; k++) {
-		for (c = j->tid; c <= f->e.n_classes; c += j->nt)
-			summarise_periods(f, k, c, j->col, j->keys);
-		for (d = j->tid * g; f->e.opts.daily && d < days;
-		     d += j->nt * g)
-			summarise_days(f, k, (int)d, d + g < days ? g :
-				       days - d, j->dcol, j->keys);
+	for (;;) {
+		size_t i = atomic_fetch_add(&q->next, 1);
+		size_t k = i / q->per_pass, x = i % q->per_pass, d;
+
+		if (k >= f->n_pass)
+			break;
+		if (x < C1) {
+			summarise_periods(f, k, x, j->col, j->keys);
+			continue;
+		}
+		d = (x - C1) * g;
+		summarise_days(f, k, (int)d, d + g < days ? g : days - d,
+			       j->dcol, j->keys);
 	}
 	return NULL;
 }
@@ -151,12 +166,19 @@ tc_status fc_summarise_pass(tc_forecast *f)
 {
 	size_t nt = f->e.opts.threads, i;
 	size_t day = day_group(f) * f->keep * (f->e.n_classes + 1);
+	size_t days = (size_t)f->e.opts.days, g = day_group(f);
 	sum_job job[FC_MAX_JOBS];
+	sum_queue q;
 	tc_status st = TC_OK;
+
+	q.f = f;
+	atomic_init(&q.next, 0);
+	q.groups = f->e.opts.daily ? (days + g - 1) / g : 0;
+	q.per_pass = f->e.n_classes + 1 + q.groups;
 
 	/* Each column is summarised alone: threads change no number. */
 	for (i = 0; i < nt; i++) {
-		job[i] = (sum_job){f, i, nt,
+		job[i] = (sum_job){&q,
 			malloc(f->trials * sizeof(double)),
 			malloc((day + 1) * sizeof(float)),
 			malloc((2 * (f->keep > f->trials ? f->keep : f->trials)
