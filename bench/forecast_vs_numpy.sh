@@ -18,7 +18,7 @@
 #   mode, docs/engine.md); then a what-if run (20
 #   classes, horizon and months only, 2 threads), on the graph alone
 #   and under a scenario of three dated changes. Each time is the least
-#   of three runs, NumPy's as well.
+#   of five runs (NumPy's of three).
 #   With --agree: 100,000 trials of 5 classes by both, and whether the
 #   horizon total's p5, p50, p95 agree within 3 combined Monte Carlo
 #   standard errors. ref_mc prints no standard errors; the same n and the
@@ -45,11 +45,11 @@ graph() {
 		"$tmp/r$1.graphml" "$tmp/r$1.csv"
 }
 
-# wall CMD...: the least wall seconds of three runs of a command (the
+# wall CMD...: the least wall seconds of five runs of a command (the
 # machine is shared; the least is the least disturbed).
 wall() {
 	local t0 t1 t best=999
-	for _ in 1 2 3; do
+	for _ in 1 2 3 4 5; do
 		t0=$(date +%s.%N)
 		"$@" >/dev/null
 		t1=$(date +%s.%N)

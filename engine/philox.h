@@ -185,9 +185,9 @@ static inline void tci_rng_position(gsl_rng *r, uint64_t key,
 /*
  * Blocks 0 .. nb - 1 (nb 1 or 2) of the streams (key, trial, sub0 + i),
  * i < n, into out[4 (i nb + b) ..]: many streams' first blocks at once
- * (philox_fill.c: four at a time with AVX2, else in a loop whose
- * iterations overlap), where a stream positioned and drawn at once
- * waits for each block's ten rounds in turn.
+ * (philox_fill.c: 32 at a time with AVX-512, four with AVX2, else in a
+ * loop whose iterations overlap), where a stream positioned and drawn at
+ * once waits for each block's ten rounds in turn.
  */
 void tci_philox_fill(uint64_t key, uint64_t trial, uint32_t sub0, size_t n,
 		     unsigned nb, uint32_t *out);
