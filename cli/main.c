@@ -2,6 +2,8 @@
  * main.c - the tokcast command-line tool: picks a subcommand and hands it
  * the rest of the command line.
  */
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,8 +29,33 @@ static const struct cli_command commands[] = {
 	{NULL, NULL, NULL},
 };
 
+/*
+ * Interrupted or terminated, the outputs being written are dropped with
+ * their temporary files, then the signal takes its usual course.
+ */
+static void on_signal(int sig)
+{
+	tc_outfile_remove_temps();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_signals(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof *sigs; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 int main(int argc, char **argv)
 {
+	catch_signals();
 	if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
 		printf("tokcast %s\n", tc_version());
 		return cli_finish(CLI_OK);

@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,57 @@ struct tc_outfile {
 	FILE *fp;
 	char *path;	/* destination, or NULL for standard output */
 	char *tmp;	/* temporary file beside it */
+	int slot;	/* its entry among the live names, or -1 */
 };
+
+/*
+ * The names of the temporary files open now, for tc_outfile_remove_temps
+ * to remove from a signal handler: fixed buffers, which no free can pull
+ * from under a handler, each live once its flag is 1 (2 while a name is
+ * being written). A file without a slot (more than TEMP_SLOTS at once,
+ * or a name too long) is only removed by its own commit or abort.
+ */
+#define TEMP_SLOTS 16
+#define TEMP_NAME_MAX 4096
+static char temp_name[TEMP_SLOTS][TEMP_NAME_MAX];
+static atomic_int temp_live[TEMP_SLOTS];
+
+/* Records of's temporary name in a free slot, when one is free. */
+static void temp_register(tc_outfile *of)
+{
+	size_t len = strlen(of->tmp);
+	int i;
+
+	of->slot = -1;
+	if (len >= TEMP_NAME_MAX)
+		return;
+	for (i = 0; i < TEMP_SLOTS; i++) {
+		int zero = 0;
+
+		if (!atomic_compare_exchange_strong(&temp_live[i], &zero, 2))
+			continue;
+		memcpy(temp_name[i], of->tmp, len + 1);
+		atomic_store(&temp_live[i], 1);
+		of->slot = i;
+		return;
+	}
+}
+
+static void temp_forget(tc_outfile *of)
+{
+	if (of->slot >= 0)
+		atomic_store(&temp_live[of->slot], 0);
+	of->slot = -1;
+}
+
+void tc_outfile_remove_temps(void)
+{
+	int i;
+
+	for (i = 0; i < TEMP_SLOTS; i++)
+		if (atomic_load(&temp_live[i]) == 1)
+			unlink(temp_name[i]);
+}
 
 static tc_status open_stdout(tc_outfile *of, tc_outfile **out)
 {
@@ -55,6 +106,7 @@ tc_status tc_outfile_open(const char *path, tc_outfile **out, tc_error *err)
 		unlink(of->tmp);
 		goto io;
 	}
+	temp_register(of);
 	*out = of;
 	return TC_OK;
 
@@ -79,6 +131,8 @@ FILE *tc_outfile_stream(tc_outfile *of)
 
 static void outfile_release(tc_outfile *of)
 {
+	if (of->path)
+		temp_forget(of);
 	free(of->path);
 	free(of->tmp);
 	free(of);

@@ -2,6 +2,7 @@
  * test_core.c - status strings, error formatting, number and date parsing,
  * atomic output files.
  */
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,6 +130,58 @@ static void outfile_leaves_nothing_on_abort(void **state)
 	assert_int_equal(st.st_size, 5);
 }
 
+/* The number of entries of dir whose names begin with prefix. */
+static int count_prefixed(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+	closedir(d);
+	return n;
+}
+
+/*
+ * What a signal handler calls: the temporary files of the outputs open
+ * now are removed (two at once here), an output opened and closed before
+ * is untouched, and the handles still commit (failing: nothing appears)
+ * and abort cleanly.
+ */
+static void outfile_temps_removed_on_signal(void **state)
+{
+	char dir[256], a[512], b[512], done[512];
+	tc_outfile *oa, *ob, *od;
+	tc_error err = {0};
+	struct stat st;
+
+	/* Each call of tc_temp_dir makes a new folder: keep this one. */
+	snprintf(dir, sizeof dir, "%s", tc_temp_dir());
+
+	snprintf(a, sizeof a, "%s/sig_a.json", dir);
+	snprintf(b, sizeof b, "%s/sig_b.json", dir);
+	snprintf(done, sizeof done, "%s/sig_done.json", dir);
+	assert_int_equal(tc_outfile_open(done, &od, NULL), TC_OK);
+	fputs("kept", tc_outfile_stream(od));
+	assert_int_equal(tc_outfile_commit(od, NULL), TC_OK);
+	assert_int_equal(tc_outfile_open(a, &oa, NULL), TC_OK);
+	assert_int_equal(tc_outfile_open(b, &ob, NULL), TC_OK);
+	fputs("partial", tc_outfile_stream(oa));
+	assert_int_equal(count_prefixed(dir, "sig_a.json.tmp."), 1);
+	assert_int_equal(count_prefixed(dir, "sig_b.json.tmp."), 1);
+
+	tc_outfile_remove_temps();
+	assert_int_equal(count_prefixed(dir, "sig_a.json.tmp."), 0);
+	assert_int_equal(count_prefixed(dir, "sig_b.json.tmp."), 0);
+	assert_int_equal(stat(done, &st), 0);
+	assert_int_equal(tc_outfile_commit(oa, &err), TC_ERR_IO);
+	assert_int_not_equal(stat(a, &st), 0);
+	tc_outfile_abort(ob);
+	assert_int_not_equal(stat(b, &st), 0);
+}
+
 static void outfile_reports_missing_directory(void **state)
 {
 	tc_outfile *of = NULL;
@@ -148,6 +201,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(double_format_is_shortest),
 	cmocka_unit_test(edit_distance_counts_edits),
 	cmocka_unit_test(outfile_leaves_nothing_on_abort),
+	cmocka_unit_test(outfile_temps_removed_on_signal),
 	cmocka_unit_test(outfile_reports_missing_directory),
 };
 

@@ -37,6 +37,14 @@ tc_status tc_outfile_commit(tc_outfile *of, tc_error *err);
 /* Removes the temporary file and frees of. Accepts NULL. */
 void tc_outfile_abort(tc_outfile *of);
 
+/*
+ * Removes the temporary files of every output open now (none of them
+ * will appear): for a program's SIGINT or SIGTERM handler, as it calls
+ * nothing but unlink. The handles stay valid; a later commit fails and
+ * abort frees them.
+ */
+void tc_outfile_remove_temps(void);
+
 #ifdef __cplusplus
 }
 #endif
