@@ -424,7 +424,8 @@ static int check_output(const struct cost_args *a)
 	if (a->catalog && cli_same_file(a->out, a->catalog))
 		return cli_usage_error("tokcast cost", "-o %s would replace "
 				       "the catalog it reads", a->out);
-	return CLI_OK;
+	/* Before the logs are read, which may take a while. */
+	return cli_check_writable(a->out);
 }
 
 int cli_cost(int argc, char **argv)

@@ -88,6 +88,9 @@ static int parse_quantiles(const char *s, tc_forecast_opts *o)
 			return -1;
 		o->quantiles[o->n_quantiles++] = v;
 		s = *end ? end + 1 : end;
+		/* "50," names no last quantile: a typo, not a list. */
+		if (*end && !*s)
+			return -1;
 	}
 	qsort(o->quantiles, o->n_quantiles, sizeof *o->quantiles,
 	      cmp_double);

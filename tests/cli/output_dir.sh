@@ -20,6 +20,7 @@ sed 's#</graph>#<edge source="sessions" target="sessions"><data key="rate">2</da
 	"$ex" >"$g"
 printf '<graphml><graph>' >"$tmp/broken.graphml"
 printf 'day,requests\n0,400\n1,410\n' >"$tmp/d.csv"
+printf 'garbage\n' >"$tmp/garbage.csv"	# a log cost cannot read: exit 1
 
 # expect_refused PATH NAME CMD...: exit 3, PATH named, nothing else said.
 expect_refused() {
@@ -48,6 +49,8 @@ for dir in "$tmp/missing" "$tmp/file"; do
 		"$tmp/d.csv" --graph "$tmp/broken.graphml" -o "$dir/b.json"
 	expect_refused "$dir/b.svg" "backtest --svg $dir" "$bin" backtest \
 		"$tmp/d.csv" --graph "$tmp/broken.graphml" --svg "$dir/b.svg"
+	expect_refused "$dir/k.json" "cost -o $dir" "$bin" cost \
+		"$tmp/garbage.csv" -o "$dir/k.json"
 done
 
 # A usage error still comes first, and a folder that can be written
