@@ -387,6 +387,34 @@ static void monthly_small_runs(void **state)
 }
 
 /*
+ * A forecast of class c (node XML body, model cf) from start for 31
+ * days, 20 trials, that must fail with TC_ERR_NUMERIC naming c and
+ * saying want in its message.
+ */
+static void refused_class(const char *body, const char *start, int daily,
+			  const char *want)
+{
+	tc_kg *kg = load_graph("refused.graphml", "2027-01-01", body);
+	tc_catalog *cat = load_catalog("cf,t,2000-01-01,2,10,,,,\n");
+	tc_forecast *f = NULL;
+	tc_forecast_opts o;
+	tc_error err = {0};
+
+	tc_forecast_opts_init(&o);
+	o.start = day_of(start);
+	o.days = 31;
+	o.trials = 20;
+	o.daily = daily;
+	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err),
+			 TC_ERR_NUMERIC);
+	assert_null(f);
+	assert_string_equal(err.element, "c");
+	assert_non_null(strstr(err.message, want));
+	tc_catalog_free(cat);
+	tc_kg_free(kg);
+}
+
+/*
  * Growth of 100% a month compounded from 2027 to 2200 asks for about
  * 2^2076 requests a day: an error naming the class, with daily
  * statistics and in monthly mode alike (which once gave a cost of inf,
@@ -400,29 +428,10 @@ static void overflowing_demand(void **state)
 		"100</data><data key=\"growth\">1</data>"
 		"<data key=\"input_tokens\">100</data>"
 		"<data key=\"output_tokens\">10</data></node>\n";
-	tc_kg *kg = load_graph("grow.graphml", "2027-01-01", body);
-	tc_catalog *cat = load_catalog("cf,t,2000-01-01,1,1,,,,\n");
-	tc_forecast *f = NULL;
-	tc_forecast_opts o;
-	tc_error err;
-	int daily;
 
 	(void)state;
-	for (daily = 0; daily < 2; daily++) {
-		tc_forecast_opts_init(&o);
-		o.start = day_of("2200-01-01");
-		o.days = 31;
-		o.trials = 20;
-		o.daily = daily;
-		memset(&err, 0, sizeof err);
-		assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err),
-				 TC_ERR_NUMERIC);
-		assert_null(f);
-		assert_string_equal(err.element, "c");
-		assert_non_null(strstr(err.message, "2200-01-01"));
-	}
-	tc_catalog_free(cat);
-	tc_kg_free(kg);
+	refused_class(body, "2200-01-01", 0, "2200-01-01");
+	refused_class(body, "2200-01-01", 1, "2200-01-01");
 }
 
 /*
@@ -495,25 +504,10 @@ static void tokens_out_of_reach(void **state)
 		"1000</data><data key=\"input_tokens\">100</data>"
 		"<data key=\"output_tokens\">lognormal(mu=20, sigma=3)"
 		"</data></node>\n";
-	tc_kg *kg = load_graph("far.graphml", "2027-01-01", body);
-	tc_catalog *cat = load_catalog("cf,t,2000-01-01,2,10,,,,\n");
-	tc_forecast *f = NULL;
-	tc_forecast_opts o;
-	tc_error err = {0};
 
 	(void)state;
-	tc_forecast_opts_init(&o);
-	o.start = day_of("2027-01-01");
-	o.days = 31;
-	o.trials = 10;
-	assert_int_equal(tc_forecast_run(kg, cat, &o, &f, &err),
-			 TC_ERR_NUMERIC);
-	assert_null(f);
-	assert_string_equal(err.element, "c");
-	assert_non_null(strstr(err.message, "'output_tokens'"));
-	assert_non_null(strstr(err.message, "4.37e+10"));
-	tc_catalog_free(cat);
-	tc_kg_free(kg);
+	refused_class(body, "2027-01-01", 1, "'output_tokens'");
+	refused_class(body, "2027-01-01", 1, "4.37e+10");
 }
 
 /* The example graph with the bundled catalog. */
