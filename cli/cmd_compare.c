@@ -205,6 +205,24 @@ static int compare(struct fc_args *a)
 	return rc;
 }
 
+/*
+ * The forecast options compare would ignore (it reports no days, no
+ * budgets and no sensitivities): refused, rather than taken silently.
+ */
+static int forecast_only(const struct fc_args *a)
+{
+	const char *flag = a->tornado ? "--tornado"
+		: a->o.sensitivity ? "--sensitivity"
+		: a->n_budgets ? "--budget"
+		: a->fail_p >= 0 ? "--fail-if-exceed-probability"
+		: a->o.daily_total_only ? "--days-total" : NULL;
+
+	if (!flag)
+		return CLI_OK;
+	return cli_usage_error(a->cmd, "%s is an option of tokcast forecast; "
+			       "compare does not use it", flag);
+}
+
 int cli_compare(int argc, char **argv)
 {
 	struct fc_args a;
@@ -216,7 +234,8 @@ int cli_compare(int argc, char **argv)
 	a.fail_p = -1;
 	tc_forecast_opts_init(&a.o);
 	a.o.threads = cli_cores();
-	if (cli_fc_parse(argc, argv, &a, &code) < 0)
+	if (cli_fc_parse(argc, argv, &a, &code) < 0 ||
+	    (code = forecast_only(&a)) != CLI_OK)
 		goto out;
 	/* Per-day statistics are not reported; one draw path for all. */
 	a.o.daily = 0;

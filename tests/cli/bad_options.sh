@@ -45,6 +45,14 @@ expect "$both" forecast "$g" --quarter 2027Q1 --trials 10 --days-total \
 expect "$both" compare "$g" --quarter 2027Q1 --trials 10 --no-days \
 	--days-total --scenario "$src/examples/scenario-pm.yaml"
 
+# compare refuses the forecast options it would ignore.
+expect "--budget is an option of tokcast forecast; compare does not use it" \
+	compare "$g" --quarter 2027Q1 --trials 10 --budget 1000 \
+	--scenario "$src/examples/scenario-pm.yaml"
+expect "--tornado is an option of tokcast forecast; compare does not use \
+it" compare "$g" --quarter 2027Q1 --trials 10 --tornado t.svg \
+	--scenario "$src/examples/scenario-pm.yaml"
+
 # A list of quantiles that ends in a comma is a typo, not a list.
 expect "--quantiles: expected up to 32 distinct percentages strictly \
 between 0 and 100, separated by commas, got '50,'" forecast "$g" \
