@@ -215,7 +215,8 @@ static int forecast_only(const struct fc_args *a)
 		: a->o.sensitivity ? "--sensitivity"
 		: a->n_budgets ? "--budget"
 		: a->fail_p >= 0 ? "--fail-if-exceed-probability"
-		: a->o.daily_total_only ? "--days-total" : NULL;
+		: a->o.daily_total_only ? "--days-total"
+		: a->daily_trials_given ? "--daily-trials" : NULL;
 
 	if (!flag)
 		return CLI_OK;

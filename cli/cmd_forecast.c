@@ -250,6 +250,7 @@ static int option(void *ctx, int c, const char *arg)
 					 &v) < 0)
 			break;
 		a->o.daily_trials = (size_t)v;
+		a->daily_trials_given = 1;
 		return 1;
 	case 'Q':
 		if (parse_quantiles(arg, &a->o) < 0)
@@ -338,6 +339,13 @@ int cli_fc_parse(int argc, char **argv, struct fc_args *a, int *code)
 		*code = cli_usage_error(a->cmd, "--days-total and --no-days "
 					"contradict: the first keeps the "
 					"days' total, the second no days");
+		return -1;
+	}
+	if (!a->o.daily && a->daily_trials_given) {
+		*code = cli_usage_error(a->cmd, "--daily-trials and --no-days "
+					"contradict: the first chooses the "
+					"trials of the days' statistics, the "
+					"second has none");
 		return -1;
 	}
 	*code = horizon(a);

@@ -22,6 +22,7 @@ struct fc_args {
 	long days;
 	int have_start;
 	tc_forecast_opts o;
+	int daily_trials_given;	/* --daily-trials was on the line */
 	/* Scenarios, budgets and the gate (scenario_run.c). */
 	const char *scenario[CLI_MAX_SCENARIOS];
 	size_t n_scenarios;

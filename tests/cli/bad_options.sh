@@ -44,6 +44,9 @@ expect "$both" forecast "$g" --quarter 2027Q1 --trials 10 --days-total \
 	--no-days
 expect "$both" compare "$g" --quarter 2027Q1 --trials 10 --no-days \
 	--days-total --scenario "$src/examples/scenario-pm.yaml"
+expect "--daily-trials and --no-days contradict: the first chooses the \
+trials of the days' statistics, the second has none" forecast "$g" \
+	--quarter 2027Q1 --trials 10 --daily-trials all --no-days
 
 # compare refuses the forecast options it would ignore.
 expect "--budget is an option of tokcast forecast; compare does not use it" \
