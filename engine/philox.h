@@ -210,6 +210,16 @@ static inline void tci_rng_position_with(gsl_rng *r, uint64_t key,
 	st->len = 4 * nb;
 }
 
+/*
+ * Word i (64 bits) of blocks as tci_philox_fill gave them: the value the
+ * stream positioned with them returns from its (i + 1)-th
+ * tci_philox_next64, for the loops that draw from held blocks.
+ */
+static inline uint64_t tci_block_word(const uint32_t *b, int i)
+{
+	return (uint64_t)b[2 * i] << 32 | b[2 * i + 1];
+}
+
 /* 64 random bits from any generator, inline on tc_rng_philox. */
 static inline uint64_t tci_rng_u64(gsl_rng *r)
 {

@@ -1,5 +1,5 @@
 /*
- * philox_fill.c - the first blocks of many Philox streams at once, eight
+ * philox_fill.c - the first blocks of many Philox streams at once, 32
  * lanes at a time with AVX-512 or four with AVX2 where the processor has
  * them.
  *

@@ -886,6 +886,32 @@ static void law_for(const eng_agg *a, int i, double n, double inv_n,
 			    : law->mean + law->shape * law->scale;
 }
 
+/*
+ * A day's requests, tokens and cost from its drawn sums s (input,
+ * output, and cost unless cost is linear in the tokens).
+ */
+static void sums_out(const eng_agg *a, double n, const double *s,
+		     double *out)
+{
+	out[TC_M_REQUESTS] = n;
+	out[TC_M_INPUT] = pos(s[0]);
+	out[TC_M_OUTPUT] = pos(s[1]);
+	if (a->cost_linear)
+		out[TC_M_COST] = n * a->c0 + a->ci * out[TC_M_INPUT] +
+				 a->co * out[TC_M_OUTPUT];
+	else
+		out[TC_M_COST] = s[2];
+	out[TC_M_COST] = pos(out[TC_M_COST]);
+}
+
+/* What split_buckets and the reasoning give a bare class's day. */
+static void bare_rest(double *out)
+{
+	out[TC_M_CACHE_READ] = out[TC_M_CACHE_W5M] = 0;
+	out[TC_M_CACHE_W1H] = out[TC_M_REASONING] = 0;
+	out[TC_M_UNCACHED] = out[TC_M_INPUT];
+}
+
 void eng_day_aggregate(const eng_class *c, const eng_req *q, gsl_rng *r,
 		       int day, double n, double *out)
 {
@@ -911,20 +937,9 @@ void eng_day_aggregate(const eng_class *c, const eng_req *q, gsl_rng *r,
 			y[i] += a->chol[i][k] * z[k];
 		s[i] = tci_sum_law_draw_at(r, &law[i], y[i]);
 	}
-	out[TC_M_REQUESTS] = n;
-	out[TC_M_INPUT] = pos(s[0]);
-	out[TC_M_OUTPUT] = pos(s[1]);
-	if (a->cost_linear)
-		out[TC_M_COST] = n * a->c0 + a->ci * out[TC_M_INPUT] +
-				 a->co * out[TC_M_OUTPUT];
-	else
-		out[TC_M_COST] = s[2];
-	out[TC_M_COST] = pos(out[TC_M_COST]);
+	sums_out(a, n, s, out);
 	if (a->bare) {
-		/* What split_buckets and the reasoning give them then. */
-		out[TC_M_CACHE_READ] = out[TC_M_CACHE_W5M] = 0;
-		out[TC_M_CACHE_W1H] = out[TC_M_REASONING] = 0;
-		out[TC_M_UNCACHED] = out[TC_M_INPUT];
+		bare_rest(out);
 		return;
 	}
 	split_buckets(a, r, n, out);
@@ -938,7 +953,7 @@ int eng_day_aggregate_first(const eng_class *c, const eng_req *q, int day,
 			    double n, const uint32_t b[4], double *out)
 {
 	const eng_agg *a = &q->agg[c->day_price[day]];
-	double s[2], inv_n = 1 / n, inv_root_n = sqrt(inv_n), z;
+	double s[3] = {0, 0, 0}, inv_n = 1 / n, inv_root_n = sqrt(inv_n), z;
 	int i, used = 0;
 
 	if (!a->plain)
@@ -947,16 +962,13 @@ int eng_day_aggregate_first(const eng_class *c, const eng_req *q, int day,
 	/* As eng_day_aggregate's independent sums: a word each drawn. */
 	for (i = 0; i < 2; i++) {
 		tci_sum_law law = {TCI_SUM_CONSTANT, 0, 0, 0, 0, 0, 0, 0};
-		uint64_t w;
 
 		law_for(a, i, n, inv_n, inv_root_n, &law);
 		if (law.kind == TCI_SUM_CONSTANT) {
 			s[i] = law.mean;
 			continue;
 		}
-		w = (uint64_t)b[2 * used] << 32 | b[2 * used + 1];
-		used++;
-		if (!tci_normal_first(w, &z))
+		if (!tci_normal_first(tci_block_word(b, used++), &z))
 			return 0;
 		if (law.kind == TCI_SUM_NORMAL)
 			s[i] = law.mean + law.sd * z;
@@ -967,14 +979,8 @@ int eng_day_aggregate_first(const eng_class *c, const eng_req *q, int day,
 		else
 			s[i] = law.shift - tci_sum_law_wh(&law, z);
 	}
-	out[TC_M_REQUESTS] = n;
-	out[TC_M_INPUT] = pos(s[0]);
-	out[TC_M_OUTPUT] = pos(s[1]);
-	out[TC_M_COST] = pos(n * a->c0 + a->ci * out[TC_M_INPUT] +
-			     a->co * out[TC_M_OUTPUT]);
-	out[TC_M_CACHE_READ] = out[TC_M_CACHE_W5M] = 0;
-	out[TC_M_CACHE_W1H] = out[TC_M_REASONING] = 0;
-	out[TC_M_UNCACHED] = out[TC_M_INPUT];
+	sums_out(a, n, s, out);
+	bare_rest(out);
 	return 1;
 }
 

@@ -126,24 +126,31 @@ double tci_ran_lognormal(gsl_rng *r, double mu, double sigma)
 }
 
 /*
- * One Marsaglia-Tsang try from the normal x: the candidate d (1 + c x)^3
- * when accepted, else -1. With d = shape - 1/3 and c = 1 / sqrt(9 d).
+ * Marsaglia-Tsang's test of the candidate d v (v = (1 + c x)^3 > 0)
+ * with the uniform u: the candidate when accepted, else -1.
  */
-static inline double gamma_mt_try(gsl_rng *r, double d, double c, double x)
+static inline double gamma_mt_test(double d, double v, double x, double u)
 {
-	double v = 1.0 + c * x, u;
-
-	if (v <= 0)
-		return -1;
-	v = v * v * v;
-	u = tci_rng_uniform_pos(r);
-
 	/* The squeeze accepts most draws without a logarithm. */
 	if (u < 1.0 - 0.0331 * (x * x) * (x * x))
 		return d * v;
 	if (log(u) < 0.5 * x * x + d * (1.0 - v + log(v)))
 		return d * v;
 	return -1;
+}
+
+/*
+ * One Marsaglia-Tsang try from the normal x: the candidate d (1 + c x)^3
+ * when accepted, else -1. With d = shape - 1/3 and c = 1 / sqrt(9 d).
+ */
+static inline double gamma_mt_try(gsl_rng *r, double d, double c, double x)
+{
+	double v = 1.0 + c * x;
+
+	if (v <= 0)
+		return -1;
+	v = v * v * v;
+	return gamma_mt_test(d, v, x, tci_rng_uniform_pos(r));
 }
 
 /*
@@ -224,6 +231,33 @@ static double poisson_inversion(gsl_rng *r, double mean)
 	return k;
 }
 
+/* PTRS's hat for a mean: b, a and the quick test's bound vr. */
+typedef struct ptrs_hat {
+	double b, a, vr;
+} ptrs_hat;
+
+static inline ptrs_hat ptrs_hat_of(double mean)
+{
+	ptrs_hat h;
+
+	h.b = 0.931 + 2.53 * sqrt(mean);
+	h.a = -0.059 + 0.02483 * h.b;
+	h.vr = 0.9277 - 3.6224 / (h.b - 2.0);
+	return h;
+}
+
+/*
+ * One PTRS candidate from u in (-0.5, 0.5) and v in (0, 1): the count in
+ * *k and us = 0.5 - |u|; 1 when the quick test accepts it outright.
+ */
+static inline int ptrs_quick(const ptrs_hat *h, double mean, double u,
+			     double v, double *k, double *us)
+{
+	*us = 0.5 - fabs(u);
+	*k = floor((2.0 * h->a / *us + h->b) * u + mean + 0.43);
+	return *us >= 0.07 && v <= h->vr;
+}
+
 /*
  * PTRS: a draw from a transformed-uniform hat, accepted outright in the
  * central region (the quick test on us and v), else compared with the
@@ -232,37 +266,42 @@ static double poisson_inversion(gsl_rng *r, double mean)
 static double poisson_ptrs(gsl_rng *r, double mean)
 {
 	/* log(mean) and 1 / alpha are for the rare slow test: taken then. */
-	double slam = sqrt(mean), loglam = NAN, inv_alpha = NAN;
-	double b = 0.931 + 2.53 * slam;
-	double a = -0.059 + 0.02483 * b;
-	double vr = 0.9277 - 3.6224 / (b - 2.0);
+	double loglam = NAN, inv_alpha = NAN;
+	ptrs_hat h = ptrs_hat_of(mean);
 
 	for (;;) {
 		double u = tci_rng_uniform_pos(r) - 0.5;
 		double v = tci_rng_uniform_pos(r);
-		double us = 0.5 - fabs(u);
-		double k = floor((2.0 * a / us + b) * u + mean + 0.43);
-		double lhs, rhs;
+		double us, k, lhs, rhs;
 
-		if (us >= 0.07 && v <= vr)
+		if (ptrs_quick(&h, mean, u, v, &k, &us))
 			return k;
 		if (k < 0 || (us < 0.013 && v > us))
 			continue;
 		if (isnan(loglam)) {
 			loglam = log(mean);
-			inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
+			inv_alpha = 1.1239 + 1.1328 / (h.b - 3.4);
 		}
-		lhs = log(v * inv_alpha / (a / (us * us) + b));
+		lhs = log(v * inv_alpha / (h.a / (us * us) + h.b));
 		rhs = -mean + k * loglam - log_factorial(k);
 		if (lhs <= rhs)
 			return k;
 	}
 }
 
+/*
+ * The rounded normal with a Cornish-Fisher skewness term that stands
+ * for a Poisson from POISSON_NORMAL_MIN, at the normal z.
+ */
+static inline double poisson_normal_at(double mean, double z)
+{
+	double k = floor(mean + sqrt(mean) * z + (z * z - 1) / 6 + 0.5);
+
+	return k < 0 ? 0 : k;
+}
+
 double tci_ran_poisson(gsl_rng *r, double mean)
 {
-	double k, z;
-
 	if (!(mean >= 0) || !isfinite(mean))
 		return NAN;
 	if (mean == 0)
@@ -271,9 +310,7 @@ double tci_ran_poisson(gsl_rng *r, double mean)
 		return poisson_inversion(r, mean);
 	if (mean < POISSON_NORMAL_MIN)
 		return poisson_ptrs(r, mean);
-	z = tci_ran_normal(r);
-	k = floor(mean + sqrt(mean) * z + (z * z - 1) / 6 + 0.5);
-	return k < 0 ? 0 : k;
+	return poisson_normal_at(mean, tci_ran_normal(r));
 }
 
 double tci_ran_negbin(gsl_rng *r, double mean, double size)
@@ -304,64 +341,40 @@ static inline double uniform_pos_of(uint64_t w)
 	return ((double)(w >> 12) + 0.5) * 0x1p-52;
 }
 
-/*
- * PTRS's first try on the words wu and wv (poisson_ptrs's first u and
- * v): 1 with the count in *k when the quick test accepts it.
- */
-static int ptrs_first(double mean, uint64_t wu, uint64_t wv, double *k)
-{
-	double slam = sqrt(mean);
-	double b = 0.931 + 2.53 * slam;
-	double a = -0.059 + 0.02483 * b;
-	double vr = 0.9277 - 3.6224 / (b - 2.0);
-	double u = uniform_pos_of(wu) - 0.5;
-	double v = uniform_pos_of(wv);
-	double us = 0.5 - fabs(u);
-
-	*k = floor((2.0 * a / us + b) * u + mean + 0.43);
-	return us >= 0.07 && v <= vr;
-}
-
-/* The i-th 64-bit word of blocks, as tci_philox_next64 reads it. */
-static inline uint64_t word_of(const uint32_t *b, int i)
-{
-	return (uint64_t)b[2 * i] << 32 | b[2 * i + 1];
-}
-
 int tci_negbin_first(const uint32_t b[8], double mean,
 		     const tci_negbin_size *s, double *out)
 {
-	double z, v, u, lam, k;
+	double z, v, lam, k, us;
+	ptrs_hat h;
 
 	if (!s->prepared || !(mean > 0) || !isfinite(mean) ||
-	    !tci_normal_first(word_of(b, 0), &z))
+	    !tci_normal_first(tci_block_word(b, 0), &z))
 		return 0;
 
-	/* gamma_mt_try's tests, on the next word. */
+	/* gamma_mt_try on the next word. */
 	v = 1.0 + s->c * z;
 	if (v <= 0)
 		return 0;
 	v = v * v * v;
-	u = uniform_pos_of(word_of(b, 1));
-	if (!(u < 1.0 - 0.0331 * (z * z) * (z * z)) &&
-	    !(log(u) < 0.5 * z * z + s->d * (1.0 - v + log(v))))
+	if (gamma_mt_test(s->d, v, z, uniform_pos_of(tci_block_word(b, 1))) < 0)
 		return 0;
 	lam = mean / s->size * (s->d * v);
 
 	/* tci_ran_poisson's two fast cases, on the words after. */
 	if (lam >= POISSON_NORMAL_MIN) {
-		if (!tci_normal_first(word_of(b, 2), &z))
+		if (!tci_normal_first(tci_block_word(b, 2), &z))
 			return 0;
-		k = floor(lam + sqrt(lam) * z + (z * z - 1) / 6 + 0.5);
-		*out = k < 0 ? 0 : k;
+		*out = poisson_normal_at(lam, z);
 		return 1;
 	}
-	if (lam >= POISSON_INVERSION_MAX &&
-	    ptrs_first(lam, word_of(b, 2), word_of(b, 3), &k)) {
-		*out = k;
-		return 1;
-	}
-	return 0;
+	if (lam < POISSON_INVERSION_MAX)
+		return 0;
+	h = ptrs_hat_of(lam);
+	if (!ptrs_quick(&h, lam, uniform_pos_of(tci_block_word(b, 2)) - 0.5,
+			uniform_pos_of(tci_block_word(b, 3)), &k, &us))
+		return 0;
+	*out = k;
+	return 1;
 }
 
 double tci_ran_negbin_sized(gsl_rng *r, double mean,
